@@ -1,0 +1,187 @@
+"""Proving a brief against its source: digest, quotes, figures, and every number typed into prose.
+
+Loading already refuses evidence and quotes that are not in the source (content.py); these are
+the checks that need the whole brief: the source's digest, each figure re-read from its own
+words, and the numbers and dates an editor typed into prose fields.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from generator.content import Bundle, source_digest
+from generator.errors import Problem
+from generator.frontmatter import dotted
+from generator.grounding import locate_quote, normalise
+from generator.numbers import Number, currency_matches, find_numbers, parse_number
+
+
+def check_bundle(bundle: Bundle) -> list[Problem]:
+    """Every finding about one brief, errors and warnings, in file order."""
+    problems = [
+        Problem(bundle.display_path, line, field, message, severity)  # type: ignore[arg-type]
+        for line, field, message, severity in _findings(bundle)
+    ]
+    return sorted(problems, key=lambda p: (p.line, p.field))
+
+
+Finding = tuple[int, str, str, str]
+
+
+def _findings(bundle: Bundle) -> Iterator[Finding]:
+    yield from check_digest(bundle)
+    yield from check_quotes(bundle)
+    yield from check_figures(bundle)
+    yield from check_prose(bundle)
+
+
+def check_digest(bundle: Bundle) -> Iterator[Finding]:
+    recorded = bundle.brief.source.sha256
+    actual = source_digest(bundle.source.text)
+    path = ("source", "sha256")
+    if recorded is None:
+        yield (
+            bundle.parsed.line_of(("source",)), dotted(path),
+            f"no digest of source.txt is recorded; add `sha256: {actual}`", "warning",
+        )  # fmt: skip
+    elif recorded != actual:
+        yield (
+            bundle.parsed.line_of(path), dotted(path),
+            f"source.txt has changed since the brief was written (now {actual[:12]}...); "
+            "review the brief against it, then record the new digest",
+            "error",
+        )
+
+
+def check_quotes(bundle: Bundle) -> Iterator[Finding]:
+    for index, quote in enumerate(bundle.brief.quotes):
+        found = locate_quote(bundle.source, quote.text)
+        span = quote.evidence
+        if found is None or span.start is None or span.end is None:
+            continue  # reported on load
+        if not (span.start <= found[0] and found[1] <= span.end):
+            # the words exist, but elsewhere than the cited passage
+            inside = locate_quote(type(bundle.source)(span.text), quote.text)
+            if inside is None:
+                path = ("quotes", index, "evidence")
+                yield bundle.parsed.line_of(path), dotted(path), "the quote's words are not in its evidence", "warning"
+
+
+def check_figures(bundle: Bundle) -> Iterator[Finding]:
+    for index, figure in enumerate(bundle.brief.numbers):
+        base = ("numbers", index)
+        if normalise(figure.as_written) not in normalise(figure.evidence.text):
+            path = (*base, "as_written")
+            yield bundle.parsed.line_of(path), dotted(path), f"{figure.as_written!r} is not in its evidence", "error"
+            continue
+        parsed = parse_number(figure.as_written)
+        if parsed is None:
+            path = (*base, "as_written")
+            yield bundle.parsed.line_of(path), dotted(path), "holds no number that can be read", "warning"
+            continue
+        yield from _compare(bundle, base, figure, parsed)
+
+
+def _compare(bundle: Bundle, base: tuple[str | int, ...], figure: object, parsed: Number) -> Iterator[Finding]:
+    from generator.schema import Figure
+
+    assert isinstance(figure, Figure)
+    line = bundle.parsed.line_of
+
+    def finding(name: str, message: str, severity: str = "error") -> Finding:
+        path = (*base, name)
+        return line(path), dotted(path), message, severity
+
+    if figure.kind == "date" or parsed.kind == "date":
+        if parsed.date and figure.date and not _same_date(parsed.date, figure.date):
+            yield finding("date", f"{figure.date} does not match {figure.as_written!r} (reads as {parsed.date})")
+        return
+    if parsed.value is not None and figure.value is not None and parsed.value != figure.value:
+        yield finding(
+            "value",
+            f"{_plain(figure.value)} does not match {figure.as_written!r}, which reads as {_plain(parsed.value)}",
+        )
+    if parsed.value_high is not None and figure.value_high is not None and parsed.value_high != figure.value_high:
+        yield finding("value_high", f"{_plain(figure.value_high)} does not match {figure.as_written!r}")
+    if parsed.kind == "money" and not currency_matches(parsed.currency, figure.currency):
+        yield finding("currency", f"{figure.currency} does not match {figure.as_written!r}")
+    if parsed.kind == "percent" and figure.kind not in ("percent", "ratio"):
+        yield finding("kind", f"{figure.as_written!r} is a percentage, not a {figure.kind}", "warning")
+    if parsed.qualifier not in ("exact", figure.qualifier) and figure.qualifier == "exact":
+        yield finding("qualifier", f"{figure.as_written!r} reads as {parsed.qualifier}, not exact", "warning")
+
+
+def _same_date(read: str, stated: str) -> bool:
+    if read.startswith("--"):
+        return stated[4:] == read[1:] or stated[5:] == read[2:]
+    return stated.startswith(read) or read.startswith(stated)
+
+
+def _plain(value: Decimal) -> str:
+    return format(value.normalize(), "f")
+
+
+PROSE_FIELDS = ("bottom_line", "key_points", "why_it_matters")
+
+
+def _prose(bundle: Bundle) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    brief = bundle.brief
+    yield ("bottom_line",), brief.bottom_line
+    for index, point in enumerate(brief.key_points):
+        yield ("key_points", index), point
+    if brief.why_it_matters:
+        yield ("why_it_matters",), brief.why_it_matters
+    yield ("title",), brief.title
+    for index, item in enumerate(brief.outlook):
+        yield ("outlook", index, "what"), item.what
+        if item.trigger:
+            yield ("outlook", index, "trigger"), item.trigger
+    for index, action in enumerate(brief.actions):
+        yield ("actions", index, "action"), action.action
+    for index, figure in enumerate(brief.numbers):
+        yield ("numbers", index, "measures"), figure.measures
+
+
+def check_prose(bundle: Bundle) -> Iterator[Finding]:
+    """A number or date typed into prose must be one of the brief's grounded figures or dates."""
+    brief = bundle.brief
+    values = {f.value for f in brief.numbers if f.value is not None}
+    values |= {f.value_high for f in brief.numbers if f.value_high is not None}
+    written = {normalise(f.as_written).lower() for f in brief.numbers}
+    dates = {f.date for f in brief.numbers if f.date}
+    dates |= {a.date for a in brief.actions if a.date}
+    dates |= {o.when for o in brief.outlook if o.when} | {o.until for o in brief.outlook if o.until}
+    dates.add(brief.date.isoformat())
+    if brief.source.published:
+        dates.add(brief.source.published.isoformat())
+    source_numbers = find_numbers(bundle.source.text)
+    source_values = {n.value for n in source_numbers if n.value is not None}
+    source_dates = {n.date for n in source_numbers if n.date}
+    for path, text in _prose(bundle):
+        for number in find_numbers(text):
+            if normalise(number.as_written).lower() in written:
+                continue
+            if number.kind == "date" or number.kind == "year":
+                if number.date and any(_same_date(number.date, d) for d in dates):
+                    continue
+                grounded_in_source = number.date and any(_same_date(number.date, d) or _same_date(d, number.date) for d in source_dates if d)
+                kind = "date"
+            else:
+                if number.value in values:
+                    continue
+                grounded_in_source = number.value in source_values
+                kind = "number"
+            if path[0] in ("actions", "numbers") and grounded_in_source:
+                continue  # an action's words echo its evidence; the figure is listed elsewhere
+            if grounded_in_source:
+                yield (
+                    bundle.parsed.line_of(path), dotted(path),
+                    f"{kind} {number.as_written!r} is in the source but not among this brief's "
+                    f"{'figures' if kind == 'number' else 'dates'}; add it to `numbers`", "warning",
+                )  # fmt: skip
+            else:
+                yield (
+                    bundle.parsed.line_of(path), dotted(path),
+                    f"{kind} {number.as_written!r} is not in the source", "error",
+                )  # fmt: skip

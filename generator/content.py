@@ -1,0 +1,370 @@
+"""Content bundles to Brief objects: every file validated, every error of every file collected."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from generator.errors import Problem, ProblemsError
+from generator.frontmatter import Parsed, YamlProblem, dotted, parse_yaml, split_front_matter
+from generator.grounding import SourceText, locate_quote
+from generator.schema import RESERVED_SLUGS, Brief, Span, slugify
+
+BRIEF_FILE = "brief.md"
+SOURCE_FILE = "source.txt"
+PARTIES_FILE = "parties.yaml"
+MAX_CONTENT_BYTES = 1_000_000
+MAX_SOURCE_BYTES = 5_000_000
+
+
+@dataclass
+class Bundle:
+    """One brief as loaded: the model, its files, the source text and the line of every field."""
+
+    brief: Brief
+    brief_path: Path
+    source_path: Path
+    display_path: str
+    source: SourceText
+    parsed: Parsed
+    digest: str = ""  # sha256 of brief.md + source.txt: what the incremental build keys on
+
+    @property
+    def slug(self) -> str:
+        assert self.brief.slug is not None
+        return self.brief.slug
+
+    def line_of(self, *path: str | int) -> int:
+        return self.parsed.line_of(tuple(path))
+
+
+@dataclass
+class Library:
+    """Every brief of a project, newest first, and the problems found while loading."""
+
+    bundles: list[Bundle]
+    content_dir: Path
+    problems: list[Problem] = field(default_factory=list)
+    parties_registry: Any = None  # generator.parties.Registry, when content/parties.yaml exists
+
+    @property
+    def briefs(self) -> list[Brief]:
+        return [b.brief for b in self.bundles]
+
+    def published(self) -> list[Bundle]:
+        return [b for b in self.bundles if b.brief.status == "published"]
+
+
+def display(path: Path, root: Path | None = None) -> str:
+    """A path as the user should read it: relative to the current directory when inside it."""
+    for base in (Path.cwd(), root.parent if root else None):
+        if base is None:
+            continue
+        try:
+            return path.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()
+
+
+def find_briefs(content_dir: Path) -> list[Path]:
+    """Every `brief.md` one level below `content_dir`, sorted; links out of `content_dir` are skipped."""
+    if not content_dir.is_dir():
+        return []
+    root = content_dir.resolve()
+    found = []
+    with os.scandir(content_dir) as entries:
+        for entry in entries:
+            if entry.name.startswith((".", "_")) or not entry.is_dir(follow_symlinks=True):
+                continue
+            brief_path = Path(entry.path) / BRIEF_FILE
+            if not brief_path.is_file():
+                continue
+            if not _inside(brief_path, root):
+                continue
+            found.append(brief_path)
+    return sorted(found)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root)
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def read_text_file(path: Path, limit: int, what: str) -> str:
+    """Read a UTF-8 text file no larger than `limit`; raise YamlProblem (line 1) otherwise."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise YamlProblem(0, "", f"cannot read {what}: {exc.strerror}") from None
+    if size > limit:
+        raise YamlProblem(0, "", f"{what} is {size:,} bytes; the limit is {limit:,}")
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if b"\x00" in data:
+        raise YamlProblem(0, "", f"{what} holds a NUL byte: it is not a text file")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise YamlProblem(line, "", f"{what} is not UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8") from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def load_brief(brief_path: Path, content_dir: Path | None = None) -> tuple[Bundle | None, list[Problem]]:
+    """Load one bundle; return it (or None) and every problem found in it."""
+    shown = display(brief_path, content_dir)
+    problems: list[Problem] = []
+
+    def problem(line: int, field_: str, message: str, severity: str = "error") -> None:
+        problems.append(Problem(shown, line, field_, message, severity))  # type: ignore[arg-type]
+
+    try:
+        text = read_text_file(brief_path, MAX_CONTENT_BYTES, "brief.md")
+        yaml_text, body, body_line = split_front_matter(text)
+        parsed = parse_yaml(yaml_text, line_offset=1)
+    except YamlProblem as exc:
+        problem(exc.line, exc.field, exc.message)
+        return None, problems
+    data = parsed.data
+    if not isinstance(data, dict):
+        problem(2, "", f"front matter must be a mapping of fields, got {type(data).__name__}")
+        return None, problems
+    if "notes" in data:
+        problem(parsed.line_of(("notes",)), "notes", "the analyst's notes are the Markdown body below the front matter, not a field")
+        data = {k: v for k, v in data.items() if k != "notes"}
+    folder = brief_path.parent.name
+    if "slug" not in data:
+        data = {**data, "slug": slugify(folder)}
+        if not data["slug"]:
+            problem(1, "slug", f"folder name {folder!r} gives an empty slug; set `slug:`")
+            return None, problems
+        if data["slug"] in RESERVED_SLUGS:
+            problem(1, "slug", f"folder name {folder!r} gives the reserved slug {data['slug']!r}; set `slug:`")
+            return None, problems
+    brief: Brief | None = None
+    try:
+        brief = Brief.model_validate({**data, "notes": body})
+    except ValidationError as exc:
+        for line, field_, message in validation_problems(exc, parsed):
+            problem(line, field_, message)
+
+    # References and evidence are checked on the data as written, so that one wrong type does
+    # not hide the other mistakes of the same file.
+    for line, field_, message in check_references(data, parsed):
+        problem(line, field_, message)
+    source_path = brief_path.parent / SOURCE_FILE
+    try:
+        if not source_path.is_file():
+            raise YamlProblem(0, "", "")
+        source_text = read_text_file(source_path, MAX_SOURCE_BYTES, "source.txt")
+    except YamlProblem as exc:
+        message = exc.message or "source.txt is missing: every brief needs the article it briefs"
+        problems.append(Problem(display(source_path, content_dir), exc.line, "", message))
+        return None, problems
+    source = SourceText(source_text)
+    for line, field_, message in check_evidence(data, parsed, source):
+        problem(line, field_, message)
+    if brief is None or problems:
+        return None, problems
+    bundle = Bundle(brief, brief_path, source_path, shown, source, parsed)
+    locate_spans(bundle)
+    bundle.digest = hashlib.sha256(text.encode() + b"\0" + source_text.encode()).hexdigest()
+    return bundle, problems
+
+
+def validation_problems(exc: ValidationError, parsed: Parsed) -> Iterator[tuple[int, str, str]]:
+    """One (line, dotted field, message) per Pydantic error, in the words an editor needs."""
+    for error in exc.errors(include_url=False):
+        loc = tuple(part for part in error["loc"] if not _is_union_tag(part))
+        kind = error["type"]
+        message = str(error["msg"])
+        if message.startswith("Value error, "):
+            message = message[len("Value error, ") :]
+        if kind == "extra_forbidden":
+            parent = parsed.data
+            allowed = _allowed_fields(loc[:-1])
+            hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+            message = "unknown field" + (f" (did you mean {hint[0]!r}?)" if hint else "")
+            del parent
+        elif kind == "missing":
+            message = "required field is missing"
+        elif "input" in error and kind not in ("missing",) and not isinstance(error["input"], dict | list):
+            given = error["input"]
+            shown = repr(given) if not isinstance(given, str) else repr(given[:60])
+            if "got" not in message:
+                message = f"{message}, got {shown}"
+        yield parsed.line_of(loc), dotted(loc) or "(front matter)", message
+
+
+def _is_union_tag(part: Any) -> bool:
+    # Pydantic names the member of a union it tried, e.g. `function-after[...]`: not a field.
+    return isinstance(part, str) and ("[" in part or part.startswith(("function-", "lax-", "json-")))
+
+
+def _allowed_fields(loc: tuple[Any, ...]) -> list[str]:
+    from generator import schema
+
+    model: Any = Brief
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(part)
+        if info is None:
+            return []
+        annotation = info.annotation
+        candidates = [annotation, *getattr(annotation, "__args__", ())]
+        for candidate in candidates:
+            inner = [candidate, *getattr(candidate, "__args__", ())]
+            found = next((c for c in inner if isinstance(c, type) and issubclass(c, schema.Model)), None)
+            if found:
+                model = found
+                break
+        else:
+            return []
+    return list(model.model_fields)
+
+
+REFERENCES = (("actions", "actor"), ("actions", "target"), ("numbers", "party"), ("quotes", "speaker"))
+EVIDENCE_LISTS = ("parties", "actions", "numbers", "outlook", "quotes")
+
+
+def _items(data: dict[str, Any], name: str) -> Iterator[tuple[int, dict[str, Any]]]:
+    items = data.get(name)
+    if isinstance(items, list):
+        for index, item in enumerate(items):
+            if isinstance(item, dict):
+                yield index, item
+
+
+def check_references(data: dict[str, Any], parsed: Parsed) -> Iterator[tuple[int, str, str]]:
+    """Every party id used by an action, figure or quote names a party of this brief."""
+    seen: dict[str, int] = {}
+    for index, party in _items(data, "parties"):
+        party_id = party.get("id")
+        if not isinstance(party_id, str):
+            continue
+        if party_id in seen:
+            path = ("parties", index, "id")
+            yield parsed.line_of(path), dotted(path), f"duplicate party id {party_id!r} (also parties[{seen[party_id]}])"
+        seen.setdefault(party_id, index)
+    ids = list(seen)
+    for name, key in REFERENCES:
+        for index, item in _items(data, name):
+            value = item.get(key)
+            if not isinstance(value, str) or value in seen:
+                continue
+            hint = difflib.get_close_matches(value, ids, n=1, cutoff=0.5)
+            if hint:
+                suffix = f" (did you mean {hint[0]!r}?)"
+            else:
+                suffix = f" (parties: {', '.join(ids)})" if ids else " (the brief lists no parties)"
+            path = (name, index, key)
+            yield parsed.line_of(path), dotted(path), f"{value!r} is not a party of this brief{suffix}"
+
+
+def evidence_fields(brief: Brief) -> Iterator[tuple[tuple[str | int, ...], Span]]:
+    """Every evidence span of a brief with its path."""
+    for name in EVIDENCE_LISTS:
+        for index, item in enumerate(getattr(brief, name)):
+            span = getattr(item, "evidence", None)
+            if span is not None:
+                yield (name, index, "evidence"), span
+
+
+def _evidence_text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and isinstance(value.get("text"), str):
+        return value["text"]
+    return None
+
+
+def check_evidence(data: dict[str, Any], parsed: Parsed, source: SourceText) -> Iterator[tuple[int, str, str]]:
+    """Evidence and quotes that are not in the source are errors, with the closest passage."""
+    for name in EVIDENCE_LISTS:
+        for index, item in _items(data, name):
+            text = _evidence_text(item.get("evidence"))
+            if text is None or not text.strip() or source.locate(text.strip()) is not None:
+                continue
+            path = (name, index, "evidence")
+            yield parsed.line_of(path), dotted(path), "evidence is not in source.txt" + _did_you_mean(source, text)
+    for index, quote in _items(data, "quotes"):
+        text = quote.get("text")
+        if isinstance(text, str) and text.strip() and locate_quote(source, text.strip()) is None:
+            path = ("quotes", index, "text")
+            yield parsed.line_of(path), dotted(path), "quote is not verbatim in source.txt" + _did_you_mean(source, text)
+
+
+def _did_you_mean(source: SourceText, text: str) -> str:
+    hint = source.closest(text)
+    return f' (did you mean: "{_clip(hint)}"?)' if hint else ""
+
+
+def locate_spans(bundle: Bundle) -> None:
+    """Compute the offsets of every evidence span in the source."""
+    for _, span in evidence_fields(bundle.brief):
+        found = bundle.source.locate(span.text)
+        if found is not None:
+            span.start, span.end = found
+
+
+def _clip(text: str, size: int = 120) -> str:
+    return text if len(text) <= size else text[: size - 3] + "..."
+
+
+def source_digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def load_library(content_dir: Path, *, drafts: bool = True, jobs: int = 1) -> Library:
+    """Load every bundle of `content_dir`; raise ProblemsError listing every error of every file."""
+    paths = find_briefs(content_dir)
+    bundles: list[Bundle] = []
+    problems: list[Problem] = []
+    for bundle, found in _load_all(paths, content_dir, jobs):
+        problems.extend(found)
+        if bundle is not None:
+            bundles.append(bundle)
+    registry = None
+    parties_path = content_dir / PARTIES_FILE
+    if parties_path.exists():
+        from generator.parties import load_registry
+
+        registry, found = load_registry(parties_path, content_dir)
+        problems.extend(found)
+    by_slug: dict[str, Bundle] = {}
+    for bundle in bundles:
+        other = by_slug.get(bundle.slug)
+        if other is not None:
+            problems.append(
+                Problem(bundle.display_path, bundle.line_of("slug"), "slug", f"slug {bundle.slug!r} is also used by {other.display_path}")
+            )
+            continue
+        by_slug[bundle.slug] = bundle
+    if any(p.severity == "error" for p in problems):
+        raise ProblemsError(problems)
+    kept = [b for b in by_slug.values() if drafts or b.brief.status == "published"]
+    kept.sort(key=lambda b: (b.brief.date, b.slug), reverse=True)
+    library = Library(kept, content_dir, problems, registry)
+    if registry is not None:
+        from generator.parties import resolve_parties
+
+        library.problems.extend(resolve_parties(library))
+    return library
+
+
+def _load_all(paths: Iterable[Path], content_dir: Path, jobs: int) -> Iterator[tuple[Bundle | None, list[Problem]]]:
+    for path in paths:
+        yield load_brief(path, content_dir)

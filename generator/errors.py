@@ -1,0 +1,101 @@
+"""User-facing errors: every problem is one `path:line: field: message` line, never a traceback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import IO, Any, Literal
+
+import click
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding about one place in one file."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+    severity: Severity = "error"
+
+    def format(self) -> str:
+        location = f"{self.path}:{self.line}" if self.line else self.path
+        prefix = "warning: " if self.severity == "warning" else ""
+        where = f"{location}: {self.field}: " if self.field else f"{location}: "
+        return f"{where}{prefix}{self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "line": self.line,
+            "field": self.field,
+            "message": self.message,
+            "severity": self.severity,
+        }
+
+
+class BriefError(click.ClickException):
+    """An error in the user's input or environment: printed without a traceback, exit status 1."""
+
+    exit_code = 1
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(self.format_message(), err=True, file=file)
+
+
+class ProblemsError(BriefError):
+    """Several problems, collected over every file, reported at once."""
+
+    def __init__(self, problems: Iterable[Problem], action: str = "nothing was written") -> None:
+        self.problems = sorted(problems)
+        self.action = action
+        super().__init__(self._summary())
+
+    def _summary(self) -> str:
+        errors = [p for p in self.problems if p.severity == "error"]
+        files = {p.path for p in errors}
+        n, m = len(errors), len(files)
+        return (
+            f"Aborted: {n} error{'s' if n != 1 else ''} in {m} file{'s' if m != 1 else ''}; "
+            f"{self.action}."
+        )
+
+    def format_message(self) -> str:
+        lines = [p.format() for p in self.problems]
+        lines.append(self._summary())
+        return "\n".join(lines)
+
+
+class SourceError(BriefError):
+    """An article that cannot be read as text: binary, empty, too large, undecodable."""
+
+
+class BuildError(BriefError):
+    """The site could not be built; the previous site is left as it was."""
+
+
+class LockedError(BriefError):
+    """Another build holds the lock on this project."""
+
+
+@dataclass
+class Report:
+    """Problems gathered by a stage that goes on after the first one."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(
+        self, path: str, line: int, field_: str, message: str, severity: Severity = "error"
+    ) -> None:
+        self.problems.append(Problem(path, line, field_, message, severity))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]

@@ -1,0 +1,214 @@
+"""Strict YAML for content files: YAML 1.2, no aliases, no tags, no duplicate keys, a line for every node.
+
+Content files are edited by many hands and may come from anywhere, so the reader refuses what a
+plain `yaml.load` lets through: an alias bomb, a `!!python/object` tag, a duplicate key that
+silently wins, `NO` turning into False (YAML 1.2 keeps it a string), a float losing its digits.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+MAX_DEPTH = 20
+MAX_NODES = 100_000
+
+Path = tuple[str | int, ...]
+
+_CORE_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+
+
+def _make_yaml() -> YAML:
+    try:
+        yaml = YAML(typ="safe", pure=False)  # libyaml scans and composes: ten times faster
+    except Exception:  # pragma: no cover - no C extension on this interpreter
+        yaml = YAML(typ="safe", pure=True)
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+_YAML = _make_yaml()
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+
+
+class YamlProblem(Exception):
+    """A problem at a line of a YAML text (1-based, in the text given)."""
+
+    def __init__(self, line: int, field: str, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.field = field
+        self.message = message
+
+
+@dataclass
+class Parsed:
+    """Plain data from YAML, with the line of every value by its path."""
+
+    data: Any
+    lines: dict[Path, int]
+
+    def line_of(self, path: Path) -> int:
+        """The line of the deepest node on `path` that exists."""
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), 1)
+
+
+def dotted(path: Path) -> str:
+    """`('numbers', 2, 'value')` as `numbers[2].value`."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def split_front_matter(text: str) -> tuple[str, str, int]:
+    """Split `---` YAML `---` from the Markdown body; return (yaml, body, line where the body starts)."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        raise YamlProblem(1, "", "expected YAML front matter between '---' lines at the top of the file")
+    yaml_text = match.group(1) or ""
+    body = text[match.end() :]
+    return yaml_text, body, text.count("\n", 0, match.end()) + 1
+
+
+def parse_yaml(text: str, line_offset: int = 0) -> Parsed:
+    """Parse one YAML document into plain data; raise YamlProblem with the line of the first fault."""
+    if "&" in text:
+        _refuse_anchors(text, line_offset)
+    try:
+        node = _YAML.compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 if mark else 1) + line_offset
+        raise YamlProblem(line, "", f"invalid YAML: {exc.problem or exc.context}") from None
+    except YAMLError as exc:
+        raise YamlProblem(1 + line_offset, "", f"invalid YAML: {exc}") from None
+    lines: dict[Path, int] = {}
+    if node is None:
+        return Parsed({}, {(): 1 + line_offset})
+    builder = _Builder(lines, line_offset)
+    data = builder.build(node, (), 0)
+    lines.setdefault((), node.start_mark.line + 1 + line_offset)
+    return Parsed(data, lines)
+
+
+def _refuse_anchors(text: str, line_offset: int) -> None:
+    try:
+        for event in _YAML.parse(text):
+            anchor = getattr(event, "anchor", None)
+            if anchor is not None:
+                kind = "alias" if type(event).__name__ == "AliasEvent" else "anchor"
+                raise YamlProblem(
+                    event.start_mark.line + 1 + line_offset,
+                    "",
+                    f"YAML {kind} '{anchor}' is not allowed in content; write the value out",
+                )
+    except YAMLError:
+        return  # compose reports the syntax error with its line
+
+
+class _Builder:
+    def __init__(self, lines: dict[Path, int], line_offset: int) -> None:
+        self.lines = lines
+        self.offset = line_offset
+        self.seen: set[int] = set()
+        self.count = 0
+
+    def _line(self, node: Node) -> int:
+        return int(node.start_mark.line) + 1 + self.offset
+
+    def build(self, node: Node, path: Path, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            raise YamlProblem(self._line(node), dotted(path), f"nested deeper than {MAX_DEPTH} levels")
+        # libyaml resolves an alias to the very node it names: a node met twice is an alias.
+        if id(node) in self.seen:
+            raise YamlProblem(self._line(node), dotted(path), "YAML aliases are not allowed in content")
+        self.seen.add(id(node))
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise YamlProblem(self._line(node), dotted(path), f"more than {MAX_NODES} values")
+        if node.tag not in _CORE_TAGS:
+            raise YamlProblem(
+                self._line(node), dotted(path), f"YAML tag {node.tag!r} is not allowed in content"
+            )
+        if isinstance(node, MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, SequenceNode):
+            items = []
+            for index, item in enumerate(node.value):
+                self.lines[(*path, index)] = self._line(item)
+                items.append(self.build(item, (*path, index), depth + 1))
+            return items
+        assert isinstance(node, ScalarNode)
+        return self._scalar(node, path)
+
+    def _mapping(self, node: MappingNode, path: Path, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode) or key_node.tag in (
+                "tag:yaml.org,2002:map",
+                "tag:yaml.org,2002:seq",
+            ):
+                raise YamlProblem(self._line(key_node), dotted(path), "keys must be plain words")
+            if key_node.tag == "tag:yaml.org,2002:merge" or key_node.value == "<<":
+                raise YamlProblem(self._line(key_node), dotted(path), "YAML merge keys are not allowed")
+            key = str(key_node.value)
+            if key in out:
+                first = self.lines.get((*path, key), 0)
+                raise YamlProblem(
+                    self._line(key_node),
+                    dotted((*path, key)),
+                    f"duplicate key (first set on line {first})",
+                )
+            scalar = isinstance(value_node, ScalarNode)
+            self.lines[(*path, key)] = self._line(value_node if scalar else key_node)
+            out[key] = self.build(value_node, (*path, key), depth + 1)
+        return out
+
+    def _scalar(self, node: ScalarNode, path: Path) -> Any:
+        value = node.value
+        tag = node.tag
+        if tag == "tag:yaml.org,2002:str" or tag == "tag:yaml.org,2002:timestamp":
+            return value  # dates stay text: the schema decides what a date is
+        if tag == "tag:yaml.org,2002:null":
+            return None
+        if tag == "tag:yaml.org,2002:bool":
+            return value.lower() == "true"
+        if tag == "tag:yaml.org,2002:int":
+            text = value.replace("_", "")
+            try:
+                return int(text, 0) if text.lower().startswith(("0x", "0o", "0b")) else int(text)
+            except ValueError:
+                return value
+        if tag == "tag:yaml.org,2002:float":
+            try:
+                number = Decimal(value.replace("_", ""))
+            except InvalidOperation:
+                number = None
+            if number is None or not number.is_finite():
+                raise YamlProblem(self._line(node), dotted(path), f"{value!r} is not a finite number")
+            return number
+        return value  # pragma: no cover - _CORE_TAGS covers every tag

@@ -1,0 +1,192 @@
+"""Brief and Library to Markdown pages through Jinja templates; every value escaped on output.
+
+The environment's `finalize` escapes every `{{ expression }}` for Markdown unless it is already
+`Markup` (text we built ourselves). A template that forgets a filter therefore shows text, never
+structure. Content never becomes template source.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from generator.content import Bundle, Library
+from generator.markup import clean, html_text, json_for_html, md, render_notes, safe_url
+from generator.schema import Brief, date_precision
+
+TEMPLATE_SUFFIX = ".md.j2"
+
+
+def default_templates_dir() -> Path:
+    """The packaged templates: inside the package when installed, at the repository top otherwise."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "templates", here.parent / "templates"):
+        if (candidate / f"brief{TEMPLATE_SUFFIX}").is_file():
+            return candidate
+    raise RuntimeError("the default templates are missing from this installation")
+
+
+def _finalize(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, Markup):
+        return value
+    return md(value)
+
+
+@lru_cache(maxsize=8)
+def _environment(project_templates: Path | None) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = []
+    if project_templates is not None and project_templates.is_dir():
+        loaders.append(jinja2.FileSystemLoader(project_templates))
+    loaders.append(jinja2.FileSystemLoader(default_templates_dir()))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=False,  # the output is Markdown: `finalize` escapes for Markdown instead
+        finalize=_finalize,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=True,
+    )
+    env.filters.update(
+        md=md,
+        html=lambda v: Markup(html_text(v)),
+        long_date=long_date,
+        partial_date=partial_date,
+        link=link,
+        url=lambda v: safe_url(v) or "",
+        notes=lambda v: render_notes(v),
+        number=format_number,
+        label=lambda v: md(str(v).replace("_", " ")),
+        json_html=lambda v: Markup(json_for_html(v)),
+    )
+    return env
+
+
+def environment(project_dir: Path | None = None) -> jinja2.Environment:
+    templates = (project_dir / "templates").resolve() if project_dir else None
+    return _environment(templates)
+
+
+def long_date(value: dt.date | str | None) -> str:
+    """`2025-03-28` as `28 March 2025`; partial dates as `March 2025` or `2025`."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return f"{value.day} {value:%B %Y}"
+    return partial_date(value)
+
+
+def partial_date(value: str | None) -> str:
+    if not value:
+        return ""
+    precision = date_precision(value)
+    parts = [int(p) for p in value.split("-")]
+    if precision == "year":
+        return str(parts[0])
+    day = dt.date(parts[0], parts[1], parts[2] if precision == "day" else 1)
+    return f"{day:%B %Y}" if precision == "month" else f"{day.day} {day:%B %Y}"
+
+
+def format_number(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    if value == value.to_integral_value():
+        return f"{int(value):,}"
+    return f"{value:,f}".rstrip("0").rstrip(".")
+
+
+def link(text: Any, href: str) -> Markup:
+    """A Markdown link to a page of our own (href is ours, text is escaped)."""
+    return Markup(f"[{md(text)}]({href})")
+
+
+@dataclass
+class Page:
+    """One page of the site: its path under docs/, its text, and the briefs its content came from."""
+
+    path: str
+    text: str
+    sources: frozenset[str] = field(default_factory=frozenset)
+
+
+def front_matter(title: str, **meta: Any) -> str:
+    """Page metadata for MkDocs. The title is HTML-escaped here: MkDocs and themes print it raw."""
+    data = {"title": html_text(title)}
+    for key, value in meta.items():
+        if value is not None:
+            data[key] = value
+    # JSON is YAML; ensure_ascii keeps every character a YAML reader could refuse out of the file.
+    return f"---\n{json.dumps(data, ensure_ascii=True)}\n---\n\n"
+
+
+def brief_url(slug: str, from_dir: str = "") -> str:
+    """A relative link to a brief page from a page in `from_dir`."""
+    return _relative(f"briefs/{slug}.md", from_dir)
+
+
+def _relative(target: str, from_dir: str) -> str:
+    depth = len([p for p in from_dir.split("/") if p])
+    return "../" * depth + target
+
+
+def sorted_actions(brief: Brief) -> list[Any]:
+    """Actions in date order; undated ones keep their order, after the dated."""
+    indexed = list(enumerate(brief.actions))
+    indexed.sort(key=lambda pair: (pair[1].date is None, pair[1].date or "", pair[0]))
+    return [action for _, action in indexed]
+
+
+def render_brief(bundle: Bundle, env: jinja2.Environment, context: dict[str, Any] | None = None) -> Page:
+    brief = bundle.brief
+    template = env.get_template(f"brief{TEMPLATE_SUFFIX}")
+    parties = {p.id: p for p in brief.parties}
+    text = template.render(
+        brief=brief,
+        parties=parties,
+        actions=sorted_actions(brief),
+        source_url=safe_url(brief.source.url),
+        meta=Markup(
+            front_matter(
+                brief.title,
+                description=html_text(brief.bottom_line)[:300],
+                brief_status=brief.status,
+            )
+        ),
+        **(context or {}),
+    )
+    return Page(f"briefs/{bundle.slug}.md", text, frozenset({bundle.slug}))
+
+
+def render_home(bundles: Iterable[Bundle], env: jinja2.Environment, site_name: str) -> Page:
+    items = list(bundles)
+    template = env.get_template(f"home{TEMPLATE_SUFFIX}")
+    text = template.render(
+        bundles=items,
+        site_name=site_name,
+        meta=Markup(front_matter(site_name)),
+        brief_url=brief_url,
+    )
+    return Page("index.md", text, frozenset(b.slug for b in items))
+
+
+def render_pages(library: Library, project_dir: Path | None, site_name: str) -> list[Page]:
+    """Every page of the site, as Markdown."""
+    env = environment(project_dir)
+    pages = [render_brief(bundle, env) for bundle in library.bundles]
+    pages.append(render_home(library.bundles, env, site_name))
+    return pages
+
+
+__all__ = ["Page", "clean", "environment", "render_brief", "render_home", "render_pages"]

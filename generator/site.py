@@ -1,0 +1,306 @@
+"""Staging pages and building them with MkDocs; the only module that imports mkdocs.
+
+MkDocs empties its site dir before it reads a page, so a failed build would leave nothing. We
+build into a fresh directory beside `site/` and swap it in only when MkDocs succeeds, with one
+atomic exchange where the kernel offers it. A lock keeps two builds from interleaving.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import ctypes.util
+import errno
+import fcntl
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.errors import BuildError, LockedError, Problem, ProblemsError
+
+STATE_DIR = ".brief"
+STAGING = "docs"
+
+
+@dataclass
+class Settings:
+    """A project's settings: mkdocs.yml, with brief's own under its `brief:` key."""
+
+    project_dir: Path
+    config_path: Path | None
+    mkdocs: dict[str, Any]
+    content_dir: Path
+    site_dir: Path
+    site_name: str
+    site_url: str | None = None
+    publish_source: str = "full"  # or "evidence": only the passages the brief cites
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def state_dir(self) -> Path:
+        return self.project_dir / STATE_DIR
+
+    @property
+    def staging_dir(self) -> Path:
+        return self.state_dir / STAGING
+
+
+def load_settings(project_dir: Path, site_dir: Path | None = None) -> Settings:
+    """Read mkdocs.yml (when present) and check where the site may be written."""
+    from mkdocs.utils.yaml import yaml_load
+
+    project_dir = project_dir.resolve()
+    config_path = project_dir / "mkdocs.yml"
+    data: dict[str, Any] = {}
+    if config_path.is_file():
+        try:
+            with config_path.open("rb") as fd:
+                loaded = yaml_load(fd)
+        except Exception as exc:  # the YAML library's own error types vary
+            raise ProblemsError(
+                [Problem(str(config_path.name), _mark_line(exc), "", f"invalid YAML: {exc}")],
+                "nothing was built",
+            ) from None
+        if loaded is not None and not isinstance(loaded, dict):
+            raise ProblemsError([Problem("mkdocs.yml", 1, "", "must be a mapping")], "nothing was built")
+        data = dict(loaded or {})
+    else:
+        config_path = None
+    brief = data.pop("brief", None) or {}
+    if not isinstance(brief, dict):
+        raise ProblemsError([Problem("mkdocs.yml", 1, "brief", "must be a mapping")], "nothing was built")
+    problems: list[Problem] = []
+    unknown = set(brief) - {"content_dir", "publish_source"}
+    for key in sorted(unknown):
+        problems.append(Problem("mkdocs.yml", 1, f"brief.{key}", "unknown setting (content_dir, publish_source)"))
+    publish_source = brief.get("publish_source", "full")
+    if publish_source not in ("full", "evidence"):
+        problems.append(Problem("mkdocs.yml", 1, "brief.publish_source", f"expected 'full' or 'evidence', got {publish_source!r}"))
+    content_dir = _inside_project(project_dir, str(brief.get("content_dir", "content")), "brief.content_dir", problems)
+    site = site_dir if site_dir is not None else Path(str(data.get("site_dir", "site")))
+    site_path = (project_dir / site).resolve() if not site.is_absolute() else site.resolve()
+    for problem in check_site_dir(site_path, project_dir, content_dir):
+        problems.append(problem)
+    if problems:
+        raise ProblemsError(problems, "nothing was built")
+    return Settings(
+        project_dir=project_dir,
+        config_path=config_path,
+        mkdocs=data,
+        content_dir=content_dir,
+        site_dir=site_path,
+        site_name=str(data.get("site_name") or "Briefings"),
+        site_url=data.get("site_url"),
+        publish_source=publish_source,
+        extra=dict(data.get("extra") or {}),
+    )
+
+
+def _mark_line(exc: Exception) -> int:
+    mark = getattr(exc, "problem_mark", None)
+    return int(mark.line) + 1 if mark is not None else 1
+
+
+def _inside_project(project_dir: Path, value: str, name: str, problems: list[Problem]) -> Path:
+    path = (project_dir / value).resolve()
+    try:
+        path.relative_to(project_dir)
+    except ValueError:
+        problems.append(Problem("mkdocs.yml", 1, name, f"{value!r} is outside the project"))
+    return path
+
+
+def check_site_dir(site_dir: Path, project_dir: Path, content_dir: Path) -> Iterator[Problem]:
+    """Refuse a site_dir whose replacement would destroy the project or its content."""
+    if site_dir in (project_dir, *project_dir.parents) or site_dir == Path(site_dir.anchor):
+        yield Problem("mkdocs.yml", 1, "site_dir", f"{site_dir} holds the project; choose a folder of its own such as 'site'")
+        return
+    for protected in (content_dir, project_dir / "templates", project_dir / STATE_DIR, project_dir / ".git"):
+        if site_dir == protected or protected.is_relative_to(site_dir) or site_dir.is_relative_to(protected):
+            yield Problem("mkdocs.yml", 1, "site_dir", f"{site_dir.name!r} would overwrite {protected.name}/")
+            return
+    if (site_dir / ".git").exists():
+        yield Problem("mkdocs.yml", 1, "site_dir", f"{site_dir} holds a .git folder; it would be deleted")
+
+
+@contextlib.contextmanager
+def build_lock(settings: Settings, wait: bool = False) -> Iterator[None]:
+    """Hold the project's build lock; another build in progress is an error (or waited for)."""
+    settings.state_dir.mkdir(exist_ok=True)
+    lock_path = settings.state_dir / "build.lock"
+    with lock_path.open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            raise LockedError("another `brief build` is running in this project; try again when it ends") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def stage_pages(pages: Iterable[tuple[str, str | bytes]], staging_dir: Path) -> tuple[int, set[str]]:
+    """Write pages under `staging_dir`, only those whose content changed; remove stale files.
+
+    Returns the number of files written and the set of all staged relative paths.
+    """
+    staging_dir.mkdir(parents=True, exist_ok=True)
+    wanted: set[str] = set()
+    written = 0
+    for rel, content in pages:
+        wanted.add(rel)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        target = staging_dir / rel
+        try:
+            if target.stat().st_size == len(data) and target.read_bytes() == data:
+                continue
+        except FileNotFoundError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomic(target, data)
+        written += 1
+    for path in list(staging_dir.rglob("*")):
+        if path.is_file() and path.relative_to(staging_dir).as_posix() not in wanted:
+            path.unlink()
+    return written, wanted
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def theme_dir() -> Path:
+    """The packaged theme overrides (JSON-LD in the head, styles for briefs)."""
+    from generator.render import default_templates_dir
+
+    return default_templates_dir() / "theme"
+
+
+def mkdocs_config(settings: Settings, docs_dir: Path, site_dir: Path, nav: list[Any]) -> Any:
+    """The MkDocs configuration: the project's mkdocs.yml with our staging, nav and theme."""
+    from mkdocs.config.defaults import MkDocsConfig
+
+    data = dict(settings.mkdocs)
+    theme = data.get("theme") or {"name": "material"}
+    if isinstance(theme, str):
+        theme = {"name": theme}
+    theme = dict(theme)
+    theme.setdefault("custom_dir", str(theme_dir()))
+    data["theme"] = theme
+    data["docs_dir"] = str(docs_dir)
+    data["site_dir"] = str(site_dir)
+    data.setdefault("site_name", settings.site_name)
+    data["nav"] = nav
+    data.setdefault("plugins", ["search"])
+    validation = dict(data.get("validation") or {})
+    nav_validation = dict(validation.get("nav") or {})
+    nav_validation.setdefault("omitted_files", "ignore")  # the nav is bounded on purpose
+    validation["nav"] = nav_validation
+    data["validation"] = validation
+    extensions = list(data.get("markdown_extensions") or [])
+    for name in ("tables", "md_in_html", "attr_list", "toc"):
+        if not any((e == name or (isinstance(e, dict) and name in e)) for e in extensions):
+            extensions.append(name)
+    data["markdown_extensions"] = extensions
+    config = MkDocsConfig(config_file_path=str(settings.config_path or settings.project_dir / "mkdocs.yml"))
+    config.load_dict(data)
+    errors, warnings = config.validate()
+    if errors:
+        raise ProblemsError(
+            [Problem("mkdocs.yml", 1, str(name), str(message)) for name, message in errors],
+            "nothing was built",
+        )
+    return config
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def run_mkdocs(settings: Settings, docs_dir: Path, nav: list[Any]) -> tuple[Path, list[str]]:
+    """Build `docs_dir` into a new directory beside site_dir; return it and MkDocs' warnings."""
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
+    parent = settings.site_dir.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    out_dir = Path(tempfile.mkdtemp(prefix=f".{settings.site_dir.name}.build-", dir=parent))
+    config = mkdocs_config(settings, docs_dir, out_dir, nav)
+    handler = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(handler)
+    try:
+        build(config)
+    except (MkDocsException, OSError, SystemExit) as exc:
+        shutil.rmtree(out_dir, ignore_errors=True)
+        raise BuildError(f"MkDocs failed: {exc}; the previous site is unchanged") from None
+    except BaseException:
+        shutil.rmtree(out_dir, ignore_errors=True)
+        raise
+    finally:
+        logger.removeHandler(handler)
+    return out_dir, [record.getMessage() for record in handler.records]
+
+
+_RENAME_EXCHANGE = 2
+
+
+def _renameat2() -> Any:
+    name = ctypes.util.find_library("c")
+    if not name:
+        return None
+    libc = ctypes.CDLL(name, use_errno=True)
+    return getattr(libc, "renameat2", None)
+
+
+def swap_into_place(new_dir: Path, site_dir: Path) -> None:
+    """Make `new_dir` the site: one atomic exchange where possible; the old site is removed after."""
+    if not site_dir.exists():
+        os.rename(new_dir, site_dir)
+        return
+    renameat2 = _renameat2()
+    if renameat2 is not None:
+        at_fdcwd = -100
+        result = renameat2(at_fdcwd, os.fsencode(new_dir), at_fdcwd, os.fsencode(site_dir), _RENAME_EXCHANGE)
+        if result == 0:
+            shutil.rmtree(new_dir, ignore_errors=True)  # it now holds the old site
+            return
+        if ctypes.get_errno() not in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+            raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
+    # Two renames; a crash between them is repaired by recover() at the next build.
+    old = site_dir.with_name(f".{site_dir.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    os.rename(site_dir, old)
+    os.rename(new_dir, site_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def recover(site_dir: Path) -> None:
+    """Finish or undo a swap that a crash interrupted, and remove abandoned build folders.
+
+    Call it holding the build lock, before building: no other build is running then.
+    """
+    old = site_dir.with_name(f".{site_dir.name}.old")
+    if old.exists() and not site_dir.exists():
+        os.rename(old, site_dir)
+    elif old.exists():
+        shutil.rmtree(old, ignore_errors=True)
+    for stale in site_dir.parent.glob(f".{site_dir.name}.build-*"):
+        shutil.rmtree(stale, ignore_errors=True)
