@@ -114,7 +114,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "time",
         re.compile(
-            rf"(?:(?P<qual>{_QUAL})\s)?(?<![\w.,])(?P<hour>\d{{1,2}})(?::(?P<minute>\d{{2}}))?\s?(?:a\.m\.|p\.m\.|am\b|pm\b)"
+            rf"(?<![\w.,])(?P<hour>\d{{1,2}})(?::(?P<minute>\d{{2}}))?\s?(?:a\.m\.|p\.m\.|am\b|pm\b)"
             r"|(?<![\w.,])(?P<hhmm>[0-2]\d[0-5]\d)\s(?:GMT|BST|EST|EDT|ET|UTC|CET)\b",
             re.I,
         ),
@@ -124,14 +124,14 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "ratio",
         re.compile(
-            rf"(?:(?P<qual>{_QUAL})\s)?(?<![\w.,-])(?P<a>\d+)(?:\s(?:in|out of)\s|-to-|\sto\s(?=\d+\s(?:ratio|margin)))(?P<b>\d+)\b(?![.,]\d)",
+            rf"(?<![\w.,-])(?P<a>\d+)(?:\s(?:in|out of)\s|-to-|\sto\s(?=\d+\s(?:ratio|margin)))(?P<b>\d+)\b(?![.,]\d)",
             re.I,
         ),
     ),
     (
         "fraction",
         re.compile(
-            rf"(?:(?P<qual>{_QUAL})\s)?\b(?P<frac>(?:a|one|two|three|four|five|six|seven|eight|nine)[-\s]{_FRACTION_WORD})"
+            rf"\b(?P<frac>(?:a|one|two|three|four|five|six|seven|eight|nine)[-\s]{_FRACTION_WORD})"
             r"(?P<ofpoint>\sof\sa\spercentage\spoint)?(?P<of>\sof\b)?",
             re.I,
         ),
@@ -139,8 +139,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "amount",
         re.compile(
-            rf"(?:(?P<qual>{_QUAL})\s)?(?P<between>between\s)?"
-            + r"(?<![\w.,])(?<![A-Za-z]-)"
+            r"(?<![\w.,])(?<![A-Za-z]-)"
             + _AMOUNT
             + r"(?![\w])",
             re.I,
@@ -149,7 +148,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "words",
         re.compile(
-            rf"(?:(?P<qual>{_QUAL})\s)?\b(?P<word>{_WORD_NUM})(?:\s(?P<scale>thousand|million|billion|trillion))?"
+            rf"\b(?P<word>{_WORD_NUM})(?:\s(?P<scale>thousand|million|billion|trillion))?"
             rf"(?:(?P<pct>\s(?:per\s?cent|percent))|\s(?P<curword>pence|pounds|dollars|euros|cents))?"
             r"(?P<hyunit>-(?!and\b)[a-z]+\b(?!-\d))?(?!-)\b",
             re.I,
@@ -423,6 +422,41 @@ def _split_range(match: re.Match[str], text: str) -> list[Number]:
     return found
 
 
+_PREFIX = re.compile(
+    rf"(?<![\w])(?:(?P<qual>{_QUAL})\s)?(?P<between>between\s)?$", re.I
+)
+
+
+class _Found:
+    """A pattern's match with the qualifier written before it ("more than", "between") joined."""
+
+    def __init__(self, match: re.Match[str], start: int, extra: dict[str, str | None]) -> None:
+        self.match = match
+        self._start = start
+        self._groups = {**match.groupdict(), **extra}
+
+    def groupdict(self) -> dict[str, str | None]:
+        return self._groups
+
+    def span(self) -> tuple[int, int]:
+        return self._start, self.match.end()
+
+    def start(self, name: str | None = None) -> int:
+        return self._start if name is None else self.match.start(name)
+
+    def end(self, name: str | None = None) -> int:
+        return self.match.end() if name is None else self.match.end(name)
+
+
+def _with_prefix(match: re.Match[str], text: str) -> _Found:
+    start = match.start()
+    window = text[max(0, start - 40) : start]
+    found = _PREFIX.search(window) if window.endswith(" ") else None
+    if found is None or not (found.group("qual") or found.group("between")):
+        return _Found(match, start, {"qual": None, "between": None})
+    return _Found(match, start - (len(window) - found.start()), {"qual": found.group("qual"), "between": found.group("between")})
+
+
 def find_numbers(text: str, *, context: bool = True) -> list[Number]:
     """Every number in `text`, left to right; where patterns overlap, the earliest, longest wins.
 
@@ -434,7 +468,7 @@ def find_numbers(text: str, *, context: bool = True) -> list[Number]:
         for match in pattern.finditer(text):
             if match.end() == match.start():
                 continue
-            found.extend(_from_match(kind, match, text, context))
+            found.extend(_from_match(kind, _with_prefix(match, text), text, context))  # type: ignore[arg-type]
     # Earlier patterns are more specific (a date before its day, a rank before its ordinal).
     order = {kind: i for i, (kind, _) in enumerate(PATTERNS)}
     found.sort(key=lambda n: (n.start, -(n.end - n.start), order.get(n.kind, 99)))
