@@ -70,7 +70,7 @@ _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 _UNITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 _TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 _WORD_NUM = (
-    r"(?:a\s+)?(?:(?:" + "|".join(_TENS) + r")[-\s](?:" + "|".join(_UNITS) + r")"
+    r"(?:(?:" + "|".join(_TENS) + r")[-\s](?:" + "|".join(_UNITS) + r")"
     r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
     r"|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
     r"|hundred|dozen|half)"
@@ -177,7 +177,7 @@ _MOTION_UP = re.compile(
     re.I,
 )
 _PLURAL_AFTER = re.compile(
-    r"\s+(?:[\w-]+\s+)?(?:[a-z]+s|people|children|men|women|staff|aircraft|police|personnel)\b"
+    r"\s+(?:[\w-]+\s+){0,3}?(?:[a-z]+s|people|children|men|women|staff|aircraft|police|personnel)\b"
 )
 _OF_THE = re.compile(r"\s+of\s+(?:the|them|its|their|these|those)\b", re.I)
 
