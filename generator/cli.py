@@ -106,7 +106,7 @@ def draft(article: str, published: str | None, url: str | None, outlet: str | No
         author=clean_line(author) or loaded.author,
     )
     if output == "json":
-        click.echo(brief.model_dump_json(indent=2, exclude_none=True))
+        click.echo(brief.model_dump_json(indent=2, exclude_none=True, exclude={"notes"}))
         return
     if output == "yaml":
         click.echo(render_front_matter(brief), nl=False)

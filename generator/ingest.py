@@ -162,7 +162,10 @@ def article_from_markdown(text: str) -> Article:
     """A Markdown article as text: headings and paragraphs kept, markup, links and HTML dropped."""
     from markdown_it import MarkdownIt
 
-    md = MarkdownIt("commonmark", {"html": False})
+    # Parse raw HTML and every link so that they can be dropped: with HTML off, or with a
+    # `javascript:` address refused, markdown-it would keep them as literal text.
+    md = MarkdownIt("commonmark", {"html": True})
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
     tokens = md.parse(normalise_text(text))
     blocks: list[str] = []
     title: str | None = None

@@ -31,7 +31,8 @@ _TAKEN = (
 )
 _VERB = re.compile(
     rf"\b(?P<threat>{_THREAT})\b|\b(?P<plan>{_PLAN})\b|\b(?P<propose>{_PROPOSE})\b"
-    rf"|\b(?P<announce>{_ANNOUNCE})\b|\b(?P<taken>{_TAKEN}|has \w+ed|have \w+ed|had \w+ed)\b",
+    rf"|\b(?P<announce>{_ANNOUNCE})\b|\b(?P<taken>{_TAKEN}|has \w+ed|have \w+ed|had \w+ed"
+    r"|(?:did|does|do|has|have|had) (?:not|never) \w+|(?:didn't|doesn't|don't|hasn't|haven't) \w+|never \w+ed)\b",
     re.I,
 )
 _NOUN_THREAT = re.compile(r"\bthreats? (?:of|to)\b[^.;]*", re.I)

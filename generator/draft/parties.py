@@ -129,7 +129,8 @@ ORGANIZATIONS: dict[str, str] = {
     "Conservatives": "Conservative Party", "Tories": "Conservative Party", "Tory": "Conservative Party",
     "Republicans": "Republican Party", "Democrats": "Democratic Party", "GOP": "Republican Party",
     "White House": "White House", "Kremlin": "Kremlin", "Pentagon": "Pentagon",
-    "Supreme Court": "Supreme Court", "The Economist": "The Economist", "BBC": "BBC",
+    "Supreme Court": "Supreme Court", "Senate": "Senate", "House of Commons": "House of Commons",
+    "House of Lords": "House of Lords", "House of Representatives": "House of Representatives", "The Economist": "The Economist", "BBC": "BBC",
 }  # fmt: skip
 
 _ORG_WORDS = {
