@@ -440,6 +440,26 @@ _HINTS = {
     "ratio": (" in ", " out of ", "-to-", " to "),
     "date": tuple(MONTHS),
 }
+_DIGIT_KINDS = {"date", "time", "ordinal", "ratio", "amount"}
+_DIGITS = re.compile(r"\d+")
+_SPACE_AFTER = re.compile(r"\s|$")
+
+
+def _digit_windows(text: str) -> list[tuple[int, int]]:
+    """Stretches of text around every digit, merged; wide enough for a month or a unit word."""
+    windows: list[tuple[int, int]] = []
+    for match in _DIGITS.finditer(text):
+        low = max(0, match.start() - 45)
+        end = min(len(text), match.end() + 60)
+        space = _SPACE_AFTER.search(text, end)
+        high = space.start() if space else len(text)
+        if windows and low <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(windows[-1][1], high))
+        else:
+            windows.append((low, high))
+    return windows
+
+
 _PREFIX = re.compile(
     rf"(?<![\w])(?:(?P<qual>{_QUAL})\s)?(?P<between>between\s)?$", re.I
 )
@@ -483,14 +503,18 @@ def find_numbers(text: str, *, context: bool = True) -> list[Number]:
     """
     found: list[Number] = []
     lower = text.lower()
+    windows = _digit_windows(text)
     for kind, pattern in PATTERNS:
         hints = _HINTS.get(kind)
         if hints is not None and not any(hint in lower for hint in hints):
             continue  # a cheap substring test saves a scan of the whole text
-        for match in pattern.finditer(text):
-            if match.end() == match.start():
-                continue
-            found.extend(_from_match(kind, _with_prefix(match, text), text, context))  # type: ignore[arg-type]
+        # Patterns that need a digit only read the stretches of text around digits.
+        spans = windows if kind in _DIGIT_KINDS else [(0, len(text))]
+        for low, high in spans:
+            for match in pattern.finditer(text, low, high):
+                if match.end() == match.start():
+                    continue
+                found.extend(_from_match(kind, _with_prefix(match, text), text, context))  # type: ignore[arg-type]
     # Earlier patterns are more specific (a date before its day, a rank before its ordinal).
     order = {kind: i for i, (kind, _) in enumerate(PATTERNS)}
     found.sort(key=lambda n: (n.start, -(n.end - n.start), order.get(n.kind, 99)))

@@ -52,7 +52,7 @@ def draft_brief(
     mentions = [m for m in mentions if m.party in kept]
     ids = {p.name: p.id for p in parties}
     dates = find_dates(text, published, numbers)
-    quotes = find_quotes(text, parties, mentions)
+    quotes = find_quotes(text, parties, mentions, sentences)
     quoted = [m.span(1) for m in _PAIRS.finditer(text)]
     figures = draft_figures(text, numbers, sentences, parties, mentions, published)
     actions = draft_actions(text, sentences, parties, mentions, dates, quoted)
@@ -115,7 +115,7 @@ def draft_brief(
             if q.speaker in ids
         ],
     }
-    brief = Brief.model_validate(_drop_empty(data))
+    brief = Brief.model_validate(data)
     _locate(brief, text)
     return brief
 
@@ -123,14 +123,6 @@ def draft_brief(
 def _slug(title: str) -> str:
     slug = slugify(title, 60) or "article"
     return f"{slug}-brief" if slug in RESERVED_SLUGS else slug
-
-
-def _drop_empty(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _drop_empty(v) for k, v in value.items() if v is not None and v != []}
-    if isinstance(value, list):
-        return [_drop_empty(v) for v in value]
-    return value
 
 
 def _locate(brief: Brief, text: str) -> None:

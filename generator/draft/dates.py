@@ -13,13 +13,13 @@ _FUTURE = re.compile(r"\b(?:will|shall|plans?|planned|expected|due|set to|schedu
 _MONTH_NAMES = (
     "January|February|March|April|June|July|August|September|October|November|December"
 )
+# Case-sensitive with capitals spelled out: an ignore-case scan of a whole article is slower.
 _RELATIVE = re.compile(
-    r"\b(?P<weekday>(?:last |next |this )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))(?:'s)?\b"
-    r"|\b(?P<day>today|yesterday|tomorrow|tonight)\b"
-    r"|\b(?P<ago>(?:a few|several|a couple of|(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten)) (?P<unit>days?|weeks?|months?|years?) ago)\b"
-    r"|\b(?P<rel>(?P<which>last|next|this|earlier this|later this) (?P<span>week|month|year|weekend))\b"
-    r"|\b(?P<bare>(?:(?P<mod>last|next|this|early|late|mid|mid-|in) ?)(?P<month>" + _MONTH_NAMES + r"|May))\b(?!\s+\d)",
-    re.I,
+    r"\b(?P<weekday>(?:[Ll]ast |[Nn]ext |[Tt]his )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))(?:'s)?\b"
+    r"|\b(?P<day>[Tt]oday|[Yy]esterday|[Tt]omorrow|[Tt]onight)\b"
+    r"|\b(?P<ago>(?:[Aa] few|[Ss]everal|[Aa] couple of|(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten)) (?P<unit>days?|weeks?|months?|years?) ago)\b"
+    r"|\b(?P<rel>(?P<which>[Ll]ast|[Nn]ext|[Tt]his|[Ee]arlier this|[Ll]ater this) (?P<span>week|month|year|weekend))\b"
+    r"|\b(?P<bare>(?:(?P<mod>[Ll]ast|[Nn]ext|[Tt]his|[Ee]arly|[Ll]ate|[Mm]id|[Mm]id-|[Ii]n) ?)(?P<month>" + _MONTH_NAMES + r"|May))\b(?!\s+\d)"
 )
 _SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 

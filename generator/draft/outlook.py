@@ -57,14 +57,14 @@ def draft_outlook(
 ) -> list[OutlookDraft]:
     """Outlook items from sentences with a future marker or a date after publication."""
     items: list[OutlookDraft] = []
+    ahead_dates = [d for d in dates if _after(d.value, published)]
     for sentence in sentences:
         body = sentence.text
-        if len(body) > 600 or len(body.split()) < 5:
+        if len(body) > 600 or body.count(" ") < 4:
             continue
-        in_sentence = [d for d in dates if sentence.start <= d.start < sentence.end]
-        ahead = [d for d in in_sentence if _after(d.value, published)]
+        ahead = [d for d in ahead_dates if sentence.start <= d.start < sentence.end] if ahead_dates else []
         expected = _EXPECTED.search(body)
-        risk = _RISK.search(body)
+        risk = _RISK.search(body) if not expected or not ahead else None
         if not (ahead or expected):
             if not (risk and re.search(r"\b(?:could|may|might|risk|threat|edge of)\b", body, re.I)):
                 continue

@@ -222,6 +222,7 @@ _SAY_BEFORE = re.compile(r"\b(?:said|says|told|wrote|added|according to|warned|n
 
 
 Token = tuple[int, int, str]
+_WORDS = re.compile(r"[^\s]+")
 _PERSON_TITLES = {
     "President", "Minister", "PM", "Chancellor", "Sen", "Senator", "Rep", "Representative", "Gov",
     "Governor", "Mayor", "Secretary", "Justice", "Judge", "King", "Queen", "Prince", "Princess",
@@ -332,10 +333,10 @@ class _Finder:
         self._resolve_surnames()
 
     def _classify(self, start: int, end: int) -> None:
-        tokens = [
-            (m.start() + start, m.end() + start, m.group())
-            for m in re.finditer(r"[^\s]+", self.text[start:end])
-        ]
+        run = self.text[start:end]
+        if run in _NOT_NAMES:
+            return  # "The", "But", "March": the commonest runs, settled at once
+        tokens = [(m.start() + start, m.end() + start, m.group()) for m in _WORDS.finditer(run)]
         for piece in self._split(tokens):
             self._classify_piece(piece)
 

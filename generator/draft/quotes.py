@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from generator.draft.parties import Mention, PartyDraft
-from generator.draft.sentences import find_sentences, sentence_at
+from generator.draft.sentences import Sentence, find_sentences, sentence_at
 
 MIN_WORDS = 4
 _OPEN = "\"“"
@@ -147,12 +147,14 @@ def _channel(window: str) -> str | None:
     return None
 
 
-def find_quotes(text: str, parties: list[PartyDraft], mentions: list[Mention]) -> list[QuoteDraft]:
+def find_quotes(
+    text: str, parties: list[PartyDraft], mentions: list[Mention], sentences: list[Sentence] | None = None
+) -> list[QuoteDraft]:
     """Every direct quotation of at least four words whose speaker the text names."""
     kinds = {p.name: p.kind for p in parties}
     spans = [m.span(1) for m in _PAIRS.finditer(text)]
     who = _Speakers(text, mentions, kinds, spans)
-    sentences = find_sentences(text)
+    sentences = sentences if sentences is not None else find_sentences(text)
     roles = {p.role.lower(): p.name for p in parties if p.kind == "person" and p.role}
     quotes: list[QuoteDraft] = []
     previous: tuple[str | None, str | None, int] | None = None  # speaker, channel, end
