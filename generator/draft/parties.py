@@ -222,6 +222,19 @@ _SAY_BEFORE = re.compile(r"\b(?:said|says|told|wrote|added|according to|warned|n
 
 
 Token = tuple[int, int, str]
+# Patterns used in the loops, compiled once.
+_SENTENCE_OPENER = re.compile(r"(?:[.!?:]['\"”’]?\s+|\n\s*|[\"“‘(]\s*|[—–]\s)$")
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][\w'’-]*")
+_CAPITAL_INSIDE = re.compile(r"(?<=[a-z,;] )[A-Z][\w'’-]+")
+_POSSESSIVE = re.compile(r"(['’]s?)$")
+_TRAILING_MARK = re.compile(r"['’]s?$|[.,:;]$")
+_INITIALS = re.compile(r"(?:[A-Z]\.)+")
+_CONTRACTION = re.compile(r"['’](?:m|ll|re|ve|d|t)$")
+_HYPHEN_LOWER = re.compile(r"-[a-z]")
+_DIGIT = re.compile(r"\d")
+_ACRONYM_AFTER = re.compile(r",?\s\((?:[A-Z]\.?){2,6}\)")
+_TICKER_AFTER = re.compile(r"\.[A-Z]{1,2}\)")
+_ROLE_TOKEN = re.compile(r"[\w'’.-]+")
 _WORDS = re.compile(r"[^\s]+")
 _PERSON_TITLES = {
     "President", "Minister", "PM", "Chancellor", "Sen", "Senator", "Rep", "Representative", "Gov",
@@ -294,7 +307,7 @@ def _is_acronym(word: str) -> bool:
 
 def _sentence_start(text: str, offset: int) -> bool:
     before = text[max(0, offset - 3) : offset]
-    return offset == 0 or bool(re.search(r"(?:[.!?:]['\"”’]?\s+|\n\s*|[\"“‘(]\s*|[—–]\s)$", text[max(0, offset - 4) : offset])) or before.endswith("\n")
+    return offset == 0 or bool(_SENTENCE_OPENER.search(text[max(0, offset - 4) : offset])) or before.endswith("\n")
 
 
 class _Finder:
@@ -307,9 +320,9 @@ class _Finder:
         self.mentions: list[Mention] = []
         self.honorific: set[str] = set()
         # Words written in lower case somewhere: "Long-dated" at a sentence start is a word.
-        self.lower_words = set(re.findall(r"(?<![\w'’-])[a-z][\w'’-]*", text))
+        self.lower_words = set(_LOWER_WORD.findall(text))
         self.capitalised_inside = {
-            m.group() for m in re.finditer(r"(?<=[a-z,;] )[A-Z][\w'’-]+", text)
+            m.group() for m in _CAPITAL_INSIDE.finditer(text)
         }
 
     def add(self, name: str, kind: str, start: int, end: int, role: str | None = None, evidence: tuple[int, int] | None = None, score: float = 1.0) -> None:
@@ -360,7 +373,7 @@ class _Finder:
                     pieces.append(current)
                     current = []
                     continue
-            possessive = re.search(r"(['’]s?)$", word)
+            possessive = _POSSESSIVE.search(word)
             if possessive and index < len(tokens) - 1:
                 cut = token[1] - len(possessive.group(1))
                 current.append((token[0], cut, word[: len(word) - len(possessive.group(1))]))
@@ -377,9 +390,9 @@ class _Finder:
         if not tokens:
             return
         last = tokens[-1]
-        cleaned = re.sub(r"['’]s?$|[.,:;]$", "", last[2]) if not re.fullmatch(r"(?:[A-Z]\.)+", last[2]) else last[2]
+        cleaned = _TRAILING_MARK.sub("", last[2]) if not _INITIALS.fullmatch(last[2]) else last[2]
         tokens = [*tokens[:-1], (last[0], last[0] + len(cleaned), cleaned)] if cleaned else tokens[:-1]
-        tokens = [t for t in tokens if not re.search(r"['’](?:m|ll|re|ve|d|t)$", t[2])]
+        tokens = [t for t in tokens if not _CONTRACTION.search(t[2])]
         # Leading words that begin a sentence but name nothing.
         lead_role: list[str] = []
         while tokens and tokens[0][2] not in _TITLES and (
@@ -391,7 +404,7 @@ class _Finder:
             tokens = tokens[1:]
         while tokens and len(tokens) > 1 and tokens[-1][2].rstrip(".") in _TITLES and tokens[-1][2].rstrip(".") in _PERSON_TITLES:
             tokens = tokens[:-1]  # "South Carolina Sen." before a name: the title of the next run
-        while tokens and (tokens[0][2].lower() in ("the", "of", "and", "for", "on", "a", "&") or re.search(r"-[a-z]", tokens[0][2])):
+        while tokens and (tokens[0][2].lower() in ("the", "of", "and", "for", "on", "a", "&") or _HYPHEN_LOWER.search(tokens[0][2])):
             tokens = tokens[1:]
         while tokens and (tokens[-1][2].lower() in ("the", "of", "and", "for", "on", "a", "&") or tokens[-1][2] in _STOP_TOKENS):
             tokens = tokens[:-1]
@@ -433,7 +446,7 @@ class _Finder:
         if phrase in ORGANIZATIONS:
             self.add(ORGANIZATIONS[phrase], "organization", tokens[0][0], tokens[-1][1])
             return
-        if phrase in _PLACES or phrase in _SKIP or any(re.search(r"\d", w) for w in words):
+        if phrase in _PLACES or phrase in _SKIP or any(_DIGIT.search(w) for w in words):
             return
         if words[-1] in _THINGS or (any(w in _THINGS for w in words) and not self._org_words(words)):
             return
@@ -476,7 +489,7 @@ class _Finder:
             self._person(name_tokens, role, (lead if lead is not None else tokens[0][0], tokens[-1][1]))
             return
         followed = self.text[tokens[-1][1] : tokens[-1][1] + 12]
-        if self._org_words(words) or re.match(r",?\s\((?:[A-Z]\.?){2,6}\)", followed):
+        if self._org_words(words) or _ACRONYM_AFTER.match(followed):
             if len(words) == 1 and words[0] in _ORG_WORDS:
                 before = text[max(0, tokens[0][0] - 4) : tokens[0][0]]
                 if before in ("The ", "the ") and words[0] in _PRESS_WORDS:
@@ -487,7 +500,7 @@ class _Finder:
         if len(words) == 1:
             word = words[0]
             if _is_acronym(word):
-                if word in _STOP_TOKENS or re.match(r"\.[A-Z]{1,2}\)", followed) or word.lower() in self.lower_words:
+                if word in _STOP_TOKENS or _TICKER_AFTER.match(followed) or word.lower() in self.lower_words:
                     return
                 self.add(word, "organization", tokens[0][0], tokens[-1][1])
                 return
@@ -560,7 +573,7 @@ class _Finder:
         before = self.text[window_start:offset]
         found: list[tuple[int, str]] = []
         position = len(before)
-        for word in reversed(list(re.finditer(r"[\w'’.-]+", before))):
+        for word in reversed(list(_ROLE_TOKEN.finditer(before))):
             if before[word.end() : position].strip():
                 break  # punctuation between: the role ended
             token = word.group()
