@@ -24,7 +24,9 @@ SEED_ARTICLE = ARTICLES / "000-trump-carney-call.txt"
 needs_articles = pytest.mark.skipif(not SEED_ARTICLE.is_file(), reason="shared articles absent")
 
 
-def draft_text(text: str, published: dt.date = dt.date(2025, 3, 28), title: str | None = None) -> Brief:
+def draft_text(
+    text: str, published: dt.date = dt.date(2025, 3, 28), title: str | None = None
+) -> Brief:
     return draft_brief(text, title=title, published=published, url=None, outlet=None, author=None)
 
 
@@ -52,7 +54,10 @@ def test_seed_article_drafts_all_eight_numbers(seed_bundle):
     }  # fmt: skip
     assert written["more than 75%"].qualifier == "more_than"
     assert written["$1.4 billion"].value == 1_400_000_000
-    assert (written["$1.4 billion"].currency, written["$1.4 billion"].currency_basis) == ("CAD", "context")
+    assert (written["$1.4 billion"].currency, written["$1.4 billion"].currency_basis) == (
+        "CAD",
+        "context",
+    )
     assert written["April 2"].date == "2025-04-02"
     assert written["March 14"].date == "2025-03-14"
     assert written["second-largest"].kind == "rank" and written["second-largest"].value == 2
@@ -66,7 +71,9 @@ def test_seed_article_drafts_the_five_parties_the_quote_the_threat_and_the_meeti
     names = {p.name: p for p in brief.parties}
     for name in ("Donald Trump", "Mark Carney", "Canada", "United States", "Pierre Poilievre"):
         assert name in names
-    assert names["Mark Carney"].role == "Prime Minister" and "Carney" in names["Mark Carney"].aliases
+    assert (
+        names["Mark Carney"].role == "Prime Minister" and "Carney" in names["Mark Carney"].aliases
+    )
     assert "Canadian" in names["Canada"].aliases
     trump = names["Donald Trump"].id
     quote = next(q for q in brief.quotes if q.text.startswith("It was a very productive call"))
@@ -95,7 +102,9 @@ def test_every_shared_article_drafts_a_bundle_that_checks_clean(tmp_path):
     project = tmp_path / "project"
     project.mkdir()
     for article in sorted(ARTICLES.glob("*.txt")):
-        result = CliRunner().invoke(cli, ["draft", str(article), "--date", "2019-05-13", "--project", str(project)])
+        result = CliRunner().invoke(
+            cli, ["draft", str(article), "--date", "2019-05-13", "--project", str(project)]
+        )
         assert result.exit_code == 0, (article.name, result.output)
     result = CliRunner().invoke(cli, ["check", "--strict", "--project", str(project)])
     assert result.exit_code == 0, result.output
@@ -124,7 +133,9 @@ def test_json_output_is_valid_against_the_schema(tmp_path):
         "executive Jane Roe told reporters.\n",
         encoding="utf-8",
     )
-    result = CliRunner().invoke(cli, ["draft", str(path), "--date", "2025-01-06", "--format", "json"])
+    result = CliRunner().invoke(
+        cli, ["draft", str(path), "--date", "2025-01-06", "--format", "json"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     jsonschema.validate(data, brief_json_schema())
@@ -137,8 +148,12 @@ def test_json_output_is_valid_against_the_schema(tmp_path):
 
 def test_yaml_output_reads_back_with_the_strict_loader(tmp_path):
     path = tmp_path / "a.txt"
-    path.write_text("NO\n\nNorway said NO to version 1.10 on 2025-01-06, a 3% cut.\n", encoding="utf-8")
-    result = CliRunner().invoke(cli, ["draft", str(path), "--date", "2025-01-06", "--format", "yaml"])
+    path.write_text(
+        "NO\n\nNorway said NO to version 1.10 on 2025-01-06, a 3% cut.\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(
+        cli, ["draft", str(path), "--date", "2025-01-06", "--format", "yaml"]
+    )
     assert result.exit_code == 0, result.output
     parsed = parse_yaml(result.output)
     brief = Brief.model_validate(parsed.data)
@@ -147,9 +162,13 @@ def test_yaml_output_reads_back_with_the_strict_loader(tmp_path):
 
 
 def test_an_existing_bundle_is_never_overwritten(tmp_path):
-    brief = draft_text("Acme cuts jobs\n\nAcme Corp said it would cut 1,200 jobs.\n", dt.date(2025, 1, 6))
+    brief = draft_text(
+        "Acme cuts jobs\n\nAcme Corp said it would cut 1,200 jobs.\n", dt.date(2025, 1, 6)
+    )
     content = tmp_path / "content"
-    first = write_bundle(content, brief, "Acme cuts jobs\n\nAcme Corp said it would cut 1,200 jobs.\n")
+    first = write_bundle(
+        content, brief, "Acme cuts jobs\n\nAcme Corp said it would cut 1,200 jobs.\n"
+    )
     (first / "brief.md").write_text("edited by hand", encoding="utf-8")
     with pytest.raises(BriefError, match="already exists"):
         write_bundle(content, brief, "other text")
@@ -159,7 +178,9 @@ def test_an_existing_bundle_is_never_overwritten(tmp_path):
 
 def test_draft_cli_refuses_to_overwrite_and_says_so(tmp_path):
     article = tmp_path / "a.txt"
-    article.write_text("Acme cuts jobs\n\nAcme Corp said it would cut 1,200 jobs.\n", encoding="utf-8")
+    article.write_text(
+        "Acme cuts jobs\n\nAcme Corp said it would cut 1,200 jobs.\n", encoding="utf-8"
+    )
     project = tmp_path / "project"
     project.mkdir()
     args = ["draft", str(article), "--date", "2025-01-06", "--project", str(project)]
@@ -172,18 +193,25 @@ def test_draft_cli_refuses_to_overwrite_and_says_so(tmp_path):
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(["--date", "28/03/2025"], "--date: expected YYYY-MM-DD"), (["--url", "javascript:alert(1)"], "--url")],
+    [
+        (["--date", "28/03/2025"], "--date: expected YYYY-MM-DD"),
+        (["--url", "javascript:alert(1)"], "--url"),
+    ],
 )
 def test_bad_options_are_clear_errors(tmp_path, args, message):
     article = tmp_path / "a.txt"
-    article.write_text("Acme cuts jobs\n\nAcme Corp said it would cut 1,200 jobs.\n", encoding="utf-8")
+    article.write_text(
+        "Acme cuts jobs\n\nAcme Corp said it would cut 1,200 jobs.\n", encoding="utf-8"
+    )
     result = CliRunner().invoke(cli, ["draft", str(article), *args, "--format", "json"])
     assert result.exit_code == 1 and message in result.output
 
 
 def test_without_a_date_the_draft_asks_for_one(tmp_path):
     article = tmp_path / "a.txt"
-    article.write_text("Acme cuts jobs\n\nAcme Corp said on Friday it would cut 1,200 jobs.\n", encoding="utf-8")
+    article.write_text(
+        "Acme cuts jobs\n\nAcme Corp said on Friday it would cut 1,200 jobs.\n", encoding="utf-8"
+    )
     result = CliRunner().invoke(cli, ["draft", str(article), "--format", "json"])
     assert result.exit_code == 1 and "--date" in result.output
 
@@ -214,7 +242,10 @@ def test_a_dollar_in_a_story_about_another_dollar_country_takes_its_currency():
     assert (figure.currency, figure.currency_basis) == ("AUD", "context")
     text = "Aid\n\nThe fund holds \u00a3300m and US$2bn.\n"
     figures = {f.as_written: f for f in draft_text(text, dt.date(2025, 1, 6)).numbers}
-    assert (figures["\u00a3300m"].currency, figures["\u00a3300m"].currency_basis) == ("GBP", "symbol")
+    assert (figures["\u00a3300m"].currency, figures["\u00a3300m"].currency_basis) == (
+        "GBP",
+        "symbol",
+    )
     assert figures["US$2bn"].currency == "USD"
 
 
@@ -236,7 +267,9 @@ def test_bottom_line_and_key_points_are_sentences_of_the_article():
 
 
 def test_rendered_brief_file_has_no_body_and_round_trips():
-    brief = draft_text("Acme cuts jobs\n\nAcme Corp said it would cut 1,200 jobs.\n", dt.date(2025, 1, 6))
+    brief = draft_text(
+        "Acme cuts jobs\n\nAcme Corp said it would cut 1,200 jobs.\n", dt.date(2025, 1, 6)
+    )
     document = render_brief_file(brief)
     yaml_text, body, _ = split_front_matter(document)
     assert body == ""
@@ -252,7 +285,9 @@ def test_draft_runs_as_a_subprocess(tmp_path):
     import subprocess
 
     article = tmp_path / "a.txt"
-    article.write_text("Acme cuts jobs\n\nAcme Corp said it would cut 1,200 jobs.\n", encoding="utf-8")
+    article.write_text(
+        "Acme cuts jobs\n\nAcme Corp said it would cut 1,200 jobs.\n", encoding="utf-8"
+    )
     done = subprocess.run(
         [sys.executable, "-m", "generator.cli", "draft", str(article), "--date", "2025-01-06", "--format", "yaml"],
         cwd=REPO, capture_output=True, text=True, check=False,

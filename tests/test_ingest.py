@@ -27,7 +27,12 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
 
 @pytest.mark.parametrize(
     ("encoding", "prefix"),
-    [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("utf-16-le", b"\xff\xfe"), ("utf-16-be", b"\xfe\xff")],
+    [
+        ("utf-8", b""),
+        ("utf-8", b"\xef\xbb\xbf"),
+        ("utf-16-le", b"\xff\xfe"),
+        ("utf-16-be", b"\xfe\xff"),
+    ],
 )
 def test_unicode_encodings_with_and_without_a_bom_read_the_same(tmp_path, encoding, prefix):
     path = write(tmp_path, "a.txt", prefix + ARTICLE.encode(encoding))
@@ -37,7 +42,9 @@ def test_unicode_encodings_with_and_without_a_bom_read_the_same(tmp_path, encodi
 
 
 def test_cp1252_is_decoded_with_its_curly_quotes_and_euro(tmp_path):
-    text = ARTICLE.replace("8%", "\u20ac5m") + "Caf\u00e9 owners \u2013 all of them \u2013 agreed.\n"
+    text = (
+        ARTICLE.replace("8%", "\u20ac5m") + "Caf\u00e9 owners \u2013 all of them \u2013 agreed.\n"
+    )
     article = load_article(write(tmp_path, "a.txt", text.encode("cp1252")))
     assert "\u201cWe have to act now,\u201d" in article.text
     assert "\u20ac5m" in article.text and "Caf\u00e9" in article.text
@@ -50,7 +57,9 @@ def test_line_ends_controls_and_blank_runs_are_normalised(tmp_path):
 
 
 def test_nfc_normalisation_joins_combining_accents(tmp_path):
-    article = load_article(write(tmp_path, "a.txt", "Mari\u0301a Jose\u0301 Catala\u0301 spoke.\n".encode()))
+    article = load_article(
+        write(tmp_path, "a.txt", "Mari\u0301a Jose\u0301 Catala\u0301 spoke.\n".encode())
+    )
     assert "Mar\u00eda Jos\u00e9 Catal\u00e1" in article.text
 
 
@@ -86,14 +95,17 @@ def test_a_missing_file_and_a_folder_are_clear_errors(tmp_path):
         load_article(tmp_path)
 
 
-SCRIPTED_PAGE = """<!doctype html><html><head>
+SCRIPTED_PAGE = (
+    """<!doctype html><html><head>
 <title>Acme cuts 1,200 jobs | Daily News</title>
 <meta property="og:title" content="Acme cuts 1,200 jobs">
 <meta property="og:site_name" content="Daily News">
 <meta property="og:url" content="javascript:alert(1)">
 <meta name="author" content="Jane Doe">
 <meta property="article:published_time" content="2025-01-06T10:00:00Z">
-""" + "<script>document.write('<p>INJECTED 999 people</p>')</script>\n" * 200 + """
+"""
+    + "<script>document.write('<p>INJECTED 999 people</p>')</script>\n" * 200
+    + """
 <style>p { color: red }</style></head>
 <body><nav><a href="/">Home</a></nav>
 <article><h1>Acme cuts 1,200 jobs</h1>
@@ -106,6 +118,7 @@ where <a href="javascript:alert(2)">staff</a> gathered <img src=x onerror=alert(
 to its annual report published in March.</p>
 </article><footer>Copyright</footer></body></html>
 """
+)
 
 
 def test_html_full_of_script_tags_gives_the_article_text_only(tmp_path):

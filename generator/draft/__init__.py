@@ -43,7 +43,9 @@ def draft_brief(
 ) -> Brief:
     """A draft brief of `text`: every figure, party, quote, action and outlook item with evidence."""
     if published is None:
-        raise BriefError("no publication date: pass --date YYYY-MM-DD (relative dates resolve against it)")
+        raise BriefError(
+            "no publication date: pass --date YYYY-MM-DD (relative dates resolve against it)"
+        )
     sentences = find_sentences(text)
     numbers = find_numbers(text)
     parties, mentions = find_parties(text)
@@ -184,7 +186,9 @@ def render_front_matter(brief: Brief) -> str:
 
     def represent_decimal(representer: Any, value: Decimal) -> Any:
         plain = format(value, "f")
-        tag = "tag:yaml.org,2002:int" if re.fullmatch(r"-?\d+", plain) else "tag:yaml.org,2002:float"
+        tag = (
+            "tag:yaml.org,2002:int" if re.fullmatch(r"-?\d+", plain) else "tag:yaml.org,2002:float"
+        )
         return representer.represent_scalar(tag, plain)
 
     Representer.add_representer(Decimal, represent_decimal)
@@ -212,14 +216,18 @@ def write_bundle(content_dir: Path, brief: Brief, source_text: str) -> Path:
         parsed = parse_yaml(render_front_matter(brief))
         Brief.model_validate({**parsed.data, "notes": ""})
     except (YamlProblem, ValidationError) as exc:  # pragma: no cover - a bug in drafting
-        raise BriefError(f"the drafted brief does not read back ({exc}); nothing was written") from None
+        raise BriefError(
+            f"the drafted brief does not read back ({exc}); nothing was written"
+        ) from None
     folder = f"{brief.date.isoformat()}-{brief.slug or 'article'}"
     bundle_dir = content_dir / folder
     try:
         content_dir.mkdir(parents=True, exist_ok=True)
         os.mkdir(bundle_dir)
     except FileExistsError:
-        raise BriefError(f"{bundle_dir}: already exists; nothing was written (move it away or draft under another date)") from None
+        raise BriefError(
+            f"{bundle_dir}: already exists; nothing was written (move it away or draft under another date)"
+        ) from None
     except OSError as exc:
         raise BriefError(f"{bundle_dir}: cannot create: {exc.strerror}") from None
     try:

@@ -16,7 +16,9 @@ _PLAN = (
     r"is set to|are set to|is due to|are due to|expects? to|agreed to|pledged to|promised to|"
     r"vowed to|is going to|are going to|hopes? to|wants? to|seeks? to|is expected to|are expected to"
 )
-_PROPOSE = r"proposed|proposes|propose|called for|calls for|urged|urges|suggested|suggests|recommended"
+_PROPOSE = (
+    r"proposed|proposes|propose|called for|calls for|urged|urges|suggested|suggests|recommended"
+)
 _ANNOUNCE = r"announced|announces|unveiled|unveils|said|says|declared|confirmed|stated|told|wrote|revealed|reported"
 _TAKEN = (
     r"put|cut|raised|imposed|signed|made|won|lost|rose|fell|killed|introduced|launched|approved|"
@@ -100,7 +102,9 @@ def draft_actions(
             if inside(mention.start):
                 continue
             tail = text[mention.end : sentence.end]
-            gap = re.match(r"^(?:['’]s)?(?P<gap>(?:\s+(?!and\b|or\b)[\w'’-]+){0,6}?)\s+(?=\S)", tail)
+            gap = re.match(
+                r"^(?:['’]s)?(?P<gap>(?:\s+(?!and\b|or\b)[\w'’-]+){0,6}?)\s+(?=\S)", tail
+            )
             verb = _VERB.search(tail, 0, 80)
             if verb is None or gap is None or re.search(r"[,;:.\"“”()]", tail[: verb.start()]):
                 continue
@@ -120,7 +124,20 @@ def draft_actions(
             status = _status(verb)
             evidence_start = mention.start
             evidence_end = clause_start + len(clause)
-            actions.append(_action(text, mention, ids, status, clause, evidence_start, evidence_end, mentions, dates, tail[: verb.start()]))
+            actions.append(
+                _action(
+                    text,
+                    mention,
+                    ids,
+                    status,
+                    clause,
+                    evidence_start,
+                    evidence_end,
+                    mentions,
+                    dates,
+                    tail[: verb.start()],
+                )
+            )
         if "threat" not in sentence.text:
             continue
         for threat in _NOUN_THREAT.finditer(text, sentence.start, sentence.end):
@@ -134,7 +151,20 @@ def draft_actions(
                 continue
             seen.add(key)
             start = threat.start()
-            actions.append(_action(text, actor, ids, "threatened", clause, start, start + len(clause), mentions, dates, ""))
+            actions.append(
+                _action(
+                    text,
+                    actor,
+                    ids,
+                    "threatened",
+                    clause,
+                    start,
+                    start + len(clause),
+                    mentions,
+                    dates,
+                    "",
+                )
+            )
     return actions[:MAX_ACTIONS]
 
 
@@ -159,7 +189,11 @@ def _action(
     }
     if _NEGATION.search(between) or _NEGATION.search(clause[:40]):
         fields["negated"] = True
-    targets = [m for m in mentions if start + len(text[start:end]) - len(clause) <= m.start < end and m.party != actor.party]
+    targets = [
+        m
+        for m in mentions
+        if start + len(text[start:end]) - len(clause) <= m.start < end and m.party != actor.party
+    ]
     if targets:
         fields["target"] = ids[targets[0].party]
     when = [d for d in dates if start <= d.start < end + 40 and d.until is None]
