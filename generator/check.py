@@ -1,8 +1,9 @@
-"""Proving a brief against its source: digest, quotes, figures, and every number typed into prose.
+"""Proving a brief against its source: digest, evidence, quotes, figures, and numbers in prose.
 
-Loading already refuses evidence and quotes that are not in the source (content.py); these are
-the checks that need the whole brief: the source's digest, each figure re-read from its own
-words, and the numbers and dates an editor typed into prose fields.
+Loading refuses a brief that does not fit the schema; a brief that does is proved here, every
+finding collected: the source's digest, each evidence span and quote found in the source (or the
+closest passage offered), each figure re-read from its own words, and every number or date an
+editor typed into prose matched against the brief's grounded figures and dates.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from generator.content import Bundle, source_digest
+from generator.content import Bundle, check_evidence, source_digest
 from generator.errors import Problem
 from generator.frontmatter import dotted
 from generator.grounding import locate_quote, normalise
@@ -31,12 +32,14 @@ Finding = tuple[int, str, str, str]
 
 def _findings(bundle: Bundle) -> Iterator[Finding]:
     yield from check_digest(bundle)
+    yield from check_grounding(bundle)
     yield from check_quotes(bundle)
     yield from check_figures(bundle)
     yield from check_prose(bundle)
 
 
 def check_digest(bundle: Bundle) -> Iterator[Finding]:
+    """The source still has the sha256 recorded in the brief."""
     recorded = bundle.brief.source.sha256
     actual = source_digest(bundle.source.text)
     path = ("source", "sha256")
@@ -54,7 +57,14 @@ def check_digest(bundle: Bundle) -> Iterator[Finding]:
         )
 
 
+def check_grounding(bundle: Bundle) -> Iterator[Finding]:
+    """Every evidence text and quote is in the source, exactly or normalised; else the closest."""
+    for line, field, message in check_evidence(bundle.parsed.data, bundle.parsed, bundle.source):
+        yield line, field, message, "error"
+
+
 def check_quotes(bundle: Bundle) -> Iterator[Finding]:
+    """Each quote's words lie inside the passage it cites."""
     for index, quote in enumerate(bundle.brief.quotes):
         found = locate_quote(bundle.source, quote.text)
         span = quote.evidence
@@ -69,6 +79,7 @@ def check_quotes(bundle: Bundle) -> Iterator[Finding]:
 
 
 def check_figures(bundle: Bundle) -> Iterator[Finding]:
+    """Each figure's `as_written` is inside its evidence, and its value and unit re-read from it."""
     for index, figure in enumerate(bundle.brief.numbers):
         base = ("numbers", index)
         if normalise(figure.as_written) not in normalise(figure.evidence.text):
@@ -104,6 +115,11 @@ def _compare(bundle: Bundle, base: tuple[str | int, ...], figure: object, parsed
         )
     if parsed.value_high is not None and figure.value_high is not None and parsed.value_high != figure.value_high:
         yield finding("value_high", f"{_plain(figure.value_high)} does not match {figure.as_written!r}")
+    if parsed.unit and figure.unit and parsed.unit.lower() != normalise(figure.unit).lower():
+        yield finding(
+            "unit",
+            f"{figure.unit!r} does not match {figure.as_written!r}, which reads as {parsed.unit!r}",
+        )
     if parsed.kind == "money" and not currency_matches(parsed.currency, figure.currency):
         yield finding("currency", f"{figure.currency} does not match {figure.as_written!r}")
     if parsed.kind == "percent" and figure.kind not in ("percent", "ratio"):
