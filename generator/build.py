@@ -44,7 +44,9 @@ def check_library(library: Library) -> list[Problem]:
 
 
 def render_site(library: Library, settings: site.Settings) -> list[Page]:
-    return render_pages(library, settings.project_dir, settings.site_name)
+    return render_pages(
+        library, settings.project_dir, settings.site_name, settings.publish_source  # type: ignore[arg-type]
+    )
 
 
 def build_project(project_dir: Path, *, drafts: bool = False, site_dir: Path | None = None) -> BuildResult:

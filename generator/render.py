@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from generator.content import Bundle, Library
 from generator.markup import clean, html_text, json_for_html, md, render_notes, safe_url
+from generator.proof import PublishSource, render_proof
 from generator.schema import Brief, date_precision
 
 TEMPLATE_SUFFIX = ".md.j2"
@@ -148,7 +149,12 @@ def sorted_actions(brief: Brief) -> list[Any]:
     return [action for _, action in indexed]
 
 
-def render_brief(bundle: Bundle, env: jinja2.Environment, context: dict[str, Any] | None = None) -> Page:
+def render_brief(
+    bundle: Bundle,
+    env: jinja2.Environment,
+    context: dict[str, Any] | None = None,
+    publish_source: PublishSource = "full",
+) -> Page:
     brief = bundle.brief
     template = env.get_template(f"brief{TEMPLATE_SUFFIX}")
     parties = {p.id: p for p in brief.parties}
@@ -157,6 +163,7 @@ def render_brief(bundle: Bundle, env: jinja2.Environment, context: dict[str, Any
         parties=parties,
         actions=sorted_actions(brief),
         source_url=safe_url(brief.source.url),
+        proof=render_proof(bundle, publish_source),
         meta=Markup(
             front_matter(
                 brief.title,
@@ -181,10 +188,12 @@ def render_home(bundles: Iterable[Bundle], env: jinja2.Environment, site_name: s
     return Page("index.md", text, frozenset(b.slug for b in items))
 
 
-def render_pages(library: Library, project_dir: Path | None, site_name: str) -> list[Page]:
+def render_pages(
+    library: Library, project_dir: Path | None, site_name: str, publish_source: PublishSource = "full"
+) -> list[Page]:
     """Every page of the site, as Markdown."""
     env = environment(project_dir)
-    pages = [render_brief(bundle, env) for bundle in library.bundles]
+    pages = [render_brief(bundle, env, publish_source=publish_source) for bundle in library.bundles]
     pages.append(render_home(library.bundles, env, site_name))
     return pages
 
