@@ -110,7 +110,8 @@ def _whole_words(
     normal: str, begin: int, size: int, needle: str, matcher: difflib.SequenceMatcher[str]
 ) -> str:
     """The best window from `begin`, ending at a word boundary, trimmed like the needle."""
-    low, high = begin + max(1, size * 2 // 3), min(len(normal), begin + size * 4 // 3 + 1)
+    # A suggestion about as long as the evidence: editors change a word more often than they cut.
+    low, high = begin + max(1, size * 4 // 5), min(len(normal), begin + size * 4 // 3 + 1)
     ends = [low + m.start() for m in re.finditer(r"\s", normal[low:high])]
     if high == len(normal):
         ends.append(high)

@@ -263,10 +263,12 @@ def _render_region(
 
 
 def _back_link(item: Item) -> str:
+    # The label is drawn by CSS from data-label: text here would run into the article's words in
+    # the search index ("Trump↩party").
     title = html.escape(f"Back to the {item.label}", quote=True)
     return (
-        f'<a class="brief-back" href="#{item.item_id}" title="{title}">'
-        f"↩\ufe0e{LABELS[item.kind]}</a>"
+        f'<a class="brief-back" href="#{item.item_id}" title="{title}" aria-label="{title}" '
+        f'data-label="{LABELS[item.kind]}"></a>'
     )
 
 

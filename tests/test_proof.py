@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from html.parser import HTMLParser
 
@@ -194,3 +195,16 @@ def test_evidence_mode_publishes_only_the_cited_passages(make_project):
     )
     # Omissions are shown: "said on Monday", ", ", "." and the uncited paragraph.
     assert parser.text.count("[…]") == 4
+
+
+def test_source_view_is_searchable_as_plain_words(make_project):
+    project, _ = load_minimal(make_project)
+    result = CliRunner().invoke(cli, ["build", "--project", str(project)])
+    assert result.exit_code == 0, result.output
+    index = json.loads((project / "site" / "search" / "search_index.json").read_text("utf-8"))
+    (section,) = [d for d in index["docs"] if d["location"] == "briefs/acme/#source"]
+    assert section["title"] == "Source"
+    # Marks and back links do not break the article's words apart for the search engine.
+    words = re.sub(r"<[^>]+>", "", section["text"])
+    assert "Acme Corp said on Monday it would cut 1,200 jobs, about 8% of its workforce." in words
+    assert "chief executive Jane Roe told reporters" in html.unescape(words)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -60,7 +61,11 @@ def test_unproven_published_brief_stops_the_build_and_keeps_the_site(make_projec
 
 
 def test_unproven_draft_only_warns(make_project):
-    draft = PROVEN.replace("status: published", "status: draft").replace(BOTTOM, UNPROVEN_BOTTOM)
+    draft = (
+        PROVEN.replace("status: published", "status: draft")
+        .replace(BOTTOM, UNPROVEN_BOTTOM)
+        .replace("evidence: about 8% of its workforce", "evidence: about 8% of its staff")
+    )
     project = make_project(
         {
             "content/acme/brief.md": PROVEN,
@@ -73,12 +78,22 @@ def test_unproven_draft_only_warns(make_project):
     )
     result = build(project, "--drafts")
     assert result.exit_code == 0, result.output
-    line = PROVEN.splitlines().index(BOTTOM) + 1
-    assert (
-        f"content/draft/brief.md:{line}: bottom_line: warning: number '1,500' is not in the source"
-        in result.output.splitlines()
-    )
+    lines = PROVEN.splitlines()
+    bottom = lines.index(BOTTOM) + 1
+    evidence = lines.index("    evidence: about 8% of its workforce") + 1
+    warnings = [line for line in result.output.splitlines() if line.startswith("content/draft/")]
+    assert warnings == [
+        f"content/draft/brief.md:{bottom}: bottom_line: warning: number '1,500' is not in the "
+        "source",
+        f"content/draft/brief.md:{evidence}: numbers[1].evidence: warning: evidence is not in "
+        'source.txt (did you mean: "about 8% of its workforce"?)',
+    ]
     page = (project / "site" / "briefs" / "draft" / "index.html").read_text(encoding="utf-8")
-    assert "1,500" in page
-    # The draft page tells the reader that not every item is proved.
-    assert "Draft" in page
+    # The draft's page says what is not proved, and the unfound figure links nowhere.
+    summary = "5 of 6 items verified against the source; 1 not proved (this is a draft)"
+    assert summary in html.unescape(page)
+    assert (
+        '<span class="brief-ref brief-unproved" id="item-numbers-1" '
+        'title="not found in the source">'
+        in page
+    )
