@@ -43,9 +43,15 @@ def check_library(library: Library) -> list[Problem]:
     return problems
 
 
-def render_site(library: Library, settings: site.Settings) -> list[Page]:
+def render_site(
+    library: Library, settings: site.Settings, problems: list[Problem] | None = None
+) -> list[Page]:
     return render_pages(
-        library, settings.project_dir, settings.site_name, settings.publish_source  # type: ignore[arg-type]
+        library,
+        settings.project_dir,
+        settings.site_name,
+        settings.publish_source,  # type: ignore[arg-type]
+        problems,
     )
 
 
@@ -59,7 +65,7 @@ def build_project(project_dir: Path, *, drafts: bool = False, site_dir: Path | N
         problems = list(library.problems) + check_library(library)
         if any(p.severity == "error" for p in problems):
             raise ProblemsError(problems, "nothing was built; the previous site is unchanged")
-        pages = render_site(library, settings)
+        pages = render_site(library, settings, problems)
         written, _ = site.stage_pages(((p.path, p.text) for p in pages), settings.staging_dir)
         out_dir, mkdocs_warnings = site.run_mkdocs(settings, settings.staging_dir, NAV)
         site.swap_into_place(out_dir, settings.site_dir)

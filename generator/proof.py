@@ -146,11 +146,18 @@ def _label(bundle: Bundle, kind: str, obj: Any) -> str:
     return f"quote: {text}"
 
 
-def render_proof(bundle: Bundle, mode: PublishSource = "full") -> Proof:
-    """The proof of one brief: its items checked against the source, and the source view."""
-    from generator.check import check_bundle
+def render_proof(
+    bundle: Bundle, mode: PublishSource = "full", problems: list[Problem] | None = None
+) -> Proof:
+    """The proof of one brief: its items checked against the source, and the source view.
 
-    items = find_items(bundle, check_bundle(bundle))
+    `problems` are the check's findings when the caller has them (a build): no second check.
+    """
+    if problems is None:
+        from generator.check import check_bundle
+
+        problems = check_bundle(bundle)
+    items = find_items(bundle, problems)
     by_object = {id(getattr(bundle.brief, item.kind)[item.index]): item for item in items}
     span_ids = find_span_ids(items)
     source_view = render_source_view(bundle.source.text, items, span_ids, mode)

@@ -20,6 +20,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator.content import Bundle, Library
+from generator.errors import Problem
 from generator.markup import clean, html_text, json_for_html, md, render_notes, safe_url
 from generator.proof import PublishSource, render_proof
 from generator.schema import Brief, date_precision
@@ -154,7 +155,9 @@ def render_brief(
     env: jinja2.Environment,
     context: dict[str, Any] | None = None,
     publish_source: PublishSource = "full",
+    problems: list[Problem] | None = None,
 ) -> Page:
+    """One brief's page; `problems` are its check findings when the caller has them already."""
     brief = bundle.brief
     template = env.get_template(f"brief{TEMPLATE_SUFFIX}")
     parties = {p.id: p for p in brief.parties}
@@ -163,7 +166,7 @@ def render_brief(
         parties=parties,
         actions=sorted_actions(brief),
         source_url=safe_url(brief.source.url),
-        proof=render_proof(bundle, publish_source),
+        proof=render_proof(bundle, publish_source, problems),
         meta=Markup(
             front_matter(
                 brief.title,
@@ -189,11 +192,18 @@ def render_home(bundles: Iterable[Bundle], env: jinja2.Environment, site_name: s
 
 
 def render_pages(
-    library: Library, project_dir: Path | None, site_name: str, publish_source: PublishSource = "full"
+    library: Library,
+    project_dir: Path | None,
+    site_name: str,
+    publish_source: PublishSource = "full",
+    problems: list[Problem] | None = None,
 ) -> list[Page]:
-    """Every page of the site, as Markdown."""
+    """Every page of the site, as Markdown; `problems`: the check's findings, not re-checked."""
     env = environment(project_dir)
-    pages = [render_brief(bundle, env, publish_source=publish_source) for bundle in library.bundles]
+    pages = [
+        render_brief(bundle, env, publish_source=publish_source, problems=problems)
+        for bundle in library.bundles
+    ]
     pages.append(render_home(library.bundles, env, site_name))
     return pages
 
