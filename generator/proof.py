@@ -200,7 +200,7 @@ def render_source_view(
         if item.key in span_ids and item.span is not None and item.span.start is not None
     }
     out = [f'<div class="brief-source brief-source-{mode}" markdown="0">']
-    if not regions:
+    if not regions and mode == "evidence":
         out.append("<p><em>This brief cites no passage of its source.</em></p>")
     previous_end = 0
     for begin, end in regions:

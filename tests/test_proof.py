@@ -8,11 +8,14 @@ import re
 from html.parser import HTMLParser
 
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.cli import cli
 from generator.content import load_library
-from generator.proof import render_proof
+from generator.proof import Item, find_span_ids, render_proof, render_source_view
 from generator.render import environment, render_brief
+from generator.schema import Span
 
 from .conftest import MINIMAL_BRIEF, MINIMAL_SOURCE, MKDOCS_YML, SEED
 
@@ -208,3 +211,32 @@ def test_source_view_is_searchable_as_plain_words(make_project):
     words = re.sub(r"<[^>]+>", "", section["text"])
     assert "Acme Corp said on Monday it would cut 1,200 jobs, about 8% of its workforce." in words
     assert "chief executive Jane Roe told reporters" in html.unescape(words)
+
+
+@st.composite
+def text_and_spans(draw: st.DrawFn) -> tuple[str, list[tuple[int, int]]]:
+    text = draw(st.text(alphabet="ab <&\"'\n*#|", min_size=1, max_size=60))
+    solid = [i for i, c in enumerate(text) if not c.isspace()]
+    if not solid:
+        return text, []
+    pairs = draw(st.lists(st.tuples(st.sampled_from(solid), st.sampled_from(solid)), max_size=8))
+    return text, [(min(a, b), max(a, b) + 1) for a, b in pairs]
+
+
+@settings(max_examples=150, deadline=None)
+@given(text_and_spans())
+def test_any_spans_render_as_the_exact_text_in_nested_free_segments(case):
+    text, pairs = case
+    items = [
+        Item("numbers", i, f"figure: {i}", Span(text=text[s:e] or "x", start=s, end=e), True)
+        for i, (s, e) in enumerate(pairs)
+    ]
+    ids = find_span_ids(items)
+    parser = Marks()
+    parser.feed(str(render_source_view(text, items, ids)))
+    assert not parser.nested
+    paragraphs = [p.strip() for p in re.split(r"\n[ \t]*\n", text)]
+    assert "".join(parser.text) == "\n\n".join(p for p in paragraphs if p)
+    marked_ids = {m["id"] for m in parser.marks if "id" in m}
+    assert set(ids.values()) <= marked_ids
+    assert {f"#{item.item_id}" for item in items} <= set(parser.backs)
