@@ -115,7 +115,7 @@ def _compare(bundle: Bundle, base: tuple[str | int, ...], figure: object, parsed
         )
     if parsed.value_high is not None and figure.value_high is not None and parsed.value_high != figure.value_high:
         yield finding("value_high", f"{_plain(figure.value_high)} does not match {figure.as_written!r}")
-    if parsed.unit and figure.unit and parsed.unit.lower() != normalise(figure.unit).lower():
+    if parsed.unit and figure.unit and _unit(parsed.unit) != _unit(figure.unit):
         yield finding(
             "unit",
             f"{figure.unit!r} does not match {figure.as_written!r}, which reads as {parsed.unit!r}",
@@ -126,6 +126,22 @@ def _compare(bundle: Bundle, base: tuple[str | int, ...], figure: object, parsed
         yield finding("kind", f"{figure.as_written!r} is a percentage, not a {figure.kind}", "warning")
     if parsed.qualifier not in ("exact", figure.qualifier) and figure.qualifier == "exact":
         yield finding("qualifier", f"{figure.as_written!r} reads as {parsed.qualifier}, not exact", "warning")
+
+
+# Spellings of one unit that an editor may type: '%' is 'percent', 'pp' is 'percentage points'.
+UNIT_SPELLINGS = {
+    "%": "percent",
+    "per cent": "percent",
+    "pct": "percent",
+    "pp": "percentage points",
+    "points": "percentage points",
+    "percentage point": "percentage points",
+}
+
+
+def _unit(unit: str) -> str:
+    key = normalise(unit).lower()
+    return UNIT_SPELLINGS.get(key, key)
 
 
 def _same_date(read: str, stated: str) -> bool:

@@ -169,6 +169,11 @@ def test_unit_not_matching_as_written(planted):
     ]
 
 
+def test_unit_spelt_another_way_matches(planted):
+    brief = PROVEN.replace("    value: 8\n    unit: percent\n", "    value: 8\n    unit: \"%\"\n")
+    assert check(planted(brief), "--strict").exit_code == 0
+
+
 def test_as_written_not_inside_its_evidence(planted):
     brief = PROVEN.replace("  - as_written: about 8%\n", "  - as_written: about 9%\n")
     result = check(planted(brief))
