@@ -74,6 +74,7 @@ def load_minimal(make_project, source: str = MINIMAL_SOURCE, brief: str = MINIMA
 
 
 def test_seed_page_matches_golden(file_regression):
+    """The seed page as Markdown; regenerate with `pytest tests/test_proof.py --force-regen`."""
     (bundle,) = load_library(SEED.parent).bundles
     page = render_brief(bundle, environment(None))
     file_regression.check(page.text, extension=".md", basename="seed_brief_page")
