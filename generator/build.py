@@ -12,6 +12,7 @@ from generator.errors import Problem, ProblemsError
 from generator.render import Page, render_pages
 
 NAV = [{"Home": "index.md"}]
+UNCHANGED = "nothing was built; the previous site is unchanged"
 
 
 @dataclass
@@ -53,10 +54,13 @@ def build_project(project_dir: Path, *, drafts: bool = False, site_dir: Path | N
     settings = site.load_settings(project_dir, site_dir)
     with site.build_lock(settings):
         site.recover(settings.site_dir)
-        library = load_library(settings.content_dir, drafts=drafts)
+        try:
+            library = load_library(settings.content_dir, drafts=drafts)
+        except ProblemsError as exc:
+            raise ProblemsError(exc.problems, UNCHANGED) from None
         problems = list(library.problems) + check_library(library)
         if any(p.severity == "error" for p in problems):
-            raise ProblemsError(problems, "nothing was built; the previous site is unchanged")
+            raise ProblemsError(problems, UNCHANGED)
         pages = render_site(library, settings)
         written, _ = site.stage_pages(((p.path, p.text) for p in pages), settings.staging_dir)
         out_dir, mkdocs_warnings = site.run_mkdocs(settings, settings.staging_dir, NAV)
