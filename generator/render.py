@@ -46,7 +46,7 @@ def _finalize(value: Any) -> Any:
 @lru_cache(maxsize=8)
 def _environment(project_templates: Path | None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
-    if project_templates is not None and project_templates.is_dir():
+    if project_templates is not None:  # may not exist yet: the loader looks at each render
         loaders.append(jinja2.FileSystemLoader(project_templates))
     loaders.append(jinja2.FileSystemLoader(default_templates_dir()))
     env = jinja2.Environment(

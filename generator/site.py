@@ -234,20 +234,53 @@ class _Collect(logging.Handler):
         self.records.append(record)
 
 
-def run_mkdocs(settings: Settings, docs_dir: Path, nav: list[Any]) -> tuple[Path, list[str]]:
-    """Build `docs_dir` into a new directory beside site_dir; return it and MkDocs' warnings."""
+class _Only:
+    """An in-process MkDocs plugin: only the given files count as modified in a dirty build.
+
+    MkDocs' own dirty mode trusts modification times and writes into the site it updates; we
+    instead build the changed pages into an empty folder and link the rest from the last site.
+    """
+
+    def __init__(self, rebuild: set[str]) -> None:
+        self.rebuild = rebuild
+
+    def on_files(self, files: Any, config: Any) -> Any:
+        for file in files:
+            modified = file.src_uri in self.rebuild
+            file.is_modified = (lambda value: lambda: value)(modified)
+        return files
+
+
+def dest_uri(src_uri: str, use_directory_urls: bool = True) -> str:
+    """Where MkDocs writes a staged file: `briefs/x.md` -> `briefs/x/index.html`."""
+    from mkdocs.structure.files import File
+
+    return File(src_uri, "/docs", "/site", use_directory_urls).dest_uri
+
+
+def run_mkdocs(
+    settings: Settings, docs_dir: Path, nav: list[Any], rebuild: set[str] | None = None
+) -> tuple[Path, list[str]]:
+    """Build `docs_dir` into a new directory beside site_dir; return it and MkDocs' warnings.
+
+    With `rebuild`, only those staged files are built (the rest comes from the last site, see
+    `assemble`); MkDocs still sees every page, so links, nav and the sitemap stay whole.
+    """
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     parent = settings.site_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
     out_dir = Path(tempfile.mkdtemp(prefix=f".{settings.site_dir.name}.build-", dir=parent))
     config = mkdocs_config(settings, docs_dir, out_dir, nav)
+    if rebuild is not None:
+        config.plugins["brief-only"] = _Only(rebuild)
     handler = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     try:
-        build(config)
+        build(config, dirty=rebuild is not None)
     except (MkDocsException, OSError, SystemExit) as exc:
         shutil.rmtree(out_dir, ignore_errors=True)
         raise BuildError(f"MkDocs failed: {exc}; the previous site is unchanged") from None
@@ -256,7 +289,62 @@ def run_mkdocs(settings: Settings, docs_dir: Path, nav: list[Any]) -> tuple[Path
         raise
     finally:
         logger.removeHandler(handler)
-    return out_dir, [record.getMessage() for record in handler.records]
+    messages = [r.getMessage() for r in handler.records if "'dirty' build" not in r.getMessage()]
+    return out_dir, messages
+
+
+def use_directory_urls(settings: Settings) -> bool:
+    return bool(settings.mkdocs.get("use_directory_urls", True))
+
+
+def assemble(old_site: Path, new_dir: Path, dropped: set[str]) -> None:
+    """Complete a partial build: link every file of the last site it did not write or drop."""
+    for root, _dirs, names in os.walk(old_site):
+        rel_root = Path(root).relative_to(old_site)
+        for name in names:
+            rel = (rel_root / name).as_posix()
+            if rel in dropped:
+                continue
+            target = new_dir / rel
+            if target.exists():
+                continue  # written by this build
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(Path(root) / name, target)
+            except OSError:
+                shutil.copy2(Path(root) / name, target)
+
+
+SEARCH_INDEX = "search/search_index.json"
+
+
+def _page_of(location: str) -> str:
+    return location.split("#", 1)[0]
+
+
+def finish_search_index(new_dir: Path, old_site: Path | None, dropped_pages: set[str]) -> None:
+    """Write the whole search index in a canonical page order.
+
+    A partial build indexes only the pages it built: their entries replace those of the last
+    site's index; entries of pages that were removed are dropped.
+    """
+    import json
+
+    path = new_dir / SEARCH_INDEX
+    if not path.is_file():
+        return
+    index = json.loads(path.read_text(encoding="utf-8"))
+    docs = index.get("docs", [])
+    if old_site is not None:
+        old = json.loads((old_site / SEARCH_INDEX).read_text(encoding="utf-8"))
+        fresh = {_page_of(d["location"]) for d in docs}
+        kept = [d for d in old.get("docs", []) if _page_of(d["location"]) not in fresh | dropped_pages]
+        docs = kept + docs
+    order = {page: i for i, page in enumerate(sorted({_page_of(d["location"]) for d in docs}))}
+    docs.sort(key=lambda d: order[_page_of(d["location"])])  # stable: sections keep their order
+    index["docs"] = docs
+    path.unlink()
+    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 _RENAME_EXCHANGE = 2
