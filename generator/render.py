@@ -44,7 +44,7 @@ def _finalize(value: Any) -> Any:
 
 
 @lru_cache(maxsize=8)
-def _environment(project_templates: Path | None) -> jinja2.Environment:
+def _environment(project_templates: Path | None, overrides: tuple[str, ...] = ()) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if project_templates is not None:  # may not exist yet: the loader looks at each render
         loaders.append(jinja2.FileSystemLoader(project_templates))
@@ -75,8 +75,13 @@ def _environment(project_templates: Path | None) -> jinja2.Environment:
 
 
 def environment(project_dir: Path | None = None) -> jinja2.Environment:
+    """The Jinja environment of a project; a new one when its set of override files changes."""
     templates = (project_dir / "templates").resolve() if project_dir else None
-    return _environment(templates)
+    overrides: tuple[str, ...] = ()
+    if templates is not None and templates.is_dir():
+        # Jinja caches a template by name: an override added later must get a fresh environment.
+        overrides = tuple(sorted(p.relative_to(templates).as_posix() for p in templates.rglob("*.j2")))
+    return _environment(templates, overrides)
 
 
 def long_date(value: dt.date | str | None) -> str:
