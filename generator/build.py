@@ -25,7 +25,7 @@ from generator.render import Page, default_templates_dir, render_pages
 NAV = [{"Home": "index.md"}]
 UNCHANGED = "nothing was built; the previous site is unchanged"
 STATE_FILE = "state.json"
-CACHE_FILE = "cache.json"
+CACHE_DIR = "cache"
 
 
 @dataclass
@@ -68,8 +68,8 @@ def check_library(library: Library, cache: LoadCache | None = None) -> list[Prob
     return problems
 
 
-def render_site(library: Library, settings: site.Settings) -> list[Page]:
-    return render_pages(library, settings.project_dir, settings.site_name)
+def render_site(library: Library, settings: site.Settings, known: dict[str, str] | None = None) -> list[Page]:
+    return render_pages(library, settings.project_dir, settings.site_name, known)
 
 
 def _inputs(settings: site.Settings, drafts: bool) -> str:
@@ -144,7 +144,7 @@ def build_project(
                 time.perf_counter() - started, settings.site_dir, [], "unchanged",
             )  # fmt: skip
 
-        cache = LoadCache.open(settings.state_dir / CACHE_FILE)
+        cache = LoadCache.open(settings.state_dir / CACHE_DIR)
         try:
             library = load_library(settings.content_dir, drafts=drafts, cache=cache)
         except ProblemsError as exc:
@@ -152,11 +152,6 @@ def build_project(
         problems = list(library.problems) + check_library(library, cache)
         if any(p.severity == "error" for p in problems):
             raise ProblemsError(problems, UNCHANGED)
-        pages = render_site(library, settings)
-        staged = {page.path: page.text for page in pages}
-        site.stage_pages(staged.items(), settings.staging_dir)
-        hashes = {path: hashlib.sha256(text.encode()).hexdigest() for path, text in staged.items()}
-
         config_key = _config_key(settings, drafts)
         base_ok = (
             incremental
@@ -164,9 +159,16 @@ def build_project(
             and state.get("site_id") == site_id
             and site_id is not None
             and isinstance(state.get("pages"), dict)
+            and isinstance(state.get("keys"), dict)
         )
+        pages = render_site(library, settings, state["keys"] if base_ok else None)
+        old: dict[str, str] = state["pages"] if base_ok else {}
+        hashes = {
+            page.path: old[page.path] if page.text is None else hashlib.sha256(page.text.encode()).hexdigest()
+            for page in pages
+        }
+        site.stage_pages(((p.path, p.text) for p in pages), settings.staging_dir)
         if base_ok:
-            old: dict[str, str] = state["pages"]
             rebuild = {path for path, value in hashes.items() if old.get(path) != value}
             removed = set(old) - set(hashes)
             out_dir, mkdocs_warnings = site.run_mkdocs(settings, settings.staging_dir, NAV, rebuild)
@@ -190,6 +192,7 @@ def build_project(
                 "site_id": _site_id(settings.site_dir),
                 "briefs": len(library.bundles),
                 "pages": hashes,
+                "keys": {page.path: page.key for page in pages if page.key},
             },
         )
     warnings = [p for p in problems if p.severity == "warning"]

@@ -27,50 +27,79 @@ def _key() -> str:
 
 @dataclass
 class LoadCache:
-    """Loaded briefs by digest: the brief as JSON, its line map, and its check findings."""
+    """Loaded briefs by digest, one small JSON file each: the brief, its line map, its findings.
 
-    path: Path | None
+    One file per digest keeps an edit's cost to one write, however large the library.
+    """
+
+    folder: Path | None
     entries: dict[str, dict[str, Any]] = field(default_factory=dict)
     used: set[str] = field(default_factory=set)
-    dirty: bool = False
+    changed: set[str] = field(default_factory=set)
+    pending_lines: dict[str, list[Any]] = field(default_factory=dict)
 
     @classmethod
-    def open(cls, path: Path | None) -> LoadCache:
-        if path is None or not path.is_file():
-            return cls(path)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return cls(path)  # a damaged cache is rebuilt, never trusted
-        if not isinstance(data, dict) or data.get("key") != _key() or not isinstance(data.get("entries"), dict):
-            return cls(path)
-        return cls(path, data["entries"])
+    def open(cls, folder: Path | None) -> LoadCache:
+        return cls(folder)
+
+    def _file(self, digest: str) -> Path | None:
+        if self.folder is None or not digest.isalnum():
+            return None
+        return self.folder / f"{digest}.json"
 
     def get(self, digest: str) -> dict[str, Any] | None:
         entry = self.entries.get(digest)
-        if entry is not None:
-            self.used.add(digest)
+        if entry is None:
+            path = self._file(digest)
+            data = read_json(path) if path is not None and path.is_file() else None
+            # A damaged or foreign entry is ignored and rebuilt, never trusted.
+            if not isinstance(data, dict) or data.get("key") != _key():
+                return None
+            entry = self.entries[digest] = data
+        self.used.add(digest)
         return entry
 
     def put(self, digest: str, entry: dict[str, Any]) -> None:
-        self.entries[digest] = entry
+        self.entries[digest] = {"key": _key(), **entry}
         self.used.add(digest)
-        self.dirty = True
+        self.changed.add(digest)
 
     def update(self, digest: str, **values: Any) -> None:
-        entry = self.entries.setdefault(digest, {})
+        entry = self.entries.setdefault(digest, {"key": _key()})
         entry.update(values)
         self.used.add(digest)
-        self.dirty = True
+        self.changed.add(digest)
+
+    def put_lines(self, digest: str, lines: list[Any]) -> None:
+        """Line maps live in files of their own: read only when a finding needs a line."""
+        self.pending_lines[digest] = lines
+
+    def get_lines(self, digest: str) -> list[Any] | None:
+        if digest in self.pending_lines:
+            return self.pending_lines[digest]
+        path = self._file(digest)
+        data = read_json(path.with_suffix(".lines")) if path is not None else None
+        return data if isinstance(data, list) else None
 
     def save(self) -> None:
-        """Write the entries used by this run (older ones are dropped)."""
-        if self.path is None:
+        """Write the entries this run added; remove those no brief uses any more."""
+        if self.folder is None:
             return
-        if not self.dirty and set(self.entries) == self.used:
-            return
-        kept = {digest: self.entries[digest] for digest in self.used if digest in self.entries}
-        write_json(self.path, {"key": _key(), "entries": kept})
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for digest in self.changed:
+            path = self._file(digest)
+            if path is not None:
+                write_json(path, self.entries[digest])
+        for digest, lines in self.pending_lines.items():
+            path = self._file(digest)
+            if path is not None:
+                write_json(path.with_suffix(".lines"), lines)
+        self.changed.clear()
+        self.pending_lines.clear()
+        for path in self.folder.iterdir():
+            if path.suffix in (".json", ".lines") and path.stem not in self.used:
+                with contextlib.suppress(OSError):
+                    path.unlink()
 
 
 def write_json(path: Path, data: Any) -> None:

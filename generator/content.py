@@ -88,7 +88,8 @@ def find_briefs(content_dir: Path) -> list[Path]:
             brief_path = Path(entry.path) / BRIEF_FILE
             if not brief_path.is_file():
                 continue
-            if not _inside(brief_path, root):
+            # Resolving every path is slow on large libraries: only links need it.
+            if (entry.is_symlink() or brief_path.is_symlink()) and not _inside(brief_path, root):
                 continue
             found.append(brief_path)
     return sorted(found)
@@ -189,13 +190,8 @@ def load_brief(
     locate_spans(bundle)
     bundle.digest = bundle_digest(brief_path, source_path)
     if cache is not None and bundle.digest:
-        cache.put(
-            bundle.digest,
-            {
-                "brief": brief.model_dump_json(),
-                "lines": [[list(path), line] for path, line in parsed.lines.items()],
-            },
-        )
+        cache.put(bundle.digest, {"brief": brief.model_dump_json()})
+        cache.put_lines(bundle.digest, [[list(path), line] for path, line in parsed.lines.items()])
     return bundle, problems
 
 
@@ -213,19 +209,28 @@ def bundle_digest(brief_path: Path, source_path: Path) -> str:
 
 def _load_cached(brief_path: Path, shown: str, cache: LoadCache) -> Bundle | None:
     source_path = brief_path.parent / SOURCE_FILE
-    if not source_path.is_file() or not _inside(source_path, brief_path.parent.parent.resolve()):
-        return None
+    if not source_path.is_file() or source_path.is_symlink():
+        return None  # the full load path decides what a link means
     digest = bundle_digest(brief_path, source_path)
     entry = cache.get(digest) if digest else None
     if not entry or "brief" not in entry:
         return None
     try:
         brief = Brief.model_validate_json(entry["brief"])
-        lines = {tuple(path): int(line) for path, line in entry["lines"]}
         source_text = source_path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     except (ValidationError, ValueError, TypeError, KeyError, OSError):
         return None
-    parsed = Parsed(None, lines)
+
+    def lines() -> dict[tuple[str | int, ...], int]:
+        # Only a finding needs line numbers: read them when one is reported.
+        stored = cache.get_lines(digest)
+        if stored is not None:
+            return {tuple(path): int(line) for path, line in stored}
+        text = read_text_file(brief_path, MAX_CONTENT_BYTES, "brief.md")
+        yaml_text, _, _ = split_front_matter(text)
+        return parse_yaml(yaml_text, line_offset=1).lines
+
+    parsed = Parsed(None, None, lines)
     return Bundle(brief, brief_path, source_path, shown, SourceText(source_text), parsed, digest)
 
 

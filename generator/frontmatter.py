@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -84,10 +85,17 @@ class YamlProblem(Exception):
 
 @dataclass
 class Parsed:
-    """Plain data from YAML, with the line of every value by its path."""
+    """Plain data from YAML, with the line of every value by its path (loaded on first use)."""
 
     data: Any
-    lines: dict[Path, int]
+    _lines: dict[Path, int] | None = None
+    _load_lines: Callable[[], dict[Path, int]] | None = None
+
+    @property
+    def lines(self) -> dict[Path, int]:
+        if self._lines is None:
+            self._lines = self._load_lines() if self._load_lines is not None else {}
+        return self._lines
 
     def line_of(self, path: Path) -> int:
         """The line of the deepest node on `path` that exists."""

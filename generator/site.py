@@ -144,9 +144,10 @@ def build_lock(settings: Settings, wait: bool = False) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def stage_pages(pages: Iterable[tuple[str, str | bytes]], staging_dir: Path) -> tuple[int, set[str]]:
+def stage_pages(pages: Iterable[tuple[str, str | bytes | None]], staging_dir: Path) -> tuple[int, set[str]]:
     """Write pages under `staging_dir`, only those whose content changed; remove stale files.
 
+    A page given as None is known unchanged: its staged file is kept as it is.
     Returns the number of files written and the set of all staged relative paths.
     """
     staging_dir.mkdir(parents=True, exist_ok=True)
@@ -154,6 +155,8 @@ def stage_pages(pages: Iterable[tuple[str, str | bytes]], staging_dir: Path) -> 
     written = 0
     for rel, content in pages:
         wanted.add(rel)
+        if content is None:
+            continue
         data = content.encode("utf-8") if isinstance(content, str) else content
         target = staging_dir / rel
         try:
@@ -368,7 +371,7 @@ def swap_into_place(new_dir: Path, site_dir: Path) -> None:
         at_fdcwd = -100
         result = renameat2(at_fdcwd, os.fsencode(new_dir), at_fdcwd, os.fsencode(site_dir), _RENAME_EXCHANGE)
         if result == 0:
-            shutil.rmtree(new_dir, ignore_errors=True)  # it now holds the old site
+            discard(new_dir)  # it now holds the old site
             return
         if ctypes.get_errno() not in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
             raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
@@ -377,7 +380,33 @@ def swap_into_place(new_dir: Path, site_dir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
     os.rename(site_dir, old)
     os.rename(new_dir, site_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    discard(old)
+
+
+def discard(folder: Path) -> None:
+    """Remove a folder that is no longer the site, without making the user wait for it.
+
+    It is renamed to a `.trash-` name first (instant), so a crash leaves only garbage that
+    `recover` clears; the slow deletion runs in a detached process that outlives this one.
+    """
+    import subprocess
+
+    trash = folder.with_name(f".{folder.name.lstrip('.')}.trash-{os.getpid()}-{id(folder)}")
+    try:
+        os.rename(folder, trash)
+    except OSError:
+        trash = folder
+    rm = shutil.which("rm")
+    if rm is None:
+        shutil.rmtree(trash, ignore_errors=True)
+        return
+    subprocess.Popen(
+        [rm, "-rf", "--", str(trash)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def recover(site_dir: Path) -> None:
@@ -390,5 +419,6 @@ def recover(site_dir: Path) -> None:
         os.rename(old, site_dir)
     elif old.exists():
         shutil.rmtree(old, ignore_errors=True)
-    for stale in site_dir.parent.glob(f".{site_dir.name}.build-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+    for pattern in (f".{site_dir.name}.build-*", f".{site_dir.name}.build-*.trash-*", f".{site_dir.name}.old.trash-*"):
+        for stale in site_dir.parent.glob(pattern):
+            shutil.rmtree(stale, ignore_errors=True)
