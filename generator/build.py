@@ -24,7 +24,6 @@ from generator.render import Page, default_templates_dir, render_pages
 
 NAV = [{"Home": "index.md"}]
 UNCHANGED = "nothing was built; the previous site is unchanged"
-STATE_FILE = "state.json"
 CACHE_DIR = "cache"
 
 
@@ -117,6 +116,11 @@ def _config_key(settings: site.Settings, drafts: bool) -> str:
     return digest.hexdigest()
 
 
+def _site_key(settings: site.Settings, drafts: bool) -> str:
+    """Each (site folder, drafts) pair keeps its own staging and state: `serve` and `build` differ."""
+    return hashlib.sha256(f"{settings.site_dir}|{drafts}".encode()).hexdigest()[:12]
+
+
 def _site_id(site_dir: Path) -> list[int] | None:
     try:
         stat = site_dir.stat()
@@ -133,7 +137,7 @@ def build_project(
     settings = site.load_settings(project_dir, site_dir)
     with site.build_lock(settings):
         site.recover(settings.site_dir)
-        state_path = settings.state_dir / STATE_FILE
+        state_path = settings.state_dir / f"state-{_site_key(settings, drafts)}.json"
         state = read_json(state_path) if incremental else None
         state = state if isinstance(state, dict) else {}
         inputs = _inputs(settings, drafts)
@@ -167,11 +171,12 @@ def build_project(
             page.path: old[page.path] if page.text is None else hashlib.sha256(page.text.encode()).hexdigest()
             for page in pages
         }
-        site.stage_pages(((p.path, p.text) for p in pages), settings.staging_dir)
+        staging_dir = settings.state_dir / f"docs-{_site_key(settings, drafts)}"
+        site.stage_pages(((p.path, p.text) for p in pages), staging_dir)
         if base_ok:
             rebuild = {path for path, value in hashes.items() if old.get(path) != value}
             removed = set(old) - set(hashes)
-            out_dir, mkdocs_warnings = site.run_mkdocs(settings, settings.staging_dir, NAV, rebuild)
+            out_dir, mkdocs_warnings = site.run_mkdocs(settings, staging_dir, NAV, rebuild)
             directory_urls = site.use_directory_urls(settings)
             dropped = {site.dest_uri(path, directory_urls) for path in removed | rebuild}
             site.assemble(settings.site_dir, out_dir, dropped)
@@ -179,7 +184,7 @@ def build_project(
             site.finish_search_index(out_dir, settings.site_dir, pages_gone)
             mode, written = "incremental", len(rebuild) + len(removed)
         else:
-            out_dir, mkdocs_warnings = site.run_mkdocs(settings, settings.staging_dir, NAV)
+            out_dir, mkdocs_warnings = site.run_mkdocs(settings, staging_dir, NAV)
             site.finish_search_index(out_dir, None, set())
             mode, written = "full", len(hashes)
         site.swap_into_place(out_dir, settings.site_dir)

@@ -25,6 +25,7 @@ from generator.errors import BuildError, LockedError, Problem, ProblemsError
 
 STATE_DIR = ".brief"
 STAGING = "docs"
+PREVIEW = "preview"
 
 
 @dataclass
@@ -120,6 +121,8 @@ def check_site_dir(site_dir: Path, project_dir: Path, content_dir: Path) -> Iter
     if site_dir in (project_dir, *project_dir.parents) or site_dir == Path(site_dir.anchor):
         yield Problem("mkdocs.yml", 1, "site_dir", f"{site_dir} holds the project; choose a folder of its own such as 'site'")
         return
+    if site_dir == project_dir / STATE_DIR / PREVIEW:
+        return  # brief serve's own preview
     for protected in (content_dir, project_dir / "templates", project_dir / STATE_DIR, project_dir / ".git"):
         if site_dir == protected or protected.is_relative_to(site_dir) or site_dir.is_relative_to(protected):
             yield Problem("mkdocs.yml", 1, "site_dir", f"{site_dir.name!r} would overwrite {protected.name}/")
