@@ -13,7 +13,7 @@ import hashlib
 import os
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import __version__, site
@@ -36,6 +36,7 @@ class BuildResult:
     site_dir: Path
     warnings: list[Problem]
     mode: str = "full"  # full | incremental | unchanged
+    timings: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> str:
         if self.mode == "unchanged":
@@ -148,14 +149,25 @@ def build_project(
                 time.perf_counter() - started, settings.site_dir, [], "unchanged",
             )  # fmt: skip
 
+        timings: dict[str, float] = {}
+        clock = time.perf_counter()
+
+        def lap(name: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            timings[name] = now - clock
+            clock = now
+
         cache = LoadCache.open(settings.state_dir / CACHE_DIR)
         try:
             library = load_library(settings.content_dir, drafts=drafts, cache=cache)
         except ProblemsError as exc:
             raise ProblemsError(exc.problems, UNCHANGED) from None
+        lap("load")
         problems = list(library.problems) + check_library(library, cache)
         if any(p.severity == "error" for p in problems):
             raise ProblemsError(problems, UNCHANGED)
+        lap("check")
         config_key = _config_key(settings, drafts)
         base_ok = (
             incremental
@@ -171,8 +183,10 @@ def build_project(
             page.path: old[page.path] if page.text is None else hashlib.sha256(page.text.encode()).hexdigest()
             for page in pages
         }
+        lap("render")
         staging_dir = settings.state_dir / f"docs-{_site_key(settings, drafts)}"
         site.stage_pages(((p.path, p.text) for p in pages), staging_dir)
+        lap("stage")
         if base_ok:
             rebuild = {path for path, value in hashes.items() if old.get(path) != value}
             removed = set(old) - set(hashes)
@@ -187,6 +201,7 @@ def build_project(
             out_dir, mkdocs_warnings = site.run_mkdocs(settings, staging_dir, NAV)
             site.finish_search_index(out_dir, None, set())
             mode, written = "full", len(hashes)
+        lap("mkdocs")
         site.swap_into_place(out_dir, settings.site_dir)
         cache.save()
         write_json(
@@ -200,6 +215,7 @@ def build_project(
                 "keys": {page.path: page.key for page in pages if page.key},
             },
         )
+        lap("swap")
     warnings = [p for p in problems if p.severity == "warning"]
     warnings += [Problem("mkdocs", 0, "", message, "warning") for message in mkdocs_warnings]
     return BuildResult(
@@ -210,6 +226,7 @@ def build_project(
         site_dir=settings.site_dir,
         warnings=warnings,
         mode=mode,
+        timings=timings,
     )
 
 
