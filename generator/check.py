@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from generator.content import Bundle, check_evidence, source_digest
+from generator.content import Bundle, evidence_fields, source_digest
 from generator.errors import Problem
 from generator.frontmatter import dotted
-from generator.grounding import locate_quote, normalise
+from generator.grounding import SourceText, locate_quote, normalise
 from generator.numbers import Number, currency_matches, find_numbers, parse_number
 
 
@@ -59,8 +59,26 @@ def check_digest(bundle: Bundle) -> Iterator[Finding]:
 
 def check_grounding(bundle: Bundle) -> Iterator[Finding]:
     """Every evidence text and quote is in the source, exactly or normalised; else the closest."""
-    for line, field, message in check_evidence(bundle.parsed.data, bundle.parsed, bundle.source):
-        yield line, field, message, "error"
+    # Read from the model, not the YAML: a bundle from the load cache has no parsed data.
+    source = bundle.source
+    for path, span in evidence_fields(bundle.brief):
+        if span.start is None or span.end is None:
+            message = "evidence is not in source.txt" + _did_you_mean(source, span.text)
+            yield bundle.parsed.line_of(path), dotted(path), message, "error"
+    for index, quote in enumerate(bundle.brief.quotes):
+        if locate_quote(source, quote.text) is None:
+            path = ("quotes", index, "text")
+            message = "quote is not verbatim in source.txt" + _did_you_mean(source, quote.text)
+            yield bundle.parsed.line_of(path), dotted(path), message, "error"
+
+
+def _did_you_mean(source: SourceText, text: str) -> str:
+    hint = source.closest(text)
+    return f' (did you mean: "{_clip(hint)}"?)' if hint else ""
+
+
+def _clip(text: str, size: int = 120) -> str:
+    return text if len(text) <= size else text[: size - 3] + "..."
 
 
 def check_quotes(bundle: Bundle) -> Iterator[Finding]:
@@ -187,21 +205,31 @@ def check_prose(bundle: Bundle) -> Iterator[Finding]:
     dates.add(brief.date.isoformat())
     if brief.source.published:
         dates.add(brief.source.published.isoformat())
-    source_numbers = find_numbers(bundle.source.text)
-    source_values = {n.value for n in source_numbers if n.value is not None}
-    source_dates = {n.date for n in source_numbers if n.date}
+    source_values: set[Decimal] = set()
+    source_dates: set[str] = set()
+    source_read = False
     for path, text in _prose(bundle):
         for number in find_numbers(text):
             if normalise(number.as_written).lower() in written:
                 continue
-            if number.kind == "date" or number.kind == "year":
-                if number.date and any(_same_date(number.date, d) for d in dates):
-                    continue
-                grounded_in_source = number.date and any(_same_date(number.date, d) or _same_date(d, number.date) for d in source_dates if d)
+            is_date = number.kind in ("date", "year")
+            if is_date and number.date and any(_same_date(number.date, d) for d in dates):
+                continue
+            if not is_date and number.value in values:
+                continue
+            if not source_read:  # read the source's numbers only when the brief's do not explain one
+                source_read = True
+                for found in find_numbers(bundle.source.text):
+                    if found.value is not None:
+                        source_values.add(found.value)
+                    if found.date:
+                        source_dates.add(found.date)
+            if is_date:
+                grounded_in_source = bool(number.date) and any(
+                    _same_date(number.date or "", d) or _same_date(d, number.date or "") for d in source_dates
+                )
                 kind = "date"
             else:
-                if number.value in values:
-                    continue
                 grounded_in_source = number.value in source_values
                 kind = "number"
             if path[0] in ("actions", "numbers") and grounded_in_source:
