@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from generator.cache import LoadCache
+from generator.check import check_bundle
 from generator.cli import cli
+from generator.content import load_library
 
 from .conftest import MINIMAL_BRIEF, MINIMAL_SOURCE, SEED
 
@@ -170,7 +173,7 @@ def test_unit_not_matching_as_written(planted):
 
 
 def test_unit_spelt_another_way_matches(planted):
-    brief = PROVEN.replace("    value: 8\n    unit: percent\n", "    value: 8\n    unit: \"%\"\n")
+    brief = PROVEN.replace("    value: 8\n    unit: percent\n", '    value: 8\n    unit: "%"\n')
     assert check(planted(brief), "--strict").exit_code == 0
 
 
@@ -263,3 +266,22 @@ def test_json_gives_the_same_findings(planted):
     assert lines == findings(text)
     assert {p["severity"] for p in data["problems"]} == {"error"}
     assert len(lines) == 2
+
+
+def test_a_brief_from_the_load_cache_is_proved_alike(planted, tmp_path):
+    brief = PROVEN.replace("status: published", "status: draft").replace(
+        "evidence: about 8% of its workforce", "evidence: about 8% of the workforce"
+    )
+    project = planted(brief)
+    cache = LoadCache.open(tmp_path / "cache")
+    (fresh,) = load_library(project / "content", cache=cache).bundles
+    expected = [p.format() for p in check_bundle(fresh)]
+    cache.save()
+    (cached,) = load_library(project / "content", cache=LoadCache.open(tmp_path / "cache")).bundles
+    assert cached.parsed.data is None  # read back from the cache, not from the YAML
+    assert [p.format() for p in check_bundle(cached)] == expected
+    assert expected == [
+        f"{BRIEF_PATH}:{line_of(brief, '    evidence: about 8% of the workforce')}: "
+        "numbers[1].evidence: evidence is not in source.txt "
+        '(did you mean: "about 8% of its workforce"?)'
+    ]
