@@ -83,6 +83,8 @@ class Proof:
     @property
     def summary(self) -> str:
         """`23 of 23 items verified against the source`, and what the others are."""
+        if not self.items:
+            return "no item of this brief cites the source"
         plural = "s" if self.total != 1 else ""
         text = f"{self.verified} of {self.total} item{plural} verified against the source"
         unsourced = sum(item.span is None for item in self.items)
@@ -90,7 +92,7 @@ class Proof:
         if unsourced:
             text += f"; {unsourced} without evidence (the editor's judgment)"
         if unproved:
-            text += f"; {unproved} not proved (this is a draft)"
+            text += f"; {unproved} not proved"
         return text
 
     def link(self, obj: Any, text: Any) -> Markup:

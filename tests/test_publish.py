@@ -90,7 +90,7 @@ def test_unproven_draft_only_warns(make_project):
     ]
     page = (project / "site" / "briefs" / "draft" / "index.html").read_text(encoding="utf-8")
     # The draft's page says what is not proved, and the unfound figure links nowhere.
-    summary = "5 of 6 items verified against the source; 1 not proved (this is a draft)"
+    summary = "5 of 6 items verified against the source; 1 not proved (see the source)"
     assert summary in html.unescape(page)
     assert (
         '<span class="brief-ref brief-unproved" id="item-numbers-1" '
