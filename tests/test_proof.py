@@ -7,17 +7,19 @@ import json
 import re
 from html.parser import HTMLParser
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.cli import cli
 from generator.content import load_library
+from generator.numbers import find_numbers
 from generator.proof import Item, find_span_ids, render_proof, render_source_view
 from generator.render import environment, render_brief
 from generator.schema import Span
 
-from .conftest import MINIMAL_BRIEF, MINIMAL_SOURCE, MKDOCS_YML, SEED
+from .conftest import ARTICLES, MINIMAL_BRIEF, MINIMAL_SOURCE, MKDOCS_YML, SEED
 
 SEED_PAGE = "briefs/2025-03-28-trump-carney-call/index.html"
 
@@ -241,3 +243,29 @@ def test_any_spans_render_as_the_exact_text_in_nested_free_segments(case):
     marked_ids = {m["id"] for m in parser.marks if "id" in m}
     assert set(ids.values()) <= marked_ids
     assert {f"#{item.item_id}" for item in items} <= set(parser.backs)
+
+
+@pytest.mark.skipif(not ARTICLES.is_dir(), reason="the shared articles are not here")
+def test_real_articles_keep_every_word_with_every_number_and_sentence_marked():
+    for path in sorted(ARTICLES.glob("*.txt")):
+        text = path.read_text(encoding="utf-8").replace("\r\n", "\n")
+        # A figure for every number, and an action for every sentence that holds one: the
+        # overlaps a drafted brief has.
+        pairs = [(n.start, n.end) for n in find_numbers(text)]
+        pairs += [
+            (m.start(), m.end())
+            for m in re.finditer(r"[^\s.!?][^.!?\n]*[.!?]", text)
+            if any(m.start() <= s < m.end() for s, _ in pairs)
+        ]
+        items = [
+            Item("numbers", i, f"figure: {i}", Span(text=text[s:e], start=s, end=e), True)
+            for i, (s, e) in enumerate(pairs)
+        ]
+        ids = find_span_ids(items)
+        parser = Marks()
+        parser.feed(str(render_source_view(text, items, ids)))
+        assert not parser.nested, path.name
+        paragraphs = [p.strip() for p in re.split(r"\n[ \t]*\n", text)]
+        shown = "".join(parser.text)
+        assert shown == "\n\n".join(p for p in paragraphs if p), path.name
+        assert {f"#{item.item_id}" for item in items} <= set(parser.backs), path.name
