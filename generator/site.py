@@ -23,6 +23,7 @@ from typing import Any
 
 from generator.errors import BuildError, LockedError, Problem, ProblemsError
 
+TEMPLATE_SUFFIX = ".md.j2"
 STATE_DIR = ".brief"
 STAGING = "docs"
 PREVIEW = "preview"
@@ -187,10 +188,17 @@ def _write_atomic(target: Path, data: bytes) -> None:
         raise
 
 
+def default_templates_dir() -> Path:
+    """The packaged templates: inside the package when installed, at the repository top otherwise."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "templates", here.parent / "templates"):
+        if (candidate / f"brief{TEMPLATE_SUFFIX}").is_file():
+            return candidate
+    raise RuntimeError("the default templates are missing from this installation")
+
+
 def theme_dir() -> Path:
     """The packaged theme overrides (JSON-LD in the head, styles for briefs)."""
-    from generator.render import default_templates_dir
-
     return default_templates_dir() / "theme"
 
 
