@@ -123,6 +123,15 @@ def _config_key(settings: site.Settings, drafts: bool) -> str:
     return digest.hexdigest()
 
 
+def _jobs() -> int:
+    """Worker processes for loading: one per core this process may use, at most four."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, min(4, cores))
+
+
 def _site_key(settings: site.Settings, drafts: bool) -> str:
     """Each (site folder, drafts) pair keeps its own staging and state: `serve` and `build` differ."""
     return hashlib.sha256(f"{settings.site_dir}|{drafts}".encode()).hexdigest()[:12]
@@ -168,7 +177,7 @@ def build_project(
 
         cache = LoadCache.open(settings.state_dir / CACHE_DIR)
         try:
-            library = load_library(settings.content_dir, drafts=drafts, cache=cache)
+            library = load_library(settings.content_dir, drafts=drafts, cache=cache, jobs=_jobs())
         except ProblemsError as exc:
             raise ProblemsError(exc.problems, UNCHANGED) from None
         lap("load")
