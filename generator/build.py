@@ -16,11 +16,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from generator import __version__, site
 from generator.cache import LoadCache, read_json, write_json
-from generator.content import Library, load_library
 from generator.errors import Problem, ProblemsError
-from generator.render import Page, default_templates_dir, render_pages
+
+if TYPE_CHECKING:  # the up-to-date path must not pay for pydantic, jinja and markdown
+    from generator.content import Library
+    from generator.render import Page
 
 NAV = [{"Home": "index.md"}]
 UNCHANGED = "nothing was built; the previous site is unchanged"
@@ -74,6 +78,8 @@ def render_site(
     known: dict[str, str] | None = None,
     problems: list[Problem] | None = None,
 ) -> list[Page]:
+    from generator.render import render_pages
+
     return render_pages(
         library,
         settings.project_dir,
@@ -88,7 +94,7 @@ def _inputs(settings: site.Settings, drafts: bool) -> str:
     """A fingerprint of everything a build reads, from file metadata: cheap enough to run first."""
     digest = hashlib.sha256()
     digest.update(f"{__version__}|{drafts}|{dt.date.today().isoformat()}|{settings.site_dir}\n".encode())
-    roots = [settings.content_dir, settings.project_dir / "templates", default_templates_dir()]
+    roots = [settings.content_dir, settings.project_dir / "templates", site.default_templates_dir()]
     files: list[Path] = [p for p in (settings.config_path,) if p is not None]
     for root in roots:
         if root.is_dir():
@@ -122,11 +128,20 @@ def _config_key(settings: site.Settings, drafts: bool) -> str:
     digest = hashlib.sha256(f"{__version__}|{versions}|{drafts}|{settings.site_dir}".encode())
     if settings.config_path is not None:
         digest.update(settings.config_path.read_bytes())
-    for root in (settings.project_dir / "templates", default_templates_dir()):
+    for root in (settings.project_dir / "templates", site.default_templates_dir()):
         if root.is_dir():
             for path in _walk(root):
                 digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+def _jobs() -> int:
+    """Worker processes for loading: one per core this process may use, at most four."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, min(4, cores))
 
 
 def _site_key(settings: site.Settings, drafts: bool) -> str:
@@ -170,9 +185,11 @@ def build_project(
             timings[name] = now - clock
             clock = now
 
+        from generator.content import load_library
+
         cache = LoadCache.open(settings.state_dir / CACHE_DIR)
         try:
-            library = load_library(settings.content_dir, drafts=drafts, cache=cache)
+            library = load_library(settings.content_dir, drafts=drafts, cache=cache, jobs=_jobs())
         except ProblemsError as exc:
             raise ProblemsError(exc.problems, UNCHANGED) from None
         lap("load")

@@ -25,17 +25,8 @@ from generator.errors import Problem
 from generator.markup import clean, html_text, json_for_html, md, render_notes, safe_url
 from generator.proof import PublishSource, render_proof
 from generator.schema import Brief, date_precision
+from generator.site import TEMPLATE_SUFFIX, default_templates_dir
 
-TEMPLATE_SUFFIX = ".md.j2"
-
-
-def default_templates_dir() -> Path:
-    """The packaged templates: inside the package when installed, at the repository top otherwise."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "templates", here.parent / "templates"):
-        if (candidate / f"brief{TEMPLATE_SUFFIX}").is_file():
-            return candidate
-    raise RuntimeError("the default templates are missing from this installation")
 
 
 def _finalize(value: Any) -> Any:

@@ -23,6 +23,7 @@ from typing import Any
 
 from generator.errors import BuildError, LockedError, Problem, ProblemsError
 
+TEMPLATE_SUFFIX = ".md.j2"
 STATE_DIR = ".brief"
 STAGING = "docs"
 PREVIEW = "preview"
@@ -187,10 +188,17 @@ def _write_atomic(target: Path, data: bytes) -> None:
         raise
 
 
+def default_templates_dir() -> Path:
+    """The packaged templates: inside the package when installed, at the repository top otherwise."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "templates", here.parent / "templates"):
+        if (candidate / f"brief{TEMPLATE_SUFFIX}").is_file():
+            return candidate
+    raise RuntimeError("the default templates are missing from this installation")
+
+
 def theme_dir() -> Path:
     """The packaged theme overrides (JSON-LD in the head, styles for briefs)."""
-    from generator.render import default_templates_dir
-
     return default_templates_dir() / "theme"
 
 
@@ -257,6 +265,24 @@ class _Only:
         return files
 
 
+class _ThemeCache:
+    """An in-process MkDocs plugin: the theme's compiled templates are kept between builds.
+
+    Compiling Material's templates costs half a second per build; a rebuild after one edit must
+    not pay it again. The bytecode lives beside the build state, like Python's __pycache__.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        import jinja2
+
+        folder.mkdir(parents=True, exist_ok=True)
+        self.cache = jinja2.FileSystemBytecodeCache(str(folder))
+
+    def on_env(self, env: Any, config: Any, files: Any) -> Any:
+        env.bytecode_cache = self.cache
+        return env
+
+
 def dest_uri(src_uri: str, use_directory_urls: bool = True) -> str:
     """Where MkDocs writes a staged file: `briefs/x.md` -> `briefs/x/index.html`."""
     from mkdocs.structure.files import File
@@ -280,6 +306,7 @@ def run_mkdocs(
     parent.mkdir(parents=True, exist_ok=True)
     out_dir = Path(tempfile.mkdtemp(prefix=f".{settings.site_dir.name}.build-", dir=parent))
     config = mkdocs_config(settings, docs_dir, out_dir, nav)
+    config.plugins["brief-theme-cache"] = _ThemeCache(settings.state_dir / "jinja")
     if rebuild is not None:
         config.plugins["brief-only"] = _Only(rebuild)
     handler = _Collect()
