@@ -628,7 +628,17 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 _QUALIFIER_ENDS = frozenset(
     word.split()[-1].lower() for pattern, _ in QUALIFIERS for word in pattern.split("|")
 ) | {"between", "approx", "approx."}
-_PREFIX = re.compile(rf"(?<![\w])(?:(?P<qual>{_QUAL})\s)?(?P<between>between\s)?$", re.I)
+# Every qualifier as literal words, longest first: "no more than" before "more than".
+_QUALIFIER_PHRASES = sorted(
+    {
+        phrase.replace("\\.?", "").replace("\\.", ".")
+        for pattern, _ in QUALIFIERS
+        for phrase in pattern.split("|")
+    }
+    | {"approx."},
+    key=len,
+    reverse=True,
+)
 
 
 class _Found:
@@ -652,17 +662,37 @@ class _Found:
         return self.match.end() if name is None else self.match.end(name)
 
 
+def _ends_with_word(window: str, phrase: str) -> bool:
+    """Does `window` end with `phrase` and a space, the phrase not the tail of a longer word?"""
+    if not window.endswith(phrase + " "):
+        return False
+    before = len(window) - len(phrase) - 2
+    return before < 0 or not (window[before].isalnum() or window[before] in "_'’")
+
+
 def _with_prefix(match: re.Match[str], text: str) -> _Found:
+    """The match with a qualifier ("more than") or "between" written just before it joined."""
     start = match.start()
-    window = text[max(0, start - 40) : start]
-    last = window[:-1].rsplit(" ", 1)[-1].lower() if window.endswith(" ") else ""
-    found = _PREFIX.search(window) if last in _QUALIFIER_ENDS else None
-    if found is None or not (found.group("qual") or found.group("between")):
+    window = text[max(0, start - 40) : start].lower()
+    last = window[:-1].rsplit(" ", 1)[-1] if window.endswith(" ") else ""
+    if last not in _QUALIFIER_ENDS:
         return _Found(match, start, {"qual": None, "between": None})
+    qual = between = None
+    rest = window
+    if _ends_with_word(rest, "between"):
+        between, rest = "between ", rest[: -len("between ")]
+    for phrase in _QUALIFIER_PHRASES:
+        if _ends_with_word(rest, phrase):
+            qual = phrase
+            break
+    if qual is None and between is None:
+        return _Found(match, start, {"qual": None, "between": None})
+    length = (len(qual) + 1 if qual else 0) + (len(between) if between else 0)
+    begin = start - length
     return _Found(
         match,
-        start - (len(window) - found.start()),
-        {"qual": found.group("qual"), "between": found.group("between")},
+        begin,
+        {"qual": text[begin : begin + len(qual)] if qual else None, "between": between},
     )
 
 
