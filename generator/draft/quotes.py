@@ -93,9 +93,10 @@ class _Speakers:
         last_boundary = -1
         seen_in_sentence = False
         for mention in self.mentions:
+            floor = max(0, mention.start - 1000)  # bounded: a run-on text stays linear
             boundary = max(
-                self.text.rfind(". ", 0, mention.start), self.text.rfind("\n", 0, mention.start),
-                self.text.rfind("? ", 0, mention.start), self.text.rfind("! ", 0, mention.start),
+                self.text.rfind(". ", floor, mention.start), self.text.rfind("\n", floor, mention.start),
+                self.text.rfind("? ", floor, mention.start), self.text.rfind("! ", floor, mention.start),
             )  # fmt: skip
             if boundary != last_boundary:
                 last_boundary, seen_in_sentence = boundary, False
@@ -197,9 +198,9 @@ def find_quotes(
         closing = match.group(2)
         open_at = match.start()
         quote_text = inner.strip().rstrip(",").strip()
-        line_start = text.rfind("\n", 0, open_at) + 1
-        line_end = text.find("\n", match.end())
-        line_end = len(text) if line_end < 0 else line_end
+        line_start = text.rfind("\n", max(0, open_at - 2000), open_at) + 1
+        line_end = text.find("\n", match.end(), match.end() + 2000)
+        line_end = min(len(text), match.end() + 2000) if line_end < 0 else line_end
         after_start = match.end()
         closing_sentence = sentence_at(sentences, max(open_at, match.end() - 1))
         after_end = min(line_end, closing_sentence.end) if closing_sentence else line_end
@@ -207,6 +208,7 @@ def find_quotes(
         after = text[after_start:after_end]
         opening_sentence = sentence_at(sentences, open_at)
         clause_start = max(line_start, opening_sentence.start) if opening_sentence else line_start
+        clause_start = max(clause_start, open_at - 400)
         before = text[clause_start:open_at]
         before_tail = re.split(r"[”\"]", before)[-1]
         speaker = channel = None

@@ -18,12 +18,16 @@ def strip_dateline(sentence: str) -> str:
     return _DATELINE.sub("", sentence, count=1)
 
 
-def _is_heading(sentence: Sentence, text: str) -> bool:
-    """A paragraph of one short line without a full stop: a headline or a crosshead."""
-    line_start = text.rfind("\n", 0, sentence.start) + 1
-    line_end = text.find("\n", sentence.end)
-    line = text[line_start : len(text) if line_end < 0 else line_end]
-    return line.strip() == sentence.text.strip() and not re.search(r"[.!?][\"'”’)]*$", line.strip())
+def _headings(sentences: list[Sentence]) -> set[int]:
+    """Sentences alone in their paragraph without a full stop: headlines and crossheads."""
+    found = set()
+    for index, sentence in enumerate(sentences):
+        alone = (index == 0 or sentences[index - 1].paragraph != sentence.paragraph) and (
+            index == len(sentences) - 1 or sentences[index + 1].paragraph != sentence.paragraph
+        )
+        if alone and not re.search(r"[.!?][\"'”’)]*$", sentence.text.strip()):
+            found.add(sentence.start)
+    return found
 
 
 def draft_summary(
@@ -33,7 +37,8 @@ def draft_summary(
     title: str | None,
 ) -> tuple[str, list[str]]:
     """The bottom line (lede) and up to five key points, each a sentence of the article."""
-    body = [s for s in sentences if not _is_heading(s, text) and len(s.text.split()) >= 6]
+    headings = _headings(sentences)
+    body = [s for s in sentences if s.start not in headings and s.text.count(" ") >= 5]
     if not body:
         body = [s for s in sentences if s.text.strip()]
     if not body:
