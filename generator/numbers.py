@@ -86,7 +86,38 @@ _WORD_NUM = (
     + "|".join(_UNITS)
     + r")|"
     + _cased(
-        ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "dozen", "half"]
+        [
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+            "thirty",
+            "forty",
+            "fifty",
+            "sixty",
+            "seventy",
+            "eighty",
+            "ninety",
+            "hundred",
+            "dozen",
+            "half",
+        ]
     )
     + ")"
 )
@@ -592,10 +623,7 @@ def _digit_windows(text: str) -> list[tuple[int, int]]:
 
 
 _NUMBER_WORDS = frozenset(
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
-    "hundred dozen half halves third thirds quarter quarters fifth fifths tenth tenths first "
-    "second fourth sixth seventh eighth ninth".split()
+    ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "dozen", "half", "halves", "third", "thirds", "quarter", "quarters", "fifth", "fifths", "tenth", "tenths", "first", "second", "fourth", "sixth", "seventh", "eighth", "ninth"]
 )
 _LOWER_WORD = re.compile(r"[a-z]+")
 
@@ -607,7 +635,9 @@ def _word_windows(lower: str) -> list[tuple[int, int]]:
         index = lower.find(word)
         while index >= 0:
             end = index + len(word)
-            if not (index and lower[index - 1].isalpha()) and not (end < len(lower) and lower[end].isalpha()):
+            if not (index and lower[index - 1].isalpha()) and not (
+                end < len(lower) and lower[end].isalpha()
+            ):
                 space = _SPACE_AFTER.search(lower, min(len(lower), end + 60))
                 spans.append((max(0, index - 45), space.start() if space else len(lower)))
             index = lower.find(word, end)

@@ -297,7 +297,9 @@ def test_draft_runs_as_a_subprocess(tmp_path):
 
 
 def test_long_and_run_on_articles_stay_within_the_schema_limits():
-    many = "Prices\n\n" + " ".join(f"Lot {n} sold for ${n},{n % 10}00." for n in range(1, 700)) + "\n"
+    many = (
+        "Prices\n\n" + " ".join(f"Lot {n} sold for ${n},{n % 10}00." for n in range(1, 700)) + "\n"
+    )
     brief = draft_text(many, dt.date(2025, 1, 6))
     assert 400 <= len(brief.numbers) <= 500
     run_on = "Talks\n\n" + "and the Acme Corp said prices rose 5% " * 3000 + "\n"

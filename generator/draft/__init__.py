@@ -114,7 +114,9 @@ def draft_brief(
                 "evidence": text[q.evidence[0] : q.evidence[1]].strip(),
             }
             for q in _distinct(quotes)
-            if q.speaker in ids and len(q.text) <= MAX_TEXT and q.evidence[1] - q.evidence[0] <= MAX_TEXT
+            if q.speaker in ids
+            and len(q.text) <= MAX_TEXT
+            and q.evidence[1] - q.evidence[0] <= MAX_TEXT
         ][:MAX_ITEMS],
     }
     brief = Brief.model_validate(data)
