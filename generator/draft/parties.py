@@ -395,6 +395,12 @@ class _Finder:
                 )
             ):
                 return  # an ordinary word that opens a sentence
+            if word in COUNTRIES and word not in _AMBIGUOUS_COUNTRY:
+                self._country(word, start, start + len(word))
+                return
+            if word in ORGANIZATIONS:
+                self.add(ORGANIZATIONS[word], "organization", start, start + len(word))
+                return
             if (
                 word.isalpha()
                 and not word.isupper()
