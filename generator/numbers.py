@@ -611,7 +611,7 @@ def _digit_windows(text: str) -> list[tuple[int, int]]:
     """Stretches of text around every digit, merged; wide enough for a month or a unit word."""
     windows: list[tuple[int, int]] = []
     for match in _DIGITS.finditer(text):
-        low = max(0, match.start() - 45)
+        low = max(0, match.start() - 12)
         end = min(len(text), match.end() + 60)
         space = _SPACE_AFTER.search(text, end)
         high = space.start() if space else len(text)
@@ -639,7 +639,7 @@ def _word_windows(lower: str) -> list[tuple[int, int]]:
                 end < len(lower) and lower[end].isalpha()
             ):
                 space = _SPACE_AFTER.search(lower, min(len(lower), end + 60))
-                spans.append((max(0, index - 45), space.start() if space else len(lower)))
+                spans.append((max(0, index - 12), space.start() if space else len(lower)))
             index = lower.find(word, end)
     return _merge(spans)
 
