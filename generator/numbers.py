@@ -622,8 +622,11 @@ def _digit_windows(text: str) -> list[tuple[int, int]]:
     return windows
 
 
-_NUMBER_WORDS = frozenset(
-    ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "dozen", "half", "halves", "third", "thirds", "quarter", "quarters", "fifth", "fifths", "tenth", "tenths", "first", "second", "fourth", "sixth", "seventh", "eighth", "ninth"]
+# Words that can start a spelled-out number, fraction or rank: where the word patterns look.
+_NUMBER_WORDS = (
+    frozenset(WORD_NUMBERS)
+    | frozenset(ORDINAL_WORDS)
+    | {"halves", "thirds", "quarter", "quarters", "fifths", "tenths"}
 )
 _LOWER_WORD = re.compile(r"[a-z]+")
 
