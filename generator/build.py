@@ -11,7 +11,16 @@ from generator.content import Library, load_library
 from generator.errors import Problem, ProblemsError
 from generator.render import Page, render_pages
 
-NAV = [{"Home": "index.md"}]
+# Sections only: briefs, parties and topics are reached from these pages, so the nav stays short.
+NAV = [
+    {"Home": "index.md"},
+    {"Timeline": "timeline.md"},
+    {"What to watch": "watch.md"},
+    {"By the numbers": "numbers.md"},
+    {"Parties": "parties/index.md"},
+    {"Topics": "topics/index.md"},
+    {"Archive": "archive/index.md"},
+]
 
 
 @dataclass
@@ -44,7 +53,13 @@ def check_library(library: Library) -> list[Problem]:
 
 
 def render_site(library: Library, settings: site.Settings) -> list[Page]:
-    return render_pages(library, settings.project_dir, settings.site_name)
+    return render_pages(
+        library,
+        settings.project_dir,
+        settings.site_name,
+        site_url=settings.site_url,
+        directory_urls=bool(settings.mkdocs.get("use_directory_urls", True)),
+    )
 
 
 def build_project(project_dir: Path, *, drafts: bool = False, site_dir: Path | None = None) -> BuildResult:

@@ -148,7 +148,12 @@ def sorted_actions(brief: Brief) -> list[Any]:
     return [action for _, action in indexed]
 
 
-def render_brief(bundle: Bundle, env: jinja2.Environment, context: dict[str, Any] | None = None) -> Page:
+def render_brief(
+    bundle: Bundle,
+    env: jinja2.Environment,
+    context: dict[str, Any] | None = None,
+    jsonld: str | None = None,
+) -> Page:
     brief = bundle.brief
     template = env.get_template(f"brief{TEMPLATE_SUFFIX}")
     parties = {p.id: p for p in brief.parties}
@@ -162,6 +167,7 @@ def render_brief(bundle: Bundle, env: jinja2.Environment, context: dict[str, Any
                 brief.title,
                 description=html_text(brief.bottom_line)[:300],
                 brief_status=brief.status,
+                jsonld=jsonld,
             )
         ),
         **(context or {}),
@@ -181,11 +187,26 @@ def render_home(bundles: Iterable[Bundle], env: jinja2.Environment, site_name: s
     return Page("index.md", text, frozenset(b.slug for b in items))
 
 
-def render_pages(library: Library, project_dir: Path | None, site_name: str) -> list[Page]:
-    """Every page of the site, as Markdown."""
+def render_pages(
+    library: Library,
+    project_dir: Path | None,
+    site_name: str,
+    *,
+    site_url: str | None = None,
+    directory_urls: bool = True,
+    today: dt.date | None = None,
+) -> list[Page]:
+    """Every page of the site: Markdown pages, the feed and the JSON API."""
+    from generator.pages import SiteData, brief_context, brief_jsonld, render_site_pages
+
     env = environment(project_dir)
-    pages = [render_brief(bundle, env) for bundle in library.bundles]
+    data = SiteData.build(library, site_url=site_url, directory_urls=directory_urls, today=today)
+    pages = [
+        render_brief(bundle, env, brief_context(data, bundle), brief_jsonld(data, bundle))
+        for bundle in library.bundles
+    ]
     pages.append(render_home(library.bundles, env, site_name))
+    pages.extend(render_site_pages(data, env, site_name))
     return pages
 
 
