@@ -478,6 +478,8 @@ def timeline_svg(events: list[Event]) -> Markup:
     ]
     axis_y = TOP + len(rows) * ROW_HEIGHT
     months = _month_ticks(first, last_month)
+    if len(months) > 36:  # years apart: one line a year keeps the chart legible
+        months = [m for m in months if m.month == 1 or m == first]
     step = max(1, len(months) // 8)
     for index, month in enumerate(months):
         x = x_of(month)
