@@ -329,13 +329,26 @@ def brief_context(data: SiteData, bundle: Bundle) -> dict[str, Any]:
     from_dir = "briefs"
     return {
         "site": {
-            "parties": [data.party_link(bundle, p.id, from_dir) for p in bundle.brief.parties],
+            "parties": [_party_with_names(data, bundle, p.id, from_dir) for p in bundle.brief.parties],
             "topics": [data.topic_link(t, from_dir) for t in bundle.brief.tags],
             "related": [(data.brief_link(other, from_dir), shared) for other, shared in data.related(bundle)],
             "timeline": Markup(_relative("timeline.md", from_dir)),
             "watch": Markup(_relative("watch.md", from_dir)),
         }
     }
+
+
+def _party_with_names(data: SiteData, bundle: Bundle, local_id: str, from_dir: str) -> Markup:
+    """A party link followed by the names the registry knows it by that this brief does not use."""
+    local = bundle.brief.party(local_id)
+    canonical = data.party(bundle, local_id)
+    shown = {n.casefold() for n in (local.name, *local.aliases)} if local else set()
+    others = [n for n in (canonical.name, *canonical.aliases) if n.casefold() not in shown]
+    link = data.party_link(bundle, local_id, from_dir)
+    if not others:
+        return link
+    # Written out so that the site's search finds this brief by any of the party's names.
+    return Markup(f"{link} (also {md(', '.join(others))})")
 
 
 def brief_jsonld(data: SiteData, bundle: Bundle) -> str:
