@@ -24,10 +24,28 @@ from generator.content import Bundle, Library
 from generator.markup import clean, html_text, json_for_html, md
 from generator.parties import CanonicalParty, PartyIndex, build_party_index
 from generator.render import TEMPLATE_SUFFIX, Page, _relative, front_matter, partial_date
-from generator.schema import Action, Figure, OutlookItem, Quote, brief_json_schema, date_precision, slugify
+from generator.schema import (
+    Action,
+    Figure,
+    OutlookItem,
+    Quote,
+    brief_json_schema,
+    date_precision,
+    slugify,
+)
 
-KIND_TITLES = {"person": "People", "country": "Countries", "organization": "Organisations", "group": "Groups"}
-SCHEMA_TYPES = {"person": "Person", "country": "Country", "organization": "Organization", "group": "Organization"}
+KIND_TITLES = {
+    "person": "People",
+    "country": "Countries",
+    "organization": "Organisations",
+    "group": "Groups",
+}
+SCHEMA_TYPES = {
+    "person": "Person",
+    "country": "Country",
+    "organization": "Organization",
+    "group": "Organization",
+}
 MAX_RELATED = 5
 
 
@@ -61,7 +79,12 @@ class Event:
 
     @property
     def sort_key(self) -> tuple[str, int, str, str]:
-        return (self.date, 0 if self.kind == "action" else 1, self.bundle.brief.date.isoformat(), self.bundle.slug)
+        return (
+            self.date,
+            0 if self.kind == "action" else 1,
+            self.bundle.brief.date.isoformat(),
+            self.bundle.slug,
+        )
 
 
 @dataclass
@@ -81,7 +104,9 @@ class SiteData:
     site_url: str | None = None
     directory_urls: bool = True
     by_slug: dict[str, Bundle] = field(default_factory=dict)
-    topics: dict[str, tuple[str, list[Bundle]]] = field(default_factory=dict)  # slug -> (tag, briefs)
+    topics: dict[str, tuple[str, list[Bundle]]] = field(
+        default_factory=dict
+    )  # slug -> (tag, briefs)
 
     @classmethod
     def build(
@@ -139,11 +164,26 @@ class SiteData:
         for bundle in self.bundles:
             for action in bundle.brief.actions:
                 if action.date:
-                    ids = tuple(self.index.of(bundle.slug, p) for p in (action.actor, action.target) if p)
-                    found.append(Event(action.date, "action", bundle, action_text(bundle, action), ids, action.status))
+                    ids = tuple(
+                        self.index.of(bundle.slug, p) for p in (action.actor, action.target) if p
+                    )
+                    found.append(
+                        Event(
+                            action.date,
+                            "action",
+                            bundle,
+                            action_text(bundle, action),
+                            ids,
+                            action.status,
+                        )
+                    )
             for item in bundle.brief.outlook:
                 if item.when:
-                    found.append(Event(item.when, "outlook", bundle, item.what, (), item.kind.replace("_", " ")))
+                    found.append(
+                        Event(
+                            item.when, "outlook", bundle, item.what, (), item.kind.replace("_", " ")
+                        )
+                    )
         found.sort(key=lambda e: e.sort_key)
         return found
 
@@ -211,10 +251,14 @@ def action_text(bundle: Bundle, action: Action) -> str:
 # -- Pages ---------------------------------------------------------------------------------
 
 
-def _render(env: jinja2.Environment, name: str, path: str, sources: Iterable[Bundle], **context: Any) -> Page:
+def _render(
+    env: jinja2.Environment, name: str, path: str, sources: Iterable[Bundle], **context: Any
+) -> Page:
     template = env.get_template(f"{name}{TEMPLATE_SUFFIX}")
     from_dir = path.rsplit("/", 1)[0] if "/" in path else ""
-    text = template.render(rel=lambda target: Markup(_relative(target, from_dir)), from_dir=from_dir, **context)
+    text = template.render(
+        rel=lambda target: Markup(_relative(target, from_dir)), from_dir=from_dir, **context
+    )
     return Page(path, text, frozenset(b.slug for b in sources))
 
 
@@ -228,11 +272,17 @@ def render_party(data: SiteData, env: jinja2.Environment, party: CanonicalParty)
     quotes: list[tuple[Quote, Bundle]] = []
     figures: list[tuple[Figure, Bundle]] = []
     for bundle in bundles:
-        local_ids = {p.id for p in bundle.brief.parties if data.index.of(bundle.slug, p.id) == party.id}
+        local_ids = {
+            p.id for p in bundle.brief.parties if data.index.of(bundle.slug, p.id) == party.id
+        }
         roles = [p.role for p in bundle.brief.parties if p.id in local_ids and p.role]
         appearances.append((bundle, roles[0] if roles else None))
         actions += [(a, bundle) for a in bundle.brief.actions if a.actor in local_ids]
-        aimed += [(a, bundle) for a in bundle.brief.actions if a.target in local_ids and a.actor not in local_ids]
+        aimed += [
+            (a, bundle)
+            for a in bundle.brief.actions
+            if a.target in local_ids and a.actor not in local_ids
+        ]
         quotes += [(q, bundle) for q in bundle.brief.quotes if q.speaker in local_ids]
         figures += [(f, bundle) for f in bundle.brief.numbers if f.party in local_ids]
 
@@ -261,7 +311,10 @@ def render_party(data: SiteData, env: jinja2.Environment, party: CanonicalParty)
 def render_parties_index(data: SiteData, env: jinja2.Environment) -> Page:
     groups: list[tuple[str, list[CanonicalParty]]] = []
     for kind, title in KIND_TITLES.items():
-        members = sorted((p for p in data.index.parties.values() if p.kind == kind), key=lambda p: p.name.casefold())
+        members = sorted(
+            (p for p in data.index.parties.values() if p.kind == kind),
+            key=lambda p: p.name.casefold(),
+        )
         if members:
             groups.append((title, members))
     return _render(
@@ -298,11 +351,28 @@ def render_numbers(data: SiteData, env: jinja2.Environment) -> Page:
 def render_topics(data: SiteData, env: jinja2.Environment) -> list[Page]:
     topics = sorted(data.topics.items(), key=lambda item: item[1][0])
     pages = [
-        _render(env, "topics", "topics/index.md", data.bundles, meta=Markup(front_matter("Topics")), topics=topics, data=data)
+        _render(
+            env,
+            "topics",
+            "topics/index.md",
+            data.bundles,
+            meta=Markup(front_matter("Topics")),
+            topics=topics,
+            data=data,
+        )
     ]
     for slug, (tag, bundles) in topics:
         pages.append(
-            _render(env, "topic", f"topics/{slug}.md", bundles, meta=Markup(front_matter(f"Topic: {tag}")), tag=tag, bundles=bundles, data=data)
+            _render(
+                env,
+                "topic",
+                f"topics/{slug}.md",
+                bundles,
+                meta=Markup(front_matter(f"Topic: {tag}")),
+                tag=tag,
+                bundles=bundles,
+                data=data,
+            )
         )
     return pages
 
@@ -310,12 +380,30 @@ def render_topics(data: SiteData, env: jinja2.Environment) -> list[Page]:
 def render_archive(data: SiteData, env: jinja2.Environment) -> list[Page]:
     months = data.months()
     pages = [
-        _render(env, "archive", "archive/index.md", data.bundles, meta=Markup(front_matter("Archive")), months=months, month_title=month_title, data=data)
+        _render(
+            env,
+            "archive",
+            "archive/index.md",
+            data.bundles,
+            meta=Markup(front_matter("Archive")),
+            months=months,
+            month_title=month_title,
+            data=data,
+        )
     ]
     for month, bundles in months.items():
         title = month_title(month)
         pages.append(
-            _render(env, "archive_month", f"archive/{month}.md", bundles, meta=Markup(front_matter(f"Archive: {title}")), title=title, bundles=bundles, data=data)
+            _render(
+                env,
+                "archive_month",
+                f"archive/{month}.md",
+                bundles,
+                meta=Markup(front_matter(f"Archive: {title}")),
+                title=title,
+                bundles=bundles,
+                data=data,
+            )
         )
     return pages
 
@@ -329,9 +417,13 @@ def brief_context(data: SiteData, bundle: Bundle) -> dict[str, Any]:
     from_dir = "briefs"
     return {
         "site": {
-            "parties": [_party_with_names(data, bundle, p.id, from_dir) for p in bundle.brief.parties],
+            "parties": [
+                _party_with_names(data, bundle, p.id, from_dir) for p in bundle.brief.parties
+            ],
             "topics": [data.topic_link(t, from_dir) for t in bundle.brief.tags],
-            "related": [(data.brief_link(other, from_dir), shared) for other, shared in data.related(bundle)],
+            "related": [
+                (data.brief_link(other, from_dir), shared) for other, shared in data.related(bundle)
+            ],
             "timeline": Markup(_relative("timeline.md", from_dir)),
             "watch": Markup(_relative("watch.md", from_dir)),
         }
@@ -360,8 +452,15 @@ def brief_jsonld(data: SiteData, bundle: Bundle) -> str:
         local = brief.party(party_id)
         assert local is not None
         canonical = data.party(bundle, party_id)
-        item: dict[str, Any] = {"@type": SCHEMA_TYPES[canonical.kind], "name": clean(canonical.name)}
-        names = [clean(n) for n in (local.name, *local.aliases, *canonical.aliases) if clean(n) != item["name"]]
+        item: dict[str, Any] = {
+            "@type": SCHEMA_TYPES[canonical.kind],
+            "name": clean(canonical.name),
+        }
+        names = [
+            clean(n)
+            for n in (local.name, *local.aliases, *canonical.aliases)
+            if clean(n) != item["name"]
+        ]
         if names:
             item["alternateName"] = list(dict.fromkeys(names))
         url = data.url_of(f"parties/{canonical.id}.md")
@@ -426,10 +525,20 @@ def render_api(data: SiteData) -> list[Page]:
     published = data.library.published()
     pages = [
         Page("api/schema.json", _json(brief_json_schema()), frozenset()),
-        Page("api/briefs.json", _json({"briefs": [brief_data(b) for b in published]}), frozenset(b.slug for b in published)),
+        Page(
+            "api/briefs.json",
+            _json({"briefs": [brief_data(b) for b in published]}),
+            frozenset(b.slug for b in published),
+        ),
     ]
     for bundle in published:
-        pages.append(Page(f"api/briefs/{bundle.slug}.json", _json(brief_data(bundle)), frozenset({bundle.slug})))
+        pages.append(
+            Page(
+                f"api/briefs/{bundle.slug}.json",
+                _json(brief_data(bundle)),
+                frozenset({bundle.slug}),
+            )
+        )
     return pages
 
 
@@ -476,7 +585,9 @@ def timeline_svg(events: list[Event]) -> Markup:
     last = max(period_end(e.date) for e in events)
     first = dt.date(first.year, first.month, 1)
     last_month = dt.date(last.year, last.month, 1)
-    last = dt.date(last.year, last.month, calendar.monthrange(last.year, last.month)[1]) + dt.timedelta(days=1)
+    last = dt.date(
+        last.year, last.month, calendar.monthrange(last.year, last.month)[1]
+    ) + dt.timedelta(days=1)
     span = max((last - first).days, 1)
     left, right = LABEL_WIDTH + 10, CHART_WIDTH - 14
     height = TOP + len(rows) * ROW_HEIGHT + AXIS_HEIGHT
@@ -496,10 +607,16 @@ def timeline_svg(events: list[Event]) -> Markup:
     step = max(1, len(months) // 8)
     for index, month in enumerate(months):
         x = x_of(month)
-        parts.append(f'<line x1="{x:.1f}" y1="{TOP - 4}" x2="{x:.1f}" y2="{axis_y}" stroke="currentColor" stroke-opacity="0.12"/>')
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{TOP - 4}" x2="{x:.1f}" y2="{axis_y}" stroke="currentColor" stroke-opacity="0.12"/>'
+        )
         if index % step == 0:
-            label = month.strftime("%b %Y") if month.month == 1 or index == 0 else month.strftime("%b")
-            parts.append(f'<text x="{x + 2:.1f}" y="{axis_y + 18}" font-size="11" fill="currentColor">{label}</text>')
+            label = (
+                month.strftime("%b %Y") if month.month == 1 or index == 0 else month.strftime("%b")
+            )
+            parts.append(
+                f'<text x="{x + 2:.1f}" y="{axis_y + 18}" font-size="11" fill="currentColor">{label}</text>'
+            )
     for row, bundle in enumerate(rows):
         y = TOP + row * ROW_HEIGHT + ROW_HEIGHT / 2
         title = bundle.brief.title
@@ -509,7 +626,9 @@ def timeline_svg(events: list[Event]) -> Markup:
             f'<text x="0" y="{y + 4:.1f}" font-size="12" fill="currentColor">'
             f"<title>{html_text(title + draft)}</title>{html_text(label + draft)}</text>"
         )
-        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="currentColor" stroke-opacity="0.25"/>')
+        parts.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="currentColor" stroke-opacity="0.25"/>'
+        )
     for event in events:
         y = TOP + rows.index(event.bundle) * ROW_HEIGHT + ROW_HEIGHT / 2
         tip = f"{partial_date(event.date)}: {event.text}"
@@ -518,7 +637,9 @@ def timeline_svg(events: list[Event]) -> Markup:
         if date_precision(event.date) == "day":
             x = x_of(period_start(event.date))
             if event.kind == "action":
-                parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{colour}">{tip_el}</circle>')
+                parts.append(
+                    f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{colour}">{tip_el}</circle>'
+                )
             else:
                 parts.append(
                     f'<rect x="{x - 4.5:.1f}" y="{y - 4.5:.1f}" width="9" height="9" fill="none" '

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
+from pydantic import Field, ValidationError
 
 from generator.errors import Problem
 from generator.frontmatter import Parsed, YamlProblem, dotted, parse_yaml
@@ -32,7 +32,7 @@ class RegistryParty(Model):
     id: Id
     name: Line
     kind: PartyKind
-    aliases: list[Line] = []
+    aliases: list[Line] = Field(default_factory=list)
     description: Text | None = None
 
 
@@ -88,17 +88,33 @@ def load_registry(path: Path, content_dir: Path | None = None) -> tuple[Registry
         unknown = sorted(set(data) - {"parties"})
         key = unknown[0] if unknown else ""
         return Registry(), [
-            Problem(shown, parsed.line_of((key,)), str(key), "unknown field; parties.yaml holds `parties:`, a list")
+            Problem(
+                shown,
+                parsed.line_of((key,)),
+                str(key),
+                "unknown field; parties.yaml holds `parties:`, a list",
+            )
         ]
     if data is None or data == {}:
         data = []
     if not isinstance(data, list):
-        return Registry(), [Problem(shown, parsed.line_of(base), dotted(base) or "parties", "expected a list of parties")]
+        return Registry(), [
+            Problem(
+                shown, parsed.line_of(base), dotted(base) or "parties", "expected a list of parties"
+            )
+        ]
     registry = Registry()
     for index, item in enumerate(data):
         where = (*base, index)
         if not isinstance(item, dict):
-            problems.append(Problem(shown, parsed.line_of(where), dotted(where), "expected a party: id, name, kind, aliases, description"))
+            problems.append(
+                Problem(
+                    shown,
+                    parsed.line_of(where),
+                    dotted(where),
+                    "expected a party: id, name, kind, aliases, description",
+                )
+            )
             continue
         try:
             party = RegistryParty.model_validate(item)
@@ -109,9 +125,15 @@ def load_registry(path: Path, content_dir: Path | None = None) -> tuple[Registry
     return (registry if not problems else Registry()), problems
 
 
-def _validation_problems(exc: ValidationError, parsed: Parsed, where: tuple[str | int, ...], shown: str) -> Iterable[Problem]:
+def _validation_problems(
+    exc: ValidationError, parsed: Parsed, where: tuple[str | int, ...], shown: str
+) -> Iterable[Problem]:
     for error in exc.errors(include_url=False):
-        loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-"))))
+        loc = tuple(
+            p
+            for p in error["loc"]
+            if not (isinstance(p, str) and ("[" in p or p.startswith("function-")))
+        )
         path = (*where, *loc)
         message = str(error["msg"]).removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
@@ -124,19 +146,36 @@ def _validation_problems(exc: ValidationError, parsed: Parsed, where: tuple[str 
         yield Problem(shown, parsed.line_of(path), dotted(path), message)
 
 
-def _add(registry: Registry, party: RegistryParty, parsed: Parsed, where: tuple[str | int, ...], shown: str) -> Iterable[Problem]:
+def _add(
+    registry: Registry,
+    party: RegistryParty,
+    parsed: Parsed,
+    where: tuple[str | int, ...],
+    shown: str,
+) -> Iterable[Problem]:
     if party.id in registry.parties:
-        yield Problem(shown, parsed.line_of((*where, "id")), dotted((*where, "id")), f"duplicate party id {party.id!r}")
+        yield Problem(
+            shown,
+            parsed.line_of((*where, "id")),
+            dotted((*where, "id")),
+            f"duplicate party id {party.id!r}",
+        )
         return
     registry.parties[party.id] = CanonicalParty(
         party.id, party.name, party.kind, tuple(party.aliases), party.description, registered=True
     )
-    for key, name in [("id", party.id), ("name", party.name), *(((("aliases", i)), a) for i, a in enumerate(party.aliases))]:
+    for key, name in [
+        ("id", party.id),
+        ("name", party.name),
+        *(((("aliases", i)), a) for i, a in enumerate(party.aliases)),
+    ]:
         folded = fold(name)
         owner = registry.names.get(folded)
         if owner is not None and owner != party.id:
             path = (*where, *key) if isinstance(key, tuple) else (*where, key)
-            yield Problem(shown, parsed.line_of(path), dotted(path), f"{name!r} already names party {owner!r}")
+            yield Problem(
+                shown, parsed.line_of(path), dotted(path), f"{name!r} already names party {owner!r}"
+            )
             continue
         registry.names[folded] = party.id
 
@@ -183,9 +222,14 @@ def build_party_index(bundles: list[Bundle], registry: Registry | None = None) -
                 for alias in (party.name, *party.aliases):
                     if alias != latest.name and alias not in aliases:
                         aliases.append(alias)
-            parties[party_id] = CanonicalParty(party_id, latest.name, latest.kind, tuple(aliases), latest.role)
+            parties[party_id] = CanonicalParty(
+                party_id, latest.name, latest.kind, tuple(aliases), latest.role
+            )
         slugs = {b.slug: b for b, _ in uses}
-        briefs[party_id] = [b.slug for b in sorted(slugs.values(), key=lambda b: (b.brief.date, b.slug), reverse=True)]
+        briefs[party_id] = [
+            b.slug
+            for b in sorted(slugs.values(), key=lambda b: (b.brief.date, b.slug), reverse=True)
+        ]
     problems = list(find_lookalikes(seen))
     return PartyIndex(parties, canonical, briefs, problems)
 

@@ -124,7 +124,11 @@ def _archetype_environment(project_dir: Path) -> jinja2.Environment:
         loaders.append(jinja2.FileSystemLoader(project_dir / "templates"))
     loaders.append(jinja2.FileSystemLoader(default_templates_dir()))
     # The archetype is YAML, not Markdown: values arrive already quoted as YAML strings.
-    return jinja2.Environment(loader=jinja2.ChoiceLoader(loaders), undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
 
 
 def yaml_string(text: str) -> str:
@@ -142,8 +146,10 @@ def create_brief(project_dir: Path, content_dir: Path, title: str, today: dt.dat
     slug = slugify(f"{today.isoformat()} {title}")
     if slug == today.isoformat():
         raise BriefError(f"the title {title!r} has no letters or digits to name the folder with")
-    text = _archetype_environment(project_dir).get_template(ARCHETYPE).render(
-        title=yaml_string(title), date=today.isoformat()
+    text = (
+        _archetype_environment(project_dir)
+        .get_template(ARCHETYPE)
+        .render(title=yaml_string(title), date=today.isoformat())
     )
     content_dir.mkdir(parents=True, exist_ok=True)
     folder = content_dir / slug
@@ -163,7 +169,9 @@ def create_project(target: Path) -> Path:
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise BriefError(f"{target} exists and is not an empty folder; nothing was written")
     target.mkdir(parents=True, exist_ok=True)
-    site_name = clean(target.resolve().name.replace("-", " ").replace("_", " ").title()) or "Briefings"
+    site_name = (
+        clean(target.resolve().name.replace("-", " ").replace("_", " ").title()) or "Briefings"
+    )
     files = {
         "mkdocs.yml": EXAMPLE_MKDOCS.format(site_name=yaml_string(site_name)),
         ".gitignore": EXAMPLE_GITIGNORE,

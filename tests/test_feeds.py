@@ -30,7 +30,9 @@ PUBLISHED = [
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The Calder library built with its draft, as `brief build --drafts` does."""
     project = copy_library(tmp_path_factory.mktemp("feeds") / "calder")
-    result = CliRunner().invoke(cli, ["build", "--drafts", "--project", str(project)], catch_exceptions=False)
+    result = CliRunner().invoke(
+        cli, ["build", "--drafts", "--project", str(project)], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     return project / "site"
 
@@ -68,7 +70,9 @@ def test_every_api_file_validates_and_briefs_round_trip(built_site: Path):
 
 
 def test_brief_page_head_carries_jsonld(built_site: Path):
-    html = (built_site / "briefs/2025-02-20-calder-talks-collapse/index.html").read_text(encoding="utf-8")
+    html = (built_site / "briefs/2025-02-20-calder-talks-collapse/index.html").read_text(
+        encoding="utf-8"
+    )
     (script,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     doc = json.loads(script)
     assert doc["headline"] == "Calder port talks collapse as shipping lines divert"
@@ -78,7 +82,14 @@ def test_brief_page_head_carries_jsonld(built_site: Path):
 
 def test_draft_is_marked_on_every_page_that_lists_it(built_site: Path):
     slug = "2025-04-20-blue-gull-review"
-    pages = ["index.html", "watch/index.html", "timeline/index.html", "topics/shipping/index.html", "archive/2025-04/index.html", "parties/blue-gull/index.html"]
+    pages = [
+        "index.html",
+        "watch/index.html",
+        "timeline/index.html",
+        "topics/shipping/index.html",
+        "archive/2025-04/index.html",
+        "parties/blue-gull/index.html",
+    ]
     for page in pages:
         html = (built_site / page).read_text(encoding="utf-8")
         assert slug in html, page
@@ -100,12 +111,23 @@ HOSTILE = (
 def test_hostile_content_stays_text(make_project):
     brief = (
         MINIMAL_BRIEF.replace("title: Acme to cut 1,200 jobs", f"title: {json.dumps(HOSTILE)}")
-        .replace("    name: Acme Corp\n", f"    name: {json.dumps('Acme ' + HOSTILE)}\n    aliases: [{json.dumps(HOSTILE)}]\n")
+        .replace(
+            "    name: Acme Corp\n",
+            f"    name: {json.dumps('Acme ' + HOSTILE)}\n    aliases: [{json.dumps(HOSTILE)}]\n",
+        )
         .replace("tags: [jobs]", f"tags: [{json.dumps(HOSTILE)}]")
         .replace("    measures: jobs Acme will cut\n", f"    measures: {json.dumps(HOSTILE)}\n")
-        .replace("    action: plans to cut 1,200 jobs\n", f"    action: {json.dumps('plans ' + HOSTILE)}\n    date: 2025-01-06\n")
+        .replace(
+            "    action: plans to cut 1,200 jobs\n",
+            f"    action: {json.dumps('plans ' + HOSTILE)}\n    date: 2025-01-06\n",
+        )
     )
-    project = make_project({"content/2025-01-06-acme/brief.md": brief, "content/2025-01-06-acme/source.txt": MINIMAL_SOURCE})
+    project = make_project(
+        {
+            "content/2025-01-06-acme/brief.md": brief,
+            "content/2025-01-06-acme/source.txt": MINIMAL_SOURCE,
+        }
+    )
     result = CliRunner().invoke(cli, ["build", "--project", str(project)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     site = project / "site"
@@ -117,11 +139,16 @@ def test_hostile_content_stays_text(make_project):
         for script in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S):
             assert json.loads(script)["headline"] == HOSTILE.replace("\u2028 ", "")[:110]
     brief_html = (site / "briefs/2025-01-06-acme/index.html").read_text(encoding="utf-8")
-    assert "{{ self&#46;__init__ }} {% raw %}" in brief_html or "{{ self.__init__ }} {% raw %}" in brief_html
+    assert (
+        "{{ self&#46;__init__ }} {% raw %}" in brief_html
+        or "{{ self.__init__ }} {% raw %}" in brief_html
+    )
     root = ET.parse(site / "feed.xml").getroot()
     title = root.findtext("./channel/item/title")
     assert "</script><script>alert(document.domain)</script>" in title and "\u2028" not in title
     data = json.loads((site / "api/briefs.json").read_text(encoding="utf-8"))
     assert data["briefs"][0]["title"] == HOSTILE.strip()
     timeline = (site / "timeline/index.html").read_text(encoding="utf-8")
-    assert "&lt;/script&gt;&lt;script&gt;alert(document.domain)" in timeline  # in the chart's titles, escaped
+    assert (
+        "&lt;/script&gt;&lt;script&gt;alert(document.domain)" in timeline
+    )  # in the chart's titles, escaped

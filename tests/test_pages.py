@@ -32,10 +32,22 @@ def section(text: str, heading: str) -> list[str]:
 def test_every_page_is_rendered(calder_library):
     pages = pages_by_path(calder_library)
     for path in [
-        "index.md", "timeline.md", "watch.md", "numbers.md", "parties/index.md", "parties/hwu.md",
-        "parties/blue-gull.md", "topics/index.md", "topics/labour.md", "archive/index.md",
-        "archive/2025-02.md", "feed.xml", "api/briefs.json", "api/schema.json",
-        "api/briefs/2025-04-08-calder-deal.json", "briefs/2025-04-08-calder-deal.md",
+        "index.md",
+        "timeline.md",
+        "watch.md",
+        "numbers.md",
+        "parties/index.md",
+        "parties/hwu.md",
+        "parties/blue-gull.md",
+        "topics/index.md",
+        "topics/labour.md",
+        "archive/index.md",
+        "archive/2025-02.md",
+        "feed.xml",
+        "api/briefs.json",
+        "api/schema.json",
+        "api/briefs/2025-04-08-calder-deal.json",
+        "briefs/2025-04-08-calder-deal.md",
     ]:
         assert path in pages, path
     # One page per canonical party: the union's two ids make one page.
@@ -73,7 +85,11 @@ def test_parties_index_groups_by_kind(calder_library):
     text = pages_by_path(calder_library)["parties/index.md"].text
     assert text.index("## People") < text.index("## Organisations")
     people = section(text, "People")
-    assert [re.match(r"- \[([^\]]+)\]", line).group(1) for line in people] == ["Ana Reyes", "Helen Park", "Tom Okafor"]
+    assert [re.match(r"- \[([^\]]+)\]", line).group(1) for line in people] == [
+        "Ana Reyes",
+        "Helen Park",
+        "Tom Okafor",
+    ]
     assert "- [Harbour Workers Union](../parties/hwu.md): The dockworkers&#39; union" in text
     assert "· 5 briefs" in text
 
@@ -117,7 +133,11 @@ def test_watch_flags_past_items_relative_to_today(calder_library):
     assert upcoming[0].startswith("- **March 2025**: The mediator meets")  # this month is not over
     assert dates_in_order(upcoming) == sorted(dates_in_order(upcoming))
     assert all(dt.date(2025, 3, 20) <= d for d in dates_in_order(upcoming))
-    assert [d.isoformat() for d in dates_in_order(due)] == ["2025-02-01", "2025-02-10", "2025-03-01"]
+    assert [d.isoformat() for d in dates_in_order(due)] == [
+        "2025-02-01",
+        "2025-02-10",
+        "2025-03-01",
+    ]
     assert all("Due for follow-up" in line for line in due)
     assert not any("Due for follow-up" in line for line in upcoming)
     assert undated == [line for line in undated if "when the dispute ends" in line]
@@ -129,7 +149,11 @@ def test_watch_flags_past_items_relative_to_today(calder_library):
 
 def test_numbers_page_lists_every_figure(calder_library):
     text = pages_by_path(calder_library)["numbers.md"].text
-    rows = [line for line in text.splitlines() if line.startswith("| ") and not line.startswith(("| As written", "| ---"))]
+    rows = [
+        line
+        for line in text.splitlines()
+        if line.startswith("| ") and not line.startswith(("| As written", "| ---"))
+    ]
     assert len(rows) == sum(len(b.numbers) for b in calder_library.briefs)
     row = next(line for line in rows if line.startswith("| &#36;4&#46;8 million"))
     assert "daily cost of the stoppage" in row
@@ -143,7 +167,10 @@ def test_topics_and_archive(calder_library):
     topics = pages["topics/index.md"].text
     assert "- [labour](../topics/labour.md) · 5 briefs" in topics
     shipping = pages["topics/shipping.md"].text
-    assert "[Blue Gull Lines weighs a return to Calder](../briefs/2025-04-20-blue-gull-review.md) **(draft)**" in shipping
+    assert (
+        "[Blue Gull Lines weighs a return to Calder](../briefs/2025-04-20-blue-gull-review.md) **(draft)**"
+        in shipping
+    )
     archive = pages["archive/index.md"].text
     months = re.findall(r"- \[(\w+ \d{4})\]\(../archive/(\d{4}-\d{2})\.md\)", archive)
     assert [m[1] for m in months] == ["2025-04", "2025-03", "2025-02", "2025-01"]
@@ -166,7 +193,9 @@ def test_brief_page_links_to_parties_topics_timeline_and_related(calder_library)
 def test_jsonld_names_parties_about_and_mentions(calder_library):
     import json
 
-    text = pages_by_path(calder_library, site_url="https://briefs.example.org/")["briefs/2025-03-15-calder-mediator.md"].text
+    text = pages_by_path(calder_library, site_url="https://briefs.example.org/")[
+        "briefs/2025-03-15-calder-mediator.md"
+    ].text
     meta = json.loads(text.split("\n")[1])
     doc = json.loads(meta["jsonld"])
     assert doc["@type"] == "NewsArticle"
@@ -179,7 +208,13 @@ def test_jsonld_names_parties_about_and_mentions(calder_library):
 
 
 def test_drafts_only_with_drafts():
-    published = {p.path for p in render_pages(load_library(LIBRARY, drafts=False), None, "x", today=TODAY)}
+    published = {
+        p.path for p in render_pages(load_library(LIBRARY, drafts=False), None, "x", today=TODAY)
+    }
     assert "briefs/2025-04-20-blue-gull-review.md" not in published
-    home = next(p for p in render_pages(load_library(LIBRARY, drafts=False), None, "x") if p.path == "index.md")
+    home = next(
+        p
+        for p in render_pages(load_library(LIBRARY, drafts=False), None, "x")
+        if p.path == "index.md"
+    )
     assert "Blue Gull Lines weighs" not in home.text

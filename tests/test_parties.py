@@ -12,7 +12,7 @@ from generator.content import load_library
 from generator.errors import ProblemsError
 from generator.parties import build_party_index, load_registry
 
-from .site_fixtures import LIBRARY, copy_library
+from .site_fixtures import copy_library
 
 
 def test_registry_unifies_ids_and_aliases(calder_library):
@@ -35,7 +35,9 @@ def test_alias_resolves_case_insensitively(tmp_path: Path):
     project = copy_library(tmp_path / "p")
     registry = project / "content" / "parties.yaml"
     registry.write_text(
-        registry.read_text().replace("aliases: [HWU, the union]", "aliases: [hwu union, HARBOUR   workers union]"),
+        registry.read_text().replace(
+            "aliases: [HWU, the union]", "aliases: [hwu union, HARBOUR   workers union]"
+        ),
         encoding="utf-8",
     )
     library = load_library(project / "content")
@@ -48,8 +50,13 @@ def test_lookalike_ids_warn_naming_both(tmp_path: Path):
     result = CliRunner().invoke(cli, ["check", "--project", str(project)])
     assert result.exit_code == 0, result.output
     (warning,) = [line for line in result.output.splitlines() if "looks like" in line]
-    assert warning.startswith("content/2025-02-20-calder-talks-collapse/brief.md:13: parties[0].id: warning: ")
-    assert "'union' looks like party 'hwu' of content/2025-01-10-calder-strike-vote/brief.md" in warning
+    assert warning.startswith(
+        "content/2025-02-20-calder-talks-collapse/brief.md:13: parties[0].id: warning: "
+    )
+    assert (
+        "'union' looks like party 'hwu' of content/2025-01-10-calder-strike-vote/brief.md"
+        in warning
+    )
     assert "'Harbour Workers Union'" in warning
 
 
@@ -79,19 +86,29 @@ def test_registry_errors_are_path_line_field_lines(tmp_path: Path):
     )
     registry, problems = load_registry(path, path.parent)
     lines = [p.format() for p in problems]
-    assert any(line.startswith("content/parties.yaml:4: parties[0].kind: ") for line in lines), lines
+    assert any(line.startswith("content/parties.yaml:4: parties[0].kind: ") for line in lines), (
+        lines
+    )
     assert any(line.startswith("content/parties.yaml:5: parties[1].id: ") for line in lines), lines
     assert any(
-        line.startswith("content/parties.yaml:11: parties[2].descripton: unknown field (did you mean 'description'?)")
+        line.startswith(
+            "content/parties.yaml:11: parties[2].descripton: unknown field (did you mean 'description'?)"
+        )
         for line in lines
     ), lines
-    assert any("content/parties.yaml:18: parties[4].aliases[0]: 'tom OKAFOR' already names party 'okafor'" in line for line in lines), lines
+    assert any(
+        "content/parties.yaml:18: parties[4].aliases[0]: 'tom OKAFOR' already names party 'okafor'"
+        in line
+        for line in lines
+    ), lines
     assert registry.parties == {}
 
 
 def test_broken_registry_stops_the_build(tmp_path: Path):
     project = copy_library(tmp_path / "p")
-    (project / "content" / "parties.yaml").write_text("parties:\n  - id: hwu\n    id: again\n", encoding="utf-8")
+    (project / "content" / "parties.yaml").write_text(
+        "parties:\n  - id: hwu\n    id: again\n", encoding="utf-8"
+    )
     with pytest.raises(ProblemsError) as caught:
         load_library(project / "content")
     assert any(p.line == 3 and "duplicate key" in p.message for p in caught.value.problems)

@@ -15,7 +15,13 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def brief(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "generator.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "generator.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_init_then_build_in_an_empty_directory(tmp_path: Path):
@@ -45,7 +51,9 @@ def test_init_refuses_a_folder_with_files(tmp_path: Path):
 
 def test_new_makes_a_draft_bundle_that_loads(minimal_project: Path):
     title = 'Port deal: "talks" <resume> & more'
-    result = CliRunner().invoke(cli, ["new", title, "--date", "2025-06-01", "--project", str(minimal_project)])
+    result = CliRunner().invoke(
+        cli, ["new", title, "--date", "2025-06-01", "--project", str(minimal_project)]
+    )
     assert result.exit_code == 0, result.output
     folder = minimal_project / "content" / "2025-06-01-port-deal-talks-resume-more"
     assert (folder / "source.txt").read_text(encoding="utf-8") == ""
@@ -64,7 +72,9 @@ def test_new_never_overwrites(minimal_project: Path):
     args = ["new", "Second look", "--date", "2025-06-02", "--project", str(minimal_project)]
     assert CliRunner().invoke(cli, args).exit_code == 0
     brief_path = minimal_project / "content" / "2025-06-02-second-look" / "brief.md"
-    brief_path.write_text(brief_path.read_text(encoding="utf-8") + "\nMy edits.\n", encoding="utf-8")
+    brief_path.write_text(
+        brief_path.read_text(encoding="utf-8") + "\nMy edits.\n", encoding="utf-8"
+    )
     again = CliRunner().invoke(cli, args)
     assert again.exit_code == 1
     assert "already exists; nothing was written" in again.output
@@ -77,7 +87,9 @@ def test_new_uses_the_projects_own_archetype(minimal_project: Path):
         "---\ntitle: {{ title }}\ndate: {{ date }}\nstatus: draft\nbottom_line: House style.\ntags: [house]\n---\n",
         encoding="utf-8",
     )
-    result = CliRunner().invoke(cli, ["new", "House", "--date", "2025-06-03", "--project", str(minimal_project)])
+    result = CliRunner().invoke(
+        cli, ["new", "House", "--date", "2025-06-03", "--project", str(minimal_project)]
+    )
     assert result.exit_code == 0, result.output
     library = load_library(minimal_project / "content")
     assert next(b for b in library.bundles if b.slug == "2025-06-03-house").brief.tags == ["house"]

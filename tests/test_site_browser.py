@@ -89,7 +89,10 @@ def page(browser, site_url: str):
 def long_dates(texts: list[str]) -> list[dt.date]:
     found = []
     for text in texts:
-        match = re.search(r"\b(\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December) \d{4})", text)
+        match = re.search(
+            r"\b(\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December) \d{4})",
+            text,
+        )
         if match:
             found.append(dt.datetime.strptime(match.group(1), "%d %B %Y").date())
     return found
@@ -136,7 +139,9 @@ def test_party_page_lists_briefs_and_actions_in_date_order(page, site_url: str):
     actions = items_under(page, "Actions over time")
     dates = long_dates(actions)
     assert len(dates) == 4 and dates == sorted(dates)
-    page.get_by_role("link", name="Calder port talks collapse as shipping lines divert").first.click()
+    page.get_by_role(
+        "link", name="Calder port talks collapse as shipping lines divert"
+    ).first.click()
     page.wait_for_url(re.compile(r"/briefs/2025-02-20-calder-talks-collapse/$"))
 
 
@@ -155,7 +160,10 @@ def test_timeline_is_in_date_order_and_drawn(page, site_url: str):
 def test_watch_flags_a_past_due_item(page, site_url: str):
     page.goto(site_url + "watch/")
     due = items_under(page, "Due for follow-up")
-    assert any(item.startswith("Due for follow-up 10 February 2025: Talks between the union") for item in due), due
+    assert any(
+        item.startswith("Due for follow-up 10 February 2025: Talks between the union")
+        for item in due
+    ), due
     assert page.locator("article .brief-due").count() == len(due)
 
 
