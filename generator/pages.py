@@ -40,6 +40,7 @@ KIND_TITLES = {
     "organization": "Organisations",
     "group": "Groups",
 }
+KIND_LABELS = {"person": "Person", "country": "Country", "organization": "Organisation", "group": "Group"}
 SCHEMA_TYPES = {
     "person": "Person",
     "country": "Country",
@@ -298,7 +299,7 @@ def render_party(data: SiteData, env: jinja2.Environment, party: CanonicalParty)
         env, "party", path, bundles,
         meta=Markup(front_matter(party.name, description=html_text(party.description or party.name)[:300])),
         party=party,
-        kind_title=KIND_TITLES[party.kind],
+        kind_title=KIND_LABELS[party.kind],
         appearances=appearances,
         actions=actions,
         aimed=aimed,

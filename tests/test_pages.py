@@ -77,7 +77,7 @@ def test_party_page_shows_quotes_and_undated_actions_last(calder_library):
     assert "“We will come to the table in good faith”" in text
     assert "“Our members have carried this port through two hard winters”" in text
     reyes = pages_by_path(calder_library)["parties/reyes.md"].text
-    assert "*People* · Mayor of Calder" in reyes
+    assert "*Person* · Mayor of Calder" in reyes
     assert "**Also called:** Mayor Ana Reyes, Reyes, Mayor Reyes" in reyes
 
 
@@ -218,3 +218,24 @@ def test_drafts_only_with_drafts():
         if p.path == "index.md"
     )
     assert "Blue Gull Lines weighs" not in home.text
+
+
+def test_feed_links_are_absolute_with_a_site_url(calder_library):
+    import xml.etree.ElementTree as ET
+
+    pages = pages_by_path(calder_library, site_url="https://briefs.example.org/news/")
+    root = ET.fromstring(pages["feed.xml"].text)
+    assert root.findtext("./channel/link") == "https://briefs.example.org/news/"
+    links = [item.findtext("link") for item in root.findall("./channel/item")]
+    assert links[0] == "https://briefs.example.org/news/briefs/2025-04-08-calder-deal/"
+    assert len(links) == 5  # the draft is never in the feed, even in a build with drafts
+    flat = pages_by_path(calder_library, directory_urls=False)
+    first = ET.fromstring(flat["feed.xml"].text).find("./channel/item/link")
+    assert first is not None and first.text == "briefs/2025-04-08-calder-deal.html"
+
+
+def test_registry_names_are_written_on_brief_pages(calder_library):
+    text = pages_by_path(calder_library)["briefs/2025-04-08-calder-deal.md"].text
+    across = text[text.index("## Across the briefings") :]
+    # The registry's names for a party that this brief does not use, for the search to find.
+    assert "[Ana Reyes](../parties/reyes.md) (also Reyes, Mayor Reyes)" in across
