@@ -12,7 +12,9 @@ import calendar
 import datetime as dt
 import json
 import xml.etree.ElementTree as ET
+from collections import Counter
 from collections.abc import Iterable
+from itertools import chain
 from dataclasses import dataclass, field
 from email.utils import format_datetime
 from typing import Any
@@ -40,7 +42,12 @@ KIND_TITLES = {
     "organization": "Organisations",
     "group": "Groups",
 }
-KIND_LABELS = {"person": "Person", "country": "Country", "organization": "Organisation", "group": "Group"}
+KIND_LABELS = {
+    "person": "Person",
+    "country": "Country",
+    "organization": "Organisation",
+    "group": "Group",
+}
 SCHEMA_TYPES = {
     "person": "Person",
     "country": "Country",
@@ -209,14 +216,9 @@ class SiteData:
     def related(self, bundle: Bundle) -> list[tuple[Bundle, int]]:
         """Other briefs sharing parties with this one: most shared first, then newest."""
         mine = {self.index.of(bundle.slug, p.id) for p in bundle.brief.parties}
-        scored = []
-        for other in self.bundles:
-            if other is bundle:
-                continue
-            theirs = {self.index.of(other.slug, p.id) for p in other.brief.parties}
-            shared = len(mine & theirs)
-            if shared:
-                scored.append((other, shared))
+        shared = Counter(chain.from_iterable(self.index.briefs[party_id] for party_id in mine))
+        shared.pop(bundle.slug, None)
+        scored = [(self.by_slug[slug], count) for slug, count in shared.items()]
         scored.sort(key=lambda pair: (-pair[1], -pair[0].brief.date.toordinal(), pair[0].slug))
         return scored[:MAX_RELATED]
 
@@ -569,6 +571,7 @@ ROW_HEIGHT = 26
 TOP = 14
 AXIS_HEIGHT = 30
 MAX_LABEL = 34
+MAX_ROWS = 40
 
 
 def timeline_svg(events: list[Event]) -> Markup:
@@ -578,10 +581,13 @@ def timeline_svg(events: list[Event]) -> Markup:
     """
     if not events:
         return Markup("")
-    rows: list[Bundle] = []
-    for event in sorted(events, key=lambda e: (e.bundle.brief.date, e.bundle.slug)):
-        if event.bundle not in rows:
-            rows.append(event.bundle)
+    newest = sorted(
+        {e.bundle.slug: e.bundle for e in events}.values(), key=lambda b: (b.brief.date, b.slug)
+    )
+    # A row per brief: past MAX_ROWS briefs the chart shows the latest ones; the list has them all.
+    rows = newest[-MAX_ROWS:]
+    row_of = {bundle.slug: index for index, bundle in enumerate(rows)}
+    events = [e for e in events if e.bundle.slug in row_of]
     first = min(period_start(e.date) for e in events)
     last = max(period_end(e.date) for e in events)
     first = dt.date(first.year, first.month, 1)
@@ -631,7 +637,7 @@ def timeline_svg(events: list[Event]) -> Markup:
             f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="currentColor" stroke-opacity="0.25"/>'
         )
     for event in events:
-        y = TOP + rows.index(event.bundle) * ROW_HEIGHT + ROW_HEIGHT / 2
+        y = TOP + row_of[event.bundle.slug] * ROW_HEIGHT + ROW_HEIGHT / 2
         tip = f"{partial_date(event.date)}: {event.text}"
         tip_el = f"<title>{html_text(tip)}</title>"
         colour = "#1e88e5" if event.kind == "action" else "#e65100"
@@ -654,6 +660,11 @@ def timeline_svg(events: list[Event]) -> Markup:
                 f'fill-opacity="0.35">{tip_el}</rect>'
             )
     parts.append("</svg>")
+    if len(newest) > len(rows):
+        parts.append(
+            f'<p class="brief-timeline-note">The chart shows the latest {len(rows)} of '
+            f"{len(newest)} briefs; the list below has every event.</p>"
+        )
     return Markup(f'<div class="brief-timeline" markdown="0">{"".join(parts)}</div>')
 
 

@@ -239,3 +239,26 @@ def test_registry_names_are_written_on_brief_pages(calder_library):
     across = text[text.index("## Across the briefings") :]
     # The registry's names for a party that this brief does not use, for the search to find.
     assert "[Ana Reyes](../parties/reyes.md) (also Reyes, Mayor Reyes)" in across
+
+
+def test_timeline_chart_stays_bounded_for_a_large_library(tmp_path):
+    import shutil
+
+    content = tmp_path / "content"
+    source = LIBRARY / "2025-01-10-calder-strike-vote"
+    for index in range(45):
+        folder = content / f"2025-01-10-vote-{index:02d}"
+        shutil.copytree(source, folder)
+        brief = folder / "brief.md"
+        brief.write_text(
+            brief.read_text(encoding="utf-8").replace(
+                "date: 2025-01-10", f"date: 2025-01-{10 + index % 18:02d}", 1
+            ),
+            encoding="utf-8",
+        )
+    library = load_library(content)
+    text = pages_by_path(library)["timeline.md"].text
+    chart = text[text.index("<svg") : text.index("</svg>")]
+    assert chart.count("<circle") == 2 * 40  # two dated actions a brief, the latest 40 briefs
+    assert "The chart shows the latest 40 of 45 briefs" in text
+    assert sum(1 for line in text.splitlines() if line.startswith("- **")) == 45 * 3
