@@ -230,7 +230,7 @@ def build_party_index(bundles: list[Bundle], registry: Registry | None = None) -
             b.slug
             for b in sorted(slugs.values(), key=lambda b: (b.brief.date, b.slug), reverse=True)
         ]
-    problems = list(find_lookalikes(seen))
+    problems = list(find_lookalikes(seen)) + list(find_kind_clashes(seen, registry))
     return PartyIndex(parties, canonical, briefs, problems)
 
 
@@ -257,6 +257,32 @@ def find_lookalikes(seen: dict[str, list[tuple[Bundle, Any]]]) -> Iterable[Probl
                     f"(both are called {name!r}); give them one id or list one in parties.yaml",
                     "warning",
                 )
+
+
+def find_kind_clashes(
+    seen: dict[str, list[tuple[Bundle, Any]]], registry: Registry | None
+) -> Iterable[Problem]:
+    """A warning when one id names a person in one brief and, say, a country in another."""
+    for party_id, uses in seen.items():
+        if registry is not None and party_id in registry.parties:
+            continue  # the registry's kind is the one shown
+        first_bundle, first = uses[0]
+        for bundle, party in uses[1:]:
+            if party.kind != first.kind:
+                index = bundle.brief.parties.index(party)
+                yield Problem(
+                    bundle.display_path,
+                    bundle.line_of("parties", index, "kind"),
+                    f"parties[{index}].kind",
+                    f"party {party_id!r} is {_a(party.kind)} here but {_a(first.kind)} in "
+                    f"{first_bundle.display_path}; if they are two parties, give them two ids",
+                    "warning",
+                )
+                break
+
+
+def _a(word: str) -> str:
+    return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
 
 
 def resolve_parties(library: Library) -> list[Problem]:

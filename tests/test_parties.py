@@ -112,3 +112,22 @@ def test_broken_registry_stops_the_build(tmp_path: Path):
     with pytest.raises(ProblemsError) as caught:
         load_library(project / "content")
     assert any(p.line == 3 and "duplicate key" in p.message for p in caught.value.problems)
+
+
+def test_one_id_for_two_kinds_warns(tmp_path: Path):
+    project = copy_library(tmp_path / "p", registry=False)
+    brief = project / "content" / "2025-03-15-calder-mediator" / "brief.md"
+    text = brief.read_text(encoding="utf-8")
+    brief.write_text(
+        text.replace(
+            "  - id: blue-gull\n    name: Blue Gull Lines\n    kind: organization",
+            "  - id: blue-gull\n    name: Blue Gull Lines\n    kind: group",
+        ),
+        encoding="utf-8",
+    )
+    library = load_library(project / "content")
+    (clash,) = [p for p in library.problems if "kind" in p.field]
+    assert clash.path == "content/2025-03-15-calder-mediator/brief.md"
+    assert clash.message.startswith(
+        "party 'blue-gull' is a group here but an organization in content/2025-02-20-calder-talks-collapse/brief.md"
+    )
