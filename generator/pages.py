@@ -14,9 +14,9 @@ import json
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Iterable
-from itertools import chain
 from dataclasses import dataclass, field
 from email.utils import format_datetime
+from itertools import chain
 from typing import Any
 
 import jinja2
@@ -25,7 +25,7 @@ from markupsafe import Markup
 from generator.content import Bundle, Library
 from generator.markup import clean, html_text, json_for_html, md
 from generator.parties import CanonicalParty, PartyIndex, build_party_index
-from generator.render import TEMPLATE_SUFFIX, Page, _relative, front_matter, partial_date
+from generator.render import Page, _relative, front_matter, partial_date
 from generator.schema import (
     Action,
     Figure,
@@ -35,6 +35,7 @@ from generator.schema import (
     date_precision,
     slugify,
 )
+from generator.site import TEMPLATE_SUFFIX
 
 KIND_TITLES = {
     "person": "People",

@@ -117,7 +117,7 @@ EXAMPLE_GITIGNORE = "site/\n.brief/\n"
 
 
 def _archetype_environment(project_dir: Path) -> jinja2.Environment:
-    from generator.render import default_templates_dir
+    from generator.site import default_templates_dir
 
     loaders: list[jinja2.BaseLoader] = []
     if (project_dir / "templates").is_dir():
