@@ -271,10 +271,21 @@ def test_an_edit_to_one_brief_reaches_the_pages_across_briefs(calder_project):
     assert first.mode == "full"
     deal = calder_project / "content" / "2025-04-08-calder-deal" / "brief.md"
     text = deal.read_text(encoding="utf-8")
-    deal.write_text(text.replace("title: Calder dockworkers accept deal, ending the strike", "title: Calder strike ends with a deal"), encoding="utf-8")
+    deal.write_text(
+        text.replace(
+            "title: Calder dockworkers accept deal, ending the strike",
+            "title: Calder strike ends with a deal",
+        ),
+        encoding="utf-8",
+    )
     second = build_project(calder_project)
     assert second.mode == "incremental"
     site = calder_project / "site"
     # Another brief's related list, a party page, the timeline and the feed all show the new title.
-    for page in ["briefs/2025-03-15-calder-mediator/index.html", "parties/hwu/index.html", "timeline/index.html", "feed.xml"]:
+    for page in [
+        "briefs/2025-03-15-calder-mediator/index.html",
+        "parties/hwu/index.html",
+        "timeline/index.html",
+        "feed.xml",
+    ]:
         assert "Calder strike ends with a deal" in (site / page).read_text(encoding="utf-8"), page
