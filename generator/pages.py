@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import heapq
 import json
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -130,11 +131,9 @@ class SiteData:
         data = cls(library, index, today or dt.date.today(), site_url or None, directory_urls)
         data.by_slug = {b.slug: b for b in library.bundles}
         for bundle in library.bundles:
-            for tag in bundle.brief.tags:
-                slug = topic_slug(tag)
-                entry = data.topics.setdefault(slug, (tag, []))
-                if bundle not in entry[1]:
-                    entry[1].append(bundle)
+            # Two tags of one brief may share a slug ("U.S." and "us"): list the brief once.
+            for slug, tag in {topic_slug(tag): tag for tag in reversed(bundle.brief.tags)}.items():
+                data.topics.setdefault(slug, (tag, []))[1].append(bundle)
         return data
 
     @property
@@ -220,8 +219,11 @@ class SiteData:
         shared = Counter(chain.from_iterable(self.index.briefs[party_id] for party_id in mine))
         shared.pop(bundle.slug, None)
         scored = [(self.by_slug[slug], count) for slug, count in shared.items()]
-        scored.sort(key=lambda pair: (-pair[1], -pair[0].brief.date.toordinal(), pair[0].slug))
-        return scored[:MAX_RELATED]
+        return heapq.nsmallest(
+            MAX_RELATED,
+            scored,
+            key=lambda pair: (-pair[1], -pair[0].brief.date.toordinal(), pair[0].slug),
+        )
 
     def months(self) -> dict[str, list[Bundle]]:
         found: dict[str, list[Bundle]] = {}
