@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -152,3 +153,34 @@ def test_hostile_content_stays_text(make_project):
     assert (
         "&lt;/script&gt;&lt;script&gt;alert(document.domain)" in timeline
     )  # in the chart's titles, escaped
+
+
+def test_hostile_registry_stays_text(tmp_path: Path):
+    project = copy_library(tmp_path / "p")
+    registry = project / "content" / "parties.yaml"
+    registry.write_text(
+        registry.read_text(encoding="utf-8")
+        .replace("description: Mayor of Calder.", f"description: {json.dumps(HOSTILE)}")
+        .replace(
+            "aliases: [Mayor Ana Reyes, Reyes, Mayor Reyes]",
+            f"aliases: [Mayor Ana Reyes, Reyes, {json.dumps(HOSTILE)}]",
+        ),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["build", "--project", str(project)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    for page in [
+        "parties/reyes/index.html",
+        "parties/index.html",
+        "briefs/2025-04-08-calder-deal/index.html",
+    ]:
+        html = (project / "site" / page).read_text(encoding="utf-8")
+        assert "alert(document.domain)" in unescape(html), page  # shown, as text
+        assert "<script>alert" not in html and "<img src=x" not in html, page
+        assert 'href="javascript:' not in html, page
+    head = (
+        (project / "site" / "parties/reyes/index.html")
+        .read_text(encoding="utf-8")
+        .split("</head>")[0]
+    )
+    assert "<script>alert" not in head
