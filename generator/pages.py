@@ -14,7 +14,7 @@ import heapq
 import json
 import xml.etree.ElementTree as ET
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from email.utils import format_datetime
 from itertools import chain
@@ -329,28 +329,113 @@ def render_parties_index(data: SiteData, env: jinja2.Environment) -> Page:
     )  # fmt: skip
 
 
-def render_timeline(data: SiteData, env: jinja2.Environment) -> Page:
+# Listing pages are split by month, like an archive: a page stays small however large the
+# library grows, and an edit re-renders (and MkDocs rebuilds) only the months it touches.
+RECENT_ITEMS = 60
+FEED_ITEMS = 50  # the newest published briefs; readers' feed clients keep the older ones  # the section index shows the newest whole months up to about this many items
+
+
+def _month_of(value: str) -> str:
+    return value[:7] if len(value) >= 7 else f"{value[:4]}-01"
+
+
+def _by_month(items: list[Any], month_of: Callable[[Any], str]) -> dict[str, list[Any]]:
+    """Items grouped by month, newest month first, each month's items in their given order."""
+    months: dict[str, list[Any]] = {}
+    for item in items:
+        months.setdefault(month_of(item), []).append(item)
+    return dict(sorted(months.items(), reverse=True))
+
+
+def _recent(months: dict[str, list[Any]]) -> list[str]:
+    """The newest whole months that together hold about RECENT_ITEMS items."""
+    chosen, count = [], 0
+    for month, items in months.items():
+        if chosen and count + len(items) > RECENT_ITEMS:
+            break
+        chosen.append(month)
+        count += len(items)
+    return chosen
+
+
+def _month_pages(
+    env: jinja2.Environment, name: str, section: str, title: str, months: dict[str, list[Any]],
+    sources: Callable[[list[Any]], Iterable[Bundle]], **context: Any,
+) -> list[Page]:
+    return [
+        _render(
+            env, name, f"{section}/{month}.md", sources(items),
+            meta=Markup(front_matter(f"{title}: {month_title(month)}")),
+            month=month, month_title=month_title, items=items, **context,
+        )
+        for month, items in months.items()
+    ]  # fmt: skip
+
+
+def render_timeline(data: SiteData, env: jinja2.Environment) -> list[Page]:
     events = data.events()
-    return _render(
+    months = _by_month(events, lambda e: _month_of(e.date))
+    recent = _recent(months)
+    shown = [e for month in sorted(recent) for e in months[month]]
+    index = _render(
         env, "timeline", "timeline.md", data.bundles,
-        meta=Markup(front_matter("Timeline")), events=events, chart=timeline_svg(events), data=data,
+        meta=Markup(front_matter("Timeline")), events=shown, all_events=len(events),
+        months=months, month_title=month_title, chart=timeline_svg(events), data=data,
+    )  # fmt: skip
+    chronological = {m: months[m] for m in sorted(months)}
+    return [index] + _month_pages(
+        env, "timeline_month", "timeline", "Timeline", chronological,
+        lambda items: (e.bundle for e in items), data=data,
     )  # fmt: skip
 
 
-def render_watch(data: SiteData, env: jinja2.Environment) -> Page:
+def render_watch(data: SiteData, env: jinja2.Environment) -> list[Page]:
     upcoming, due, undated = data.watch()
-    return _render(
+    due_months = _by_month(due, lambda w: _month_of(w.item.when or ""))
+    undated_months = _by_month(undated, lambda w: w.bundle.brief.date.strftime("%Y-%m"))
+    recent_due = _recent(due_months)
+    recent_undated = _recent(undated_months)
+    index = _render(
         env, "watch", "watch.md", data.bundles,
         meta=Markup(front_matter("What to watch")),
-        upcoming=upcoming, due=due, undated=undated, today=data.today, data=data,
+        upcoming=upcoming,
+        due=[w for m in sorted(recent_due) for w in due_months[m]],
+        undated=[w for m in recent_undated for w in undated_months[m]],
+        older_due=[m for m in due_months if m not in recent_due],
+        older_undated=[m for m in undated_months if m not in recent_undated],
+        month_title=month_title, today=data.today, data=data,
     )  # fmt: skip
+    older_due = {m for m in due_months if m not in recent_due}
+    older_undated = {m for m in undated_months if m not in recent_undated}
+    pages = [index]
+    for month in sorted(older_due | older_undated, reverse=True):
+        due_items = due_months[month] if month in older_due else []
+        undated_items = undated_months[month] if month in older_undated else []
+        pages.append(
+            _render(
+                env, "watch_month", f"watch/{month}.md",
+                [w.bundle for w in due_items + undated_items],
+                meta=Markup(front_matter(f"What to watch: {month_title(month)}")),
+                month=month, month_title=month_title, due=due_items, undated=undated_items,
+                today=data.today, data=data,
+            )
+        )  # fmt: skip
+    return pages
 
 
-def render_numbers(data: SiteData, env: jinja2.Environment) -> Page:
+def render_numbers(data: SiteData, env: jinja2.Environment) -> list[Page]:
     figures = [(f, b) for b in data.bundles for f in b.brief.numbers]
-    return _render(
+    months = _by_month(figures, lambda pair: pair[1].brief.date.strftime("%Y-%m"))
+    recent = _recent(months)
+    index = _render(
         env, "numbers", "numbers.md", data.bundles,
-        meta=Markup(front_matter("By the numbers")), figures=figures, data=data,
+        meta=Markup(front_matter("By the numbers")),
+        figures=[pair for month in recent for pair in months[month]],
+        months=months, recent=recent, month_title=month_title, data=data,
+    )  # fmt: skip
+    return [index] + _month_pages(
+        env, "numbers_month", "numbers", "By the numbers", months,
+        lambda items: (b for _, b in items), data=data,
     )  # fmt: skip
 
 
@@ -502,7 +587,7 @@ def render_feed(data: SiteData, site_name: str) -> Page:
     ET.SubElement(channel, "description").text = clean(f"Briefs published on {site_name}")
     if published:
         ET.SubElement(channel, "lastBuildDate").text = _rfc822(max(b.brief.date for b in published))
-    for bundle in published:
+    for bundle in published[:FEED_ITEMS]:
         item = ET.SubElement(channel, "item")
         ET.SubElement(item, "title").text = clean(bundle.brief.title)
         path = f"briefs/{bundle.slug}.md"
@@ -514,7 +599,7 @@ def render_feed(data: SiteData, site_name: str) -> Page:
             ET.SubElement(item, "category").text = clean(tag)
     ET.indent(rss)
     text = '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(rss, encoding="unicode") + "\n"
-    return Page("feed.xml", text, frozenset(b.slug for b in published))
+    return Page("feed.xml", text, frozenset(b.slug for b in published[:FEED_ITEMS]))
 
 
 def _rfc822(day: dt.date) -> str:
@@ -556,9 +641,9 @@ def render_site_pages(data: SiteData, env: jinja2.Environment, site_name: str) -
     """Every page across briefs, the feed and the API."""
     pages = [render_party(data, env, party) for party in data.index.parties.values()]
     pages.append(render_parties_index(data, env))
-    pages.append(render_timeline(data, env))
-    pages.append(render_watch(data, env))
-    pages.append(render_numbers(data, env))
+    pages += render_timeline(data, env)
+    pages += render_watch(data, env)
+    pages += render_numbers(data, env)
     pages += render_topics(data, env)
     pages += render_archive(data, env)
     pages.append(render_feed(data, site_name))
