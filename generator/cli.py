@@ -10,6 +10,7 @@ import click
 
 from generator import __version__
 from generator.errors import BriefError, Problem, ProblemsError
+from generator.llm import llm_options
 
 PROJECT_OPTION = click.option(
     "--project",
@@ -84,6 +85,48 @@ def schema() -> None:
     from generator.schema import brief_json_schema
 
     click.echo(json.dumps(brief_json_schema(), indent=2, ensure_ascii=False))
+
+
+# INTERIM: a minimal `draft` until the rules' drafting lands (branch `draft`); replaced on merge.
+def _write_bundle_interim(content_dir: Path, brief: object, source_text: str) -> Path:
+    from generator.schema import Brief
+
+    assert isinstance(brief, Brief)
+    folder = content_dir / f"{brief.date.isoformat()}-{brief.slug or 'draft'}"
+    folder.mkdir(parents=True)
+    data = brief.model_dump(mode="json", exclude_none=True, exclude={"notes"})
+    for name in ("parties", "actions", "numbers", "outlook", "quotes"):
+        for item in data.get(name, []):
+            if "evidence" in item:
+                item["evidence"] = item["evidence"]["text"]
+    (folder / "source.txt").write_text(source_text, encoding="utf-8")
+    (folder / "brief.md").write_text("---\n" + json.dumps(data, indent=1) + "\n---\n", encoding="utf-8")
+    return folder / "brief.md"
+
+
+@cli.command()
+@click.argument("article", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@PROJECT_OPTION
+@click.option("--date", "date_text", required=True)
+@llm_options
+def draft(article: Path, project_dir: Path, date_text: str, **options: object) -> None:
+    """Draft a brief of ARTICLE (interim)."""
+    import datetime as dt
+
+    from generator.llm import check_draft, draft_with_options
+
+    text = article.read_text(encoding="utf-8")
+    date = dt.date.fromisoformat(date_text)
+    if not options.get("llm"):
+        raise BriefError("interim: only --llm drafting exists in this branch")
+    brief = draft_with_options(
+        options, text, date=date, base=None, article_path=str(article),
+        echo=lambda m: click.echo(m, err=True),
+    )
+    brief = brief.model_copy(update={"slug": "draft"})
+    check_draft(brief, text, _write_bundle_interim)
+    written = _write_bundle_interim(project_dir / "content", brief, text)
+    click.echo(f"Wrote {written}")
 
 
 def main() -> None:

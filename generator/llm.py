@@ -16,6 +16,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -163,7 +164,7 @@ DraftFigure = _derive(
         str,
         _field("The id of a figure candidate, e.g. 'n3'; its value is read from the article."),
     ),
-    unit=(Line | None, _field("For a count: what is counted, in a word or two, e.g. 'jobs'.")),
+    unit=(Line | None, _field("For a count: what is counted, in a word or two, e.g. 'jobs'.", default=None)),
     evidence=_evidence_field(),
 )
 _LISTS: dict[str, type[Model]] = {
@@ -435,12 +436,22 @@ class Failure:
     item: Any
     reasons: list[str]
     key: tuple[Any, ...] = ()
+    listed: bool = False  # the item is one of a list (`key[0]`), else the value of `key[0]`
 
     def describe(self) -> str:
         shown = json.dumps(self.item, ensure_ascii=False)
         return f"- {self.field} {_excerpt(shown, 400)}:\n" + "\n".join(
             f"    - {r}" for r in self.reasons
         )
+
+    def summary(self) -> str:
+        """A few words naming the item for the user: its id, candidate, words or value."""
+        item = self.item
+        if isinstance(item, dict):
+            for name in ("id", "candidate", "text", "what", "action", "name"):
+                if isinstance(item.get(name), str):
+                    return _excerpt(item[name], 60)
+        return _excerpt(item if isinstance(item, str) else json.dumps(item, ensure_ascii=False), 60)
 
 
 @dataclass
@@ -630,11 +641,27 @@ class Grader:
                 reasons: list[str] = []
                 self._grade_item(name, raw, reasons)
                 if reasons:
-                    failures.append(Failure(f"{name}[{index}]", raw, reasons, _identity(name, raw)))
+                    failures.append(
+                        Failure(f"{name}[{index}]", raw, reasons, _identity(name, raw), listed=True)
+                    )
                 else:
                     self.accepted.add(_identity(name, raw))
         self._grade_prose(reply, failures)
         return failures
+
+    def regrade(self, failures: list[Failure]) -> list[Failure]:
+        """Failures that still fail now that more items stand (a figure a bottom line needed)."""
+        kept = []
+        for failure in failures:
+            name = failure.key[0] if failure.key else ""
+            if name not in DraftReply.model_fields:
+                kept.append(failure)
+                continue
+            again = self.grade({name: [failure.item] if failure.listed else failure.item})
+            if again:
+                failure.reasons = again[0].reasons
+                kept.append(failure)
+        return kept
 
     def _validated(self, model: type[Model], raw: Any, reasons: list[str]) -> Any:
         try:
@@ -835,8 +862,9 @@ class Grader:
                 )
                 self.check_prose(name, text, reasons)
                 if reasons or text is None:
-                    failures.append(Failure(f"{name}[{index}]", value, reasons, (name, index)))
+                    failures.append(Failure(f"{name}[{index}]", value, reasons, (name, index), True))
                     continue
+                self.accepted.add((name, index))
                 if name == "tags":
                     text = text.lower()
                 kept: list[str] = getattr(self.ledger, name)
@@ -979,7 +1007,7 @@ def draft_window(
             {"role": "user", "content": _correction_message(failures)},
         ]
         reply, content = _ask_json(client, messages)
-        failures = _still_failing(failures, grader.grade(reply), grader.accepted)
+        failures = grader.regrade(_still_failing(failures, grader.grade(reply), grader.accepted))
     return failures
 
 
@@ -991,6 +1019,10 @@ def _still_failing(
     An item the model leaves out of its correction is still reported, so nothing is dropped silently.
     """
     answered = {f.key for f in after} | accepted
+    labels = {f.key: f.field for f in before}
+    for failure in after:
+        # Name a corrected item as the first reply did, so reports refer to one item.
+        failure.field = labels.get(failure.key, failure.field)
     return [f for f in before if f.key not in answered] + after
 
 
@@ -1049,8 +1081,8 @@ def compose_brief(
     title = ledger.title or (base.title if base else None) or article.title
     bottom_line = ledger.bottom_line or (base.bottom_line if base else None)
     if not title or not bottom_line:
-        missing = "a bottom line" if not bottom_line else "a title"
-        raise LLMError(f"the model gave no grounded {missing}; nothing was written")
+        missing = "bottom line" if not bottom_line else "title"
+        raise LLMError(f"the model gave no {missing} that passes the checks; nothing was written")
     data: dict[str, Any] = {
         "title": title,
         "date": article.date,
@@ -1114,3 +1146,88 @@ def _merge_text(first: list[str], second: list[str]) -> list[str]:
 def describe_destination(settings: LLMSettings) -> str:
     """The line saying where the article goes (no key, ever)."""
     return f"Sending the article to {settings.base_url} (model {settings.model})"
+
+
+# --- The command's side: options, and the proof before anything is written -----------------------
+
+
+def llm_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the `--llm*` options to a click command (as keyword arguments `llm`, `llm_*`)."""
+    import click
+
+    options = [
+        click.option(
+            "--llm", is_flag=True,
+            help="Draft with a language model at an OpenAI-compatible endpoint (sends the article there).",
+        ),
+        click.option(
+            "--llm-base-url", metavar="URL",
+            help="The endpoint, e.g. http://127.0.0.1:11434/v1 [env: BRIEF_LLM_BASE_URL, OPENAI_BASE_URL]",
+        ),
+        click.option("--llm-model", metavar="NAME", help="The model, e.g. llama3.1 [env: BRIEF_LLM_MODEL]"),
+        click.option(
+            "--llm-api-key", metavar="KEY",
+            help="The API key, if the endpoint needs one [env: BRIEF_LLM_API_KEY, OPENAI_API_KEY]",
+        ),
+        click.option(
+            "--llm-timeout", type=float, metavar="SECONDS", default=None,
+            help=f"Seconds to wait for each reply (default {DEFAULT_TIMEOUT:g}).",
+        ),
+    ]  # fmt: skip
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def draft_with_options(
+    options: Mapping[str, Any],
+    text: str,
+    *,
+    date: dt.date,
+    base: Brief | None,
+    article_path: str,
+    title: str | None = None,
+    published: dt.date | None = None,
+    url: str | None = None,
+    outlet: str | None = None,
+    author: str | None = None,
+    echo: Reporter,
+) -> Brief:
+    """Run `--llm` drafting from the command's options; dropped items are reported via `echo`."""
+    settings = load_settings(
+        options.get("llm_base_url"), options.get("llm_model"),
+        options.get("llm_api_key"), options.get("llm_timeout"),
+    )  # fmt: skip
+    echo(describe_destination(settings))
+
+    def report(message: str) -> None:
+        echo(f"{article_path}: llm: {settings.redact(message)}")
+
+    def drop(failure: Failure) -> None:
+        reasons = settings.redact("; ".join(failure.reasons))
+        echo(f"{article_path}: {failure.field}: dropped {failure.summary()!r}: {reasons}")
+
+    return draft_brief_with_llm(
+        text, settings=settings, date=date, title=title, published=published, url=url,
+        outlet=outlet, author=author, base=base, report=report, drop=drop,
+    )  # fmt: skip
+
+
+def check_draft(brief: Brief, text: str, write: Callable[[Path, Brief, str], Path]) -> None:
+    """Write the draft to a scratch folder and prove it as `brief check` would; LLMError if not."""
+    import tempfile
+
+    from generator.check import check_bundle
+    from generator.content import load_brief
+
+    with tempfile.TemporaryDirectory(prefix="brief-draft-") as scratch:
+        brief_path = write(Path(scratch), brief, text)
+        if brief_path.is_dir():
+            brief_path = brief_path / "brief.md"
+        bundle, problems = load_brief(brief_path, Path(scratch))
+        if bundle is not None:
+            problems += check_bundle(bundle)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        lines = "; ".join(f"{p.field}: {p.message}" for p in errors)
+        raise LLMError(f"the draft does not pass `brief check` ({lines}); nothing was written")

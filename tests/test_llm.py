@@ -1,0 +1,382 @@
+"""`brief draft --llm` against a real chat-completions server on 127.0.0.1 with scripted replies."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from generator.check import check_bundle
+from generator.cli import cli
+from generator.content import find_briefs, load_brief
+
+ARTICLE = (
+    "Acme Corp said on Monday it would cut 1,200 jobs, about 8% of its workforce, as sales fell.\n\n"
+    '"We have to act now," chief executive Jane Roe told reporters.\n\n'
+    "The union said it would hold a vote on strike action on March 3.\n"
+)
+API_KEY = "sk-test-5f9c0d1e2a7b4c3d"
+
+ACME = {"id": "acme", "name": "Acme Corp", "kind": "organization", "evidence": "Acme Corp said on Monday"}
+ROE = {
+    "id": "jane-roe", "name": "Jane Roe", "kind": "person", "role": "Chief executive of Acme",
+    "evidence": "chief executive Jane Roe",
+}  # fmt: skip
+UNION = {"id": "union", "name": "The union", "kind": "group", "evidence": "The union said"}
+JOBS = {
+    "candidate": "n1", "measures": "jobs Acme will cut", "party": "acme", "unit": "jobs",
+    "evidence": "it would cut 1,200 jobs",
+}  # fmt: skip
+GOOD = {
+    "title": "Acme to cut 1,200 jobs",
+    "bottom_line": "Acme Corp will cut 1,200 jobs, about 8% of its workforce, and its union votes on a strike.",
+    "key_points": ["The union votes on strike action on March 3."],
+    "why_it_matters": "The cuts may lead to a strike.",
+    "parties": [ACME, ROE, UNION],
+    "actions": [
+        {
+            "actor": "acme", "action": "plans to cut 1,200 jobs", "status": "planned",
+            "evidence": "it would cut 1,200 jobs",
+        }
+    ],
+    "numbers": [
+        JOBS,
+        {
+            "candidate": "n2", "measures": "share of Acme's workforce to be cut", "party": "acme",
+            "evidence": "about 8% of its workforce",
+        },
+        {
+            "candidate": "n3", "measures": "date of the union's strike vote", "party": "union",
+            "evidence": "hold a vote on strike action on March 3",
+        },
+    ],
+    "outlook": [
+        {
+            "what": "The union votes on strike action", "when": "2025-03-03", "kind": "scheduled",
+            "evidence": "it would hold a vote on strike action on March 3",
+        }
+    ],
+    "quotes": [
+        {
+            "speaker": "jane-roe", "text": "We have to act now",
+            # typographic quotes: found after normalising, stored as the source writes it
+            "evidence": "\u201cWe have to act now,\u201d chief executive Jane Roe told reporters.",
+        }
+    ],
+    "tags": ["Jobs"],
+}  # fmt: skip
+
+
+@dataclass
+class Reply:
+    """One scripted answer: a chat completion holding `content`, or a raw status and body."""
+
+    content: str | None = None
+    status: int = 200
+    body: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+
+
+def reply(data: dict[str, Any]) -> Reply:
+    return Reply(content=json.dumps(data))
+
+
+@dataclass
+class Seen:
+    body: dict[str, Any]
+    headers: dict[str, str]
+    at: float
+
+
+class ChatServer:
+    """An OpenAI-compatible chat-completions endpoint that answers from a script."""
+
+    def __init__(self) -> None:
+        self.script: list[Reply] = []
+        self.seen: list[Seen] = []
+        self.lock = threading.Lock()
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:  # noqa: N802 - the http.server protocol
+                length = int(self.headers.get("Content-Length", "0"))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                with server.lock:
+                    server.seen.append(Seen(body, dict(self.headers), time.monotonic()))
+                    step = server.script.pop(0) if server.script else Reply(status=500, body="script ended")
+                if self.path != "/v1/chat/completions":
+                    step = Reply(status=404, body="no such path")
+                if step.delay:
+                    time.sleep(step.delay)
+                if step.body is not None:
+                    payload = step.body.encode()
+                else:
+                    payload = json.dumps(
+                        {
+                            "id": "chatcmpl-1", "object": "chat.completion", "model": body.get("model"),
+                            "choices": [{"index": 0, "finish_reason": "stop",
+                                         "message": {"role": "assistant", "content": step.content}}],
+                        }
+                    ).encode()  # fmt: skip
+                try:
+                    self.send_response(step.status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(payload)))
+                    for name, value in step.headers.items():
+                        self.send_header(name, value)
+                    self.end_headers()
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up waiting: that is the point of a timeout test
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def user_messages(self, index: int) -> list[str]:
+        return [m["content"] for m in self.seen[index].body["messages"] if m["role"] == "user"]
+
+
+@pytest.fixture
+def server() -> Iterator[ChatServer]:
+    chat = ChatServer()
+    yield chat
+    chat.close()
+
+
+@pytest.fixture
+def project(make_project: Callable[..., Path], tmp_path: Path) -> Path:
+    root = make_project({})
+    (tmp_path / "article.txt").write_text(ARTICLE, encoding="utf-8")
+    return root
+
+
+def run_draft(project: Path, server: ChatServer, *extra: str, env: dict[str, str] | None = None) -> Result:
+    article = project.parent / "article.txt"
+    args = [
+        "draft", str(article), "--project", str(project), "--date", "2025-02-24", "--llm",
+        "--llm-base-url", server.url, "--llm-model", "test-model", "--llm-timeout", "2", *extra,
+    ]  # fmt: skip
+    environment = {"BRIEF_LLM_API_KEY": API_KEY, "OPENAI_API_KEY": None, "OPENAI_BASE_URL": None}
+    environment.update(env or {})
+    return CliRunner().invoke(cli, args, env=environment)  # type: ignore[arg-type]
+
+
+def written(project: Path) -> list[Path]:
+    content = project / "content"
+    return sorted(p for p in content.rglob("*") if p.is_file()) if content.exists() else []
+
+
+def assert_passes_check(project: Path) -> Any:
+    """The one draft written passes the loader, check_bundle and `brief check`; return its brief."""
+    paths = find_briefs(project / "content")
+    assert len(paths) == 1
+    bundle, problems = load_brief(paths[0], project / "content")
+    assert bundle is not None, problems
+    errors = [p for p in check_bundle(bundle) if p.severity == "error"]
+    assert errors == []
+    result = CliRunner().invoke(cli, ["check", "--project", str(project)])
+    assert result.exit_code == 0, result.output
+    assert bundle.brief.status == "draft"
+    for path in written(project):
+        assert API_KEY not in path.read_text(encoding="utf-8")
+    return bundle.brief
+
+
+def test_good_reply_becomes_a_grounded_draft(project: Path, server: ChatServer) -> None:
+    server.script = [reply(GOOD)]
+    result = run_draft(project, server)
+    assert result.exit_code == 0, result.output
+    assert f"Sending the article to {server.url} (model test-model)" in result.output
+    brief = assert_passes_check(project)
+    assert brief.bottom_line == GOOD["bottom_line"]
+    assert [p.id for p in brief.parties] == ["acme", "jane-roe", "union"]
+    assert [(f.as_written, f.value) for f in brief.numbers][:2] == [("1,200", 1200), ("about 8%", 8)]
+    assert brief.numbers[1].qualifier == "approx"
+    assert brief.numbers[2].date == "2025-03-03"
+    # evidence found after normalising is stored as the source writes it
+    assert brief.quotes[0].evidence.text == '"We have to act now," chief executive Jane Roe told reporters.'
+    assert brief.tags == ["jobs"]
+    # what was sent: the model, the schema, the rules' candidates and the key as a bearer token only
+    sent = server.seen[0]
+    assert sent.body["model"] == "test-model"
+    assert sent.body["response_format"]["type"] == "json_schema"
+    schema = sent.body["response_format"]["json_schema"]["schema"]
+    assert "candidate" in schema["properties"]["numbers"]["items"]["properties"]
+    assert "- n1: 1,200" in server.user_messages(0)[0]
+    assert sent.headers["Authorization"] == f"Bearer {API_KEY}"
+    assert API_KEY not in result.output
+    assert len(server.seen) == 1
+
+
+def test_ungrounded_number_is_sent_back_then_dropped(project: Path, server: ChatServer) -> None:
+    bad = {**GOOD, "key_points": ["Acme will cut 2,500 jobs by June."]}
+    again = {"key_points": ["Acme will cut 2,500 jobs by June."]}
+    server.script = [reply(bad), reply(again), reply(again)]
+    result = run_draft(project, server)
+    assert result.exit_code == 0, result.output
+    assert len(server.seen) == 3  # the first ask and two corrections, no more
+    correction = server.user_messages(1)[-1]
+    assert "key_points[0]" in correction and "'2,500' is not in the article" in correction
+    assert (
+        "key_points[0]: dropped 'Acme will cut 2,500 jobs by June.': key_points: '2,500' is not in "
+        "the article"
+    ) in result.stderr
+    brief = assert_passes_check(project)
+    assert brief.key_points == []
+    assert "2,500" not in (project / "content").joinpath(*find_briefs(project / "content")[0].parts[-2:]).read_text()
+
+
+def test_corrected_item_is_kept(project: Path, server: ChatServer) -> None:
+    wrong = {**JOBS, "evidence": "it will cut 1,200 jobs"}  # paraphrased, not the article's words
+    first = {**GOOD, "numbers": [wrong, *GOOD["numbers"][1:]]}
+    server.script = [reply(first), reply({"numbers": [JOBS]})]
+    result = run_draft(project, server)
+    assert result.exit_code == 0, result.output
+    assert "the closest passage is 'it would cut 1,200 job" in server.user_messages(1)[-1]
+    brief = assert_passes_check(project)
+    # the title and bottom line that cite 1,200 stand once its figure does, without asking again
+    assert len(server.seen) == 2
+    assert brief.title == GOOD["title"] and brief.bottom_line == GOOD["bottom_line"]
+    assert [f.as_written for f in brief.numbers] == ["about 8%", "March 3", "1,200"]
+    assert ": dropped " not in result.stderr and "1 dropped" not in result.stderr
+
+
+def test_item_copied_from_the_prompt_example_is_dropped(project: Path, server: ChatServer) -> None:
+    example = {
+        "id": "example-widgets", "name": "Example Widgets Ltd", "kind": "organization",
+        "evidence": "Example Widgets Ltd said on Tuesday it would shut the Springfield plant",
+    }  # fmt: skip
+    copied = {**GOOD, "parties": [*GOOD["parties"], example]}
+    server.script = [reply(copied), reply({"parties": [example]}), reply({"parties": [example]})]
+    result = run_draft(project, server)
+    assert result.exit_code == 0, result.output
+    assert "copied from the instructions or their example, not from the article" in server.user_messages(1)[-1]
+    assert "parties[3]: dropped 'example-widgets': evidence 'Example Widgets" in result.stderr
+    brief = assert_passes_check(project)
+    assert "example-widgets" not in [p.id for p in brief.parties]
+
+
+def test_invented_figure_candidate_is_dropped(project: Path, server: ChatServer) -> None:
+    invented = {**JOBS, "candidate": "n9"}
+    server.script = [reply({**GOOD, "numbers": [*GOOD["numbers"], invented]}), reply({}), reply({})]
+    result = run_draft(project, server)
+    assert result.exit_code == 0, result.output
+    assert "'n9' is not one of the figure candidates (n1 to n3)" in result.stderr
+    brief = assert_passes_check(project)
+    assert [f.as_written for f in brief.numbers] == ["1,200", "about 8%", "March 3"]
+
+
+def test_malformed_json_is_retried_then_a_clear_error(project: Path, server: ChatServer) -> None:
+    server.script = [Reply(content="Sure! Here is the brief: {bottom_line: ...")] * 3
+    result = run_draft(project, server)
+    assert result.exit_code == 1
+    assert "did not reply with a JSON object after 3 attempts" in result.stderr
+    assert "Traceback" not in result.output
+    assert written(project) == []
+
+
+def test_malformed_json_then_good_reply(project: Path, server: ChatServer) -> None:
+    server.script = [Reply(content="not json"), Reply(content="```json\n" + json.dumps(GOOD) + "\n```")]
+    result = run_draft(project, server)
+    assert result.exit_code == 0, result.output
+    assert "Reply with only the JSON object" in server.user_messages(1)[-1]
+    assert_passes_check(project)
+
+
+def test_timeout_gives_up_after_bounded_retries(project: Path, server: ChatServer) -> None:
+    server.script = [Reply(content=json.dumps(GOOD), delay=1.5)] * 3
+    result = run_draft(project, server, "--llm-timeout", "0.2")
+    assert result.exit_code == 1
+    assert "no reply from" in result.stderr and "within 0.2 s; gave up after 3 attempts" in result.stderr
+    assert len(server.seen) == 3
+    assert written(project) == []
+
+
+def test_server_error_gives_up_after_bounded_retries(project: Path, server: ChatServer) -> None:
+    server.script = [Reply(status=500, body='{"error": "model crashed"}')] * 3
+    result = run_draft(project, server)
+    assert result.exit_code == 1
+    assert "answered HTTP 500" in result.stderr and "gave up after 3 attempts" in result.stderr
+    assert written(project) == []
+
+
+def test_server_error_then_good_reply(project: Path, server: ChatServer) -> None:
+    server.script = [Reply(status=503, body="loading model"), reply(GOOD)]
+    result = run_draft(project, server)
+    assert result.exit_code == 0, result.output
+    assert "answered HTTP 503: loading model; retrying" in result.stderr
+    assert_passes_check(project)
+
+
+def test_rate_limit_waits_as_told(project: Path, server: ChatServer) -> None:
+    server.script = [Reply(status=429, body="slow down", headers={"Retry-After": "1"}), reply(GOOD)]
+    result = run_draft(project, server)
+    assert result.exit_code == 0, result.output
+    assert "rate limited (HTTP 429); retrying in 1.0 s" in result.stderr
+    assert server.seen[1].at - server.seen[0].at >= 0.9
+    assert_passes_check(project)
+
+
+def test_rate_limit_longer_than_the_cap_is_an_error(project: Path, server: ChatServer) -> None:
+    server.script = [Reply(status=429, body="quota", headers={"Retry-After": "3600"})]
+    result = run_draft(project, server)
+    assert result.exit_code == 1
+    assert "asks to wait 3600 s" in result.stderr
+    assert len(server.seen) == 1
+    assert written(project) == []
+
+
+def test_server_without_json_schema_falls_back_to_json_mode(project: Path, server: ChatServer) -> None:
+    rejected = Reply(status=400, body='{"error": {"message": "response_format json_schema is not supported"}}')
+    server.script = [rejected, reply(GOOD)]
+    result = run_draft(project, server)
+    assert result.exit_code == 0, result.output
+    assert server.seen[1].body["response_format"] == {"type": "json_object"}
+    assert '"candidate"' in server.seen[1].body["messages"][0]["content"]  # the shape is in the prompt
+    assert_passes_check(project)
+
+
+def test_api_key_is_never_printed_or_written(project: Path, server: ChatServer) -> None:
+    echoed = Reply(status=401, body=json.dumps({"error": f"invalid key {API_KEY}"}))
+    server.script = [echoed]
+    result = run_draft(project, server)
+    assert result.exit_code == 1
+    assert "refused the request: HTTP 401" in result.stderr
+    assert API_KEY not in result.output
+    assert written(project) == []
+
+
+def test_key_falls_back_to_openai_api_key(project: Path, server: ChatServer) -> None:
+    server.script = [reply(GOOD)]
+    result = run_draft(project, server, env={"BRIEF_LLM_API_KEY": None, "OPENAI_API_KEY": "sk-other"})  # type: ignore[dict-item]
+    assert result.exit_code == 0, result.output
+    assert server.seen[0].headers["Authorization"] == "Bearer sk-other"
+    assert "sk-other" not in result.output
+
+
+def test_missing_model_is_a_clear_error_and_nothing_is_sent(project: Path, server: ChatServer) -> None:
+    article = project.parent / "article.txt"
+    args = ["draft", str(article), "--project", str(project), "--date", "2025-02-24", "--llm"]
+    result = CliRunner().invoke(cli, [*args, "--llm-base-url", server.url], env={"BRIEF_LLM_MODEL": None})  # type: ignore[dict-item]
+    assert result.exit_code == 1
+    assert "--llm needs a model" in result.stderr
+    assert server.seen == []
