@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 import time
@@ -380,3 +381,73 @@ def test_missing_model_is_a_clear_error_and_nothing_is_sent(project: Path, serve
     assert result.exit_code == 1
     assert "--llm needs a model" in result.stderr
     assert server.seen == []
+
+
+def draft_in_windows(server: ChatServer, size: int) -> Any:
+    from generator.llm import LLMSettings, draft_brief_with_llm
+
+    lines: list[str] = []
+    brief = draft_brief_with_llm(
+        ARTICLE, settings=LLMSettings(server.url, "test-model", None, 2.0),
+        date=dt.date(2025, 2, 24), title="Acme to cut jobs", report=lines.append, window_chars=size,
+    )  # fmt: skip
+    return brief, lines
+
+
+def test_long_article_is_drafted_in_windows_carrying_the_parties(server: ChatServer) -> None:
+    first = {k: GOOD[k] for k in ("title", "bottom_line")} | {
+        "parties": [ACME], "numbers": GOOD["numbers"][:2], "actions": GOOD["actions"],
+    }  # fmt: skip
+    second = {"parties": [ROE], "quotes": GOOD["quotes"]}
+    third = {"parties": [ACME, UNION], "numbers": GOOD["numbers"][2:], "outlook": GOOD["outlook"]}
+    server.script = [reply(first), reply(second), reply(third)]
+    brief, lines = draft_in_windows(server, 100)
+    assert len(server.seen) == 3  # one request per paragraph, none skipped
+    second_ask = server.user_messages(1)[0]
+    assert "Headline: Acme to cut jobs" in second_ask
+    assert "- acme: Acme Corp (organization)" in second_ask
+    assert "passage 2 of 3" in second_ask and "We have to act now" in second_ask
+    assert "1,200" not in second_ask  # only this passage's words and candidates
+    assert "- n3: March 3" in server.user_messages(2)[0]
+    assert [p.id for p in brief.parties] == ["acme", "jane-roe", "union"]  # merged, deduplicated
+    assert [f.as_written for f in brief.numbers] == ["1,200", "about 8%", "March 3"]
+    assert len(brief.quotes) == 1 and len(brief.outlook) == 1
+    assert lines[-1] == "passage 3 of 3: 3 item(s) kept, 0 dropped"
+
+
+def test_a_window_that_fails_fails_the_draft(server: ChatServer) -> None:
+    from generator.llm import LLMError
+
+    server.script = [reply({k: GOOD[k] for k in ("title", "bottom_line", "parties")})]
+    server.script += [Reply(status=500, body="out of memory")] * 3
+    with pytest.raises(LLMError, match="HTTP 500: out of memory; gave up after 3 attempts"):
+        draft_in_windows(server, 100)
+    assert len(server.seen) == 4
+
+
+def test_find_windows_covers_every_paragraph() -> None:
+    from generator.llm import find_windows
+
+    text = "\n\n".join(f"Paragraph {i} says a thing. It goes on a while." for i in range(40))
+    windows = find_windows(text, 200)
+    assert all(end - start <= 200 for start, end in windows)
+    assert len(windows) > 1
+    assert squeeze("".join(text[s:e] for s, e in windows)) == squeeze(text)
+    long = "One sentence here. " * 50  # one paragraph longer than a window: cut between sentences
+    cut = find_windows(long, 120)
+    assert all(long[s:e].endswith(".") for s, e in cut)
+    assert squeeze("".join(long[s:e] for s, e in cut)) == squeeze(long)
+
+
+def squeeze(text: str) -> str:
+    return "".join(text.split())
+
+
+def test_without_httpx_the_error_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from generator.llm import ChatClient, LLMError, LLMSettings
+
+    monkeypatch.setitem(sys.modules, "httpx", None)
+    with pytest.raises(LLMError, match=r"pip install 'brief\[llm\]'"):
+        ChatClient(LLMSettings("http://127.0.0.1:9/v1", "m"), print)
