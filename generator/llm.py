@@ -554,18 +554,20 @@ class Grader:
         return None
 
     def check_date(self, name: str, value: str | None, reasons: list[str]) -> None:
+        """A date must be one the article writes, or the story's own date, at most as precise."""
         if value is None:
             return
-        known = {self.article.date.isoformat()}
-        if self.article.published:
-            known.add(self.article.published.isoformat())
+        story = self.article.published or self.article.date
+        known = {self.article.date.isoformat(), story.isoformat()}
         for written in self.source_dates:
             if written.startswith("--"):
+                # "March 14" with no year: the story's year, or any year the caller wrote
                 if len(value) == 10 and value[4:] == written[1:]:
                     return
-            elif written.startswith(value):
-                return
-        if value in known:
+                known.add(f"{story.year}{written[1:]}")
+            else:
+                known.add(written)
+        if any(date.startswith(value) for date in known):
             return
         reasons.append(f"{name} {value} is not a date the article gives")
 

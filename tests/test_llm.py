@@ -451,3 +451,52 @@ def test_without_httpx_the_error_says_what_to_install(monkeypatch: pytest.Monkey
     monkeypatch.setitem(sys.modules, "httpx", None)
     with pytest.raises(LLMError, match=r"pip install 'brief\[llm\]'"):
         ChatClient(LLMSettings("http://127.0.0.1:9/v1", "m"), print)
+
+
+def seed_as_reply() -> tuple[str, dict[str, Any], Any]:
+    """The seed brief, written as a model would answer: figures by candidate id, evidence as text."""
+    from generator.llm import Article
+
+    from .conftest import SEED
+
+    bundle, _ = load_brief(SEED / "brief.md", SEED.parent)
+    assert bundle is not None
+    brief, text = bundle.brief, bundle.source.text
+    candidates = Article.of(text, None, brief.date, None).candidates
+
+    def candidate(figure: Any) -> str:
+        return next(
+            key for key, n in candidates.items()
+            if n.as_written == figure.as_written and figure.evidence.start <= n.start < figure.evidence.end
+        )  # fmt: skip
+
+    data = brief.model_dump(mode="json", exclude_none=True)
+    for name in ("parties", "actions", "quotes", "outlook"):
+        for item in data[name]:
+            item["evidence"] = item["evidence"]["text"]
+            item.pop("basis", None)
+    data["numbers"] = [
+        {
+            "candidate": candidate(f), "measures": f.measures, "party": f.party, "currency": f.currency,
+            "evidence": f.evidence.text,
+        }
+        for f in brief.numbers
+    ]  # fmt: skip
+    for name in ("schema_version", "slug", "date", "status", "source", "notes"):
+        data.pop(name, None)
+    return text, data, brief
+
+
+def test_a_real_article_and_a_careful_reply_pass_whole(project: Path, server: ChatServer) -> None:
+    text, data, seed = seed_as_reply()
+    (project.parent / "article.txt").write_text(text, encoding="utf-8")
+    server.script = [reply(data)]
+    result = run_draft(project, server, "--date", "2025-03-28")
+    assert result.exit_code == 0, result.output
+    assert len(server.seen) == 1  # nothing to send back
+    brief = assert_passes_check(project)
+    for name in ("parties", "actions", "numbers", "outlook", "quotes", "key_points"):
+        assert len(getattr(brief, name)) == len(getattr(seed, name)), name
+    assert [(f.as_written, f.value, f.date) for f in brief.numbers] == [
+        (f.as_written, f.value, f.date) for f in seed.numbers
+    ]
