@@ -16,8 +16,8 @@ import os
 import re
 import time
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError, create_model
@@ -121,7 +121,7 @@ def load_settings(
 def _derive(
     name: str, model: type[BaseModel], drop: tuple[str, ...] = (), **extra: Any
 ) -> type[Model]:
-    """A model asking for `model`'s fields (same types and descriptions), less `drop`, plus `extra`."""
+    """A model of `model`'s fields (same types and descriptions), less `drop`, plus `extra`."""
     fields: dict[str, Any] = {
         key: (info.annotation, copy.copy(info))
         for key, info in model.model_fields.items()
@@ -164,7 +164,7 @@ DraftFigure = _derive(
         str,
         _field("The id of a figure candidate, e.g. 'n3'; its value is read from the article."),
     ),
-    unit=(Line | None, _field("For a count: what is counted, in a word or two, e.g. 'jobs'.", default=None)),
+    unit=(Line | None, _field("For a count: what is counted, e.g. 'jobs'.", default=None)),
     evidence=_evidence_field(),
 )
 _LISTS: dict[str, type[Model]] = {
@@ -356,7 +356,8 @@ class ChatClient:
             except httpx.TimeoutException:
                 failure = f"no reply from {settings.endpoint} within {settings.timeout:g} s"
             except httpx.HTTPError as exc:
-                failure = f"cannot reach {settings.endpoint}: {settings.redact(str(exc)) or type(exc).__name__}"
+                reason = settings.redact(str(exc)) or type(exc).__name__
+                failure = f"cannot reach {settings.endpoint}: {reason}"
             else:
                 status = response.status_code
                 body = settings.redact(response.text[:MAX_REPLY_BYTES])
@@ -385,19 +386,23 @@ class ChatClient:
                     failure = f"{settings.endpoint} answered HTTP {status}: {_excerpt(body)}"
                 elif status >= 400:
                     raise LLMError(
-                        f"{settings.endpoint} refused the request: HTTP {status}: {_excerpt(body)}. "
-                        "Nothing was written."
+                        f"{settings.endpoint} refused the request: HTTP {status}: "
+                        f"{_excerpt(body)}. Nothing was written."
                     )
                 else:
                     content = _completion_content(response)
                     if content is not None:
                         return content
-                    failure = f"{settings.endpoint} did not answer with a chat completion: {_excerpt(body)}"
+                    failure = (
+                        f"{settings.endpoint} did not answer with a chat completion: "
+                        f"{_excerpt(body)}"
+                    )
             attempt += 1
             if attempt >= self.max_attempts:
                 raise LLMError(f"{failure}; gave up after {attempt} attempts. Nothing was written.")
             self.report(
-                f"{failure}; retrying in {delay:.1f} s (attempt {attempt + 1} of {self.max_attempts})"
+                f"{failure}; retrying in {delay:.1f} s "
+                f"(attempt {attempt + 1} of {self.max_attempts})"
             )
             self.sleep(delay)
 
@@ -415,7 +420,7 @@ _FENCE = re.compile(r"^\s*```(?:json)?\s*\n(.*)\n\s*```\s*$", re.S)
 
 
 def parse_reply(content: str) -> dict[str, Any]:
-    """The JSON object of a reply (a Markdown code fence around it is tolerated); ValueError if none."""
+    """The JSON object of a reply (a Markdown code fence around it is tolerated), or ValueError."""
     match = _FENCE.match(content)
     if match:
         content = match.group(1)
@@ -544,8 +549,8 @@ class Grader:
             return self.article.source.text[found[0] : found[1]]
         if normalise(text).lower() in self.prompt:
             reasons.append(
-                f"evidence {_excerpt(text, 80)!r} is copied from the instructions or their example, "
-                "not from the article"
+                f"evidence {_excerpt(text, 80)!r} is copied from the instructions or their "
+                "example, not from the article"
             )
             return None
         hint = self.article.source.closest(text)
@@ -599,11 +604,11 @@ class Grader:
             if normalise(number.as_written).lower() in written:
                 continue
             if number.kind in ("date", "year"):
-                if number.date and any(_same_date(number.date, d) for d in dates):
+                read = number.date or ""
+                if read and any(_same_date(read, d) for d in dates):
                     continue
-                in_source = bool(number.date) and any(
-                    _same_date(number.date, d) or _same_date(d, number.date)
-                    for d in self.source_dates
+                in_source = bool(read) and any(
+                    _same_date(read, d) or _same_date(d, read) for d in self.source_dates
                 )
             else:
                 if number.value in values:
@@ -705,7 +710,8 @@ class Grader:
             reasons.append(f"unit {item.unit!r} holds a number; give the unit in words")
         if number is None:
             reasons.append(
-                f"{item.candidate!r} is not one of the figure candidates (n1 to n{len(self.article.candidates)})"
+                f"{item.candidate!r} is not one of the figure candidates "
+                f"(n1 to n{len(self.article.candidates)})"
             )
             return
         if evidence is not None and normalise(number.as_written) not in normalise(evidence):
@@ -864,7 +870,8 @@ class Grader:
                 )
                 self.check_prose(name, text, reasons)
                 if reasons or text is None:
-                    failures.append(Failure(f"{name}[{index}]", value, reasons, (name, index), True))
+                    label = f"{name}[{index}]"
+                    failures.append(Failure(label, value, reasons, (name, index), listed=True))
                     continue
                 self.accepted.add((name, index))
                 if name == "tags":
@@ -972,7 +979,9 @@ def _ask_json(client: ChatClient, messages: list[dict[str, str]]) -> tuple[dict[
                 {"role": "assistant", "content": content[:4_000]},
                 {
                     "role": "user",
-                    "content": f"That was not a JSON object ({problem}). Reply with only the JSON object.",
+                    "content": (
+                        f"That was not a JSON object ({problem}). Reply with only the JSON object."
+                    ),
                 },
             ]
     raise LLMError(
@@ -989,7 +998,7 @@ def draft_window(
     index: int,
     total: int,
 ) -> list[Failure]:
-    """Draft one window: ask, grade, send failures back up to MAX_REASKS times; the final failures."""
+    """Draft one window: ask, grade, send failures back up to MAX_REASKS times; return the rest."""
     messages = [
         {"role": "system", "content": INSTRUCTIONS},
         {"role": "user", "content": _window_message(article, ledger, span, index, total)},
@@ -1001,7 +1010,8 @@ def draft_window(
         if not failures:
             break
         client.report(
-            f"passage {index} of {total}: {len(failures)} item(s) failed the checks; sending them back"
+            f"passage {index} of {total}: {len(failures)} item(s) failed the checks "
+            f"({', '.join(f.field for f in failures)}); sending them back"
         )
         messages = [
             *messages,
@@ -1018,7 +1028,7 @@ def _still_failing(
 ) -> list[Failure]:
     """Failures left after a correction: the new ones, and the old ones not corrected or left out.
 
-    An item the model leaves out of its correction is still reported, so nothing is dropped silently.
+    An item the model leaves out of its correction is still reported: nothing goes silently.
     """
     answered = {f.key for f in after} | accepted
     labels = {f.key: f.field for f in before}
@@ -1160,13 +1170,17 @@ def llm_options(command: Callable[..., Any]) -> Callable[..., Any]:
     options = [
         click.option(
             "--llm", is_flag=True,
-            help="Draft with a language model at an OpenAI-compatible endpoint (sends the article there).",
+            help="Draft with a language model at an OpenAI-compatible endpoint "
+            "(sends the article there).",
         ),
         click.option(
             "--llm-base-url", metavar="URL",
-            help="The endpoint, e.g. http://127.0.0.1:11434/v1 [env: BRIEF_LLM_BASE_URL, OPENAI_BASE_URL]",
+            help="The endpoint, e.g. http://127.0.0.1:11434/v1 "
+            "[env: BRIEF_LLM_BASE_URL, OPENAI_BASE_URL]",
         ),
-        click.option("--llm-model", metavar="NAME", help="The model, e.g. llama3.1 [env: BRIEF_LLM_MODEL]"),
+        click.option(
+            "--llm-model", metavar="NAME", help="The model, e.g. llama3.1 [env: BRIEF_LLM_MODEL]"
+        ),
         click.option(
             "--llm-api-key", metavar="KEY",
             help="The API key, if the endpoint needs one [env: BRIEF_LLM_API_KEY, OPENAI_API_KEY]",

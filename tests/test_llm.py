@@ -26,7 +26,12 @@ ARTICLE = (
 )
 API_KEY = "sk-test-5f9c0d1e2a7b4c3d"
 
-ACME = {"id": "acme", "name": "Acme Corp", "kind": "organization", "evidence": "Acme Corp said on Monday"}
+ACME = {
+    "id": "acme",
+    "name": "Acme Corp",
+    "kind": "organization",
+    "evidence": "Acme Corp said on Monday",
+}
 ROE = {
     "id": "jane-roe", "name": "Jane Roe", "kind": "person", "role": "Chief executive of Acme",
     "evidence": "chief executive Jane Roe",
@@ -111,12 +116,16 @@ class ChatServer:
             def log_message(self, *args: object) -> None:
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802 - the http.server protocol
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", "0"))
                 body = json.loads(self.rfile.read(length) or b"{}")
                 with server.lock:
                     server.seen.append(Seen(body, dict(self.headers), time.monotonic()))
-                    step = server.script.pop(0) if server.script else Reply(status=500, body="script ended")
+                    step = (
+                        server.script.pop(0)
+                        if server.script
+                        else Reply(status=500, body="script ended")
+                    )
                 if self.path != "/v1/chat/completions":
                     step = Reply(status=404, body="no such path")
                 if step.delay:
@@ -170,7 +179,9 @@ def project(make_project: Callable[..., Path], tmp_path: Path) -> Path:
     return root
 
 
-def run_draft(project: Path, server: ChatServer, *extra: str, env: dict[str, str] | None = None) -> Result:
+def run_draft(
+    project: Path, server: ChatServer, *extra: str, env: dict[str, str] | None = None
+) -> Result:
     article = project.parent / "article.txt"
     args = [
         "draft", str(article), "--project", str(project), "--date", "2025-02-24", "--llm",
@@ -210,11 +221,17 @@ def test_good_reply_becomes_a_grounded_draft(project: Path, server: ChatServer) 
     brief = assert_passes_check(project)
     assert brief.bottom_line == GOOD["bottom_line"]
     assert [p.id for p in brief.parties] == ["acme", "jane-roe", "union"]
-    assert [(f.as_written, f.value) for f in brief.numbers][:2] == [("1,200", 1200), ("about 8%", 8)]
+    assert [(f.as_written, f.value) for f in brief.numbers][:2] == [
+        ("1,200", 1200),
+        ("about 8%", 8),
+    ]
     assert brief.numbers[1].qualifier == "approx"
     assert brief.numbers[2].date == "2025-03-03"
     # evidence found after normalising is stored as the source writes it
-    assert brief.quotes[0].evidence.text == '"We have to act now," chief executive Jane Roe told reporters.'
+    assert (
+        brief.quotes[0].evidence.text
+        == '"We have to act now," chief executive Jane Roe told reporters.'
+    )
     assert brief.tags == ["jobs"]
     # what was sent: the model, the schema, the rules' candidates and the key as a bearer token only
     sent = server.seen[0]
@@ -243,7 +260,12 @@ def test_ungrounded_number_is_sent_back_then_dropped(project: Path, server: Chat
     ) in result.stderr
     brief = assert_passes_check(project)
     assert brief.key_points == []
-    assert "2,500" not in (project / "content").joinpath(*find_briefs(project / "content")[0].parts[-2:]).read_text()
+    assert (
+        "2,500"
+        not in (project / "content")
+        .joinpath(*find_briefs(project / "content")[0].parts[-2:])
+        .read_text()
+    )
 
 
 def test_corrected_item_is_kept(project: Path, server: ChatServer) -> None:
@@ -270,7 +292,10 @@ def test_item_copied_from_the_prompt_example_is_dropped(project: Path, server: C
     server.script = [reply(copied), reply({"parties": [example]}), reply({"parties": [example]})]
     result = run_draft(project, server)
     assert result.exit_code == 0, result.output
-    assert "copied from the instructions or their example, not from the article" in server.user_messages(1)[-1]
+    assert (
+        "copied from the instructions or their example, not from the article"
+        in server.user_messages(1)[-1]
+    )
     assert "parties[3]: dropped 'example-widgets': evidence 'Example Widgets" in result.stderr
     brief = assert_passes_check(project)
     assert "example-widgets" not in [p.id for p in brief.parties]
@@ -296,7 +321,10 @@ def test_malformed_json_is_retried_then_a_clear_error(project: Path, server: Cha
 
 
 def test_malformed_json_then_good_reply(project: Path, server: ChatServer) -> None:
-    server.script = [Reply(content="not json"), Reply(content="```json\n" + json.dumps(GOOD) + "\n```")]
+    server.script = [
+        Reply(content="not json"),
+        Reply(content="```json\n" + json.dumps(GOOD) + "\n```"),
+    ]
     result = run_draft(project, server)
     assert result.exit_code == 0, result.output
     assert "Reply with only the JSON object" in server.user_messages(1)[-1]
@@ -307,7 +335,10 @@ def test_timeout_gives_up_after_bounded_retries(project: Path, server: ChatServe
     server.script = [Reply(content=json.dumps(GOOD), delay=1.5)] * 3
     result = run_draft(project, server, "--llm-timeout", "0.2")
     assert result.exit_code == 1
-    assert "no reply from" in result.stderr and "within 0.2 s; gave up after 3 attempts" in result.stderr
+    assert (
+        "no reply from" in result.stderr
+        and "within 0.2 s; gave up after 3 attempts" in result.stderr
+    )
     assert len(server.seen) == 3
     assert written(project) == []
 
@@ -346,13 +377,19 @@ def test_rate_limit_longer_than_the_cap_is_an_error(project: Path, server: ChatS
     assert written(project) == []
 
 
-def test_server_without_json_schema_falls_back_to_json_mode(project: Path, server: ChatServer) -> None:
-    rejected = Reply(status=400, body='{"error": {"message": "response_format json_schema is not supported"}}')
+def test_server_without_json_schema_falls_back_to_json_mode(
+    project: Path, server: ChatServer
+) -> None:
+    rejected = Reply(
+        status=400, body='{"error": {"message": "response_format json_schema is not supported"}}'
+    )
     server.script = [rejected, reply(GOOD)]
     result = run_draft(project, server)
     assert result.exit_code == 0, result.output
     assert server.seen[1].body["response_format"] == {"type": "json_object"}
-    assert '"candidate"' in server.seen[1].body["messages"][0]["content"]  # the shape is in the prompt
+    assert (
+        '"candidate"' in server.seen[1].body["messages"][0]["content"]
+    )  # the shape is in the prompt
     assert_passes_check(project)
 
 
@@ -368,16 +405,22 @@ def test_api_key_is_never_printed_or_written(project: Path, server: ChatServer) 
 
 def test_key_falls_back_to_openai_api_key(project: Path, server: ChatServer) -> None:
     server.script = [reply(GOOD)]
-    result = run_draft(project, server, env={"BRIEF_LLM_API_KEY": None, "OPENAI_API_KEY": "sk-other"})  # type: ignore[dict-item]
+    result = run_draft(
+        project, server, env={"BRIEF_LLM_API_KEY": None, "OPENAI_API_KEY": "sk-other"}
+    )  # type: ignore[dict-item]
     assert result.exit_code == 0, result.output
     assert server.seen[0].headers["Authorization"] == "Bearer sk-other"
     assert "sk-other" not in result.output
 
 
-def test_missing_model_is_a_clear_error_and_nothing_is_sent(project: Path, server: ChatServer) -> None:
+def test_missing_model_is_a_clear_error_and_nothing_is_sent(
+    project: Path, server: ChatServer
+) -> None:
     article = project.parent / "article.txt"
     args = ["draft", str(article), "--project", str(project), "--date", "2025-02-24", "--llm"]
-    result = CliRunner().invoke(cli, [*args, "--llm-base-url", server.url], env={"BRIEF_LLM_MODEL": None})  # type: ignore[dict-item]
+    result = CliRunner().invoke(
+        cli, [*args, "--llm-base-url", server.url], env={"BRIEF_LLM_MODEL": None}
+    )  # type: ignore[dict-item]
     assert result.exit_code == 1
     assert "--llm needs a model" in result.stderr
     assert server.seen == []
