@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 from generator import __version__
 from generator.errors import BriefError, Problem, ProblemsError
-from generator.llm import llm_options
 
 PROJECT_OPTION = click.option(
     "--project",
@@ -20,6 +21,36 @@ PROJECT_OPTION = click.option(
     show_default=True,
     help="The project folder (holds mkdocs.yml and content/).",
 )
+
+
+def llm_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the `--llm*` options to a command (as `llm`, `llm_*`); see generator.llm."""
+    options = [
+        click.option(
+            "--llm", is_flag=True,
+            help="Draft with a language model at an OpenAI-compatible endpoint "
+            "(sends the article there).",
+        ),
+        click.option(
+            "--llm-base-url", metavar="URL",
+            help="The endpoint, e.g. http://127.0.0.1:11434/v1 "
+            "[env: BRIEF_LLM_BASE_URL, OPENAI_BASE_URL]",
+        ),
+        click.option(
+            "--llm-model", metavar="NAME", help="The model, e.g. llama3.1 [env: BRIEF_LLM_MODEL]"
+        ),
+        click.option(
+            "--llm-api-key", metavar="KEY",
+            help="The API key, if the endpoint needs one [env: BRIEF_LLM_API_KEY, OPENAI_API_KEY]",
+        ),
+        click.option(
+            "--llm-timeout", type=float, metavar="SECONDS", default=None,
+            help="Seconds to wait for each reply (default 120).",
+        ),
+    ]  # fmt: skip
+    for option in reversed(options):
+        command = option(command)
+    return command
 
 
 def _report(problems: list[Problem]) -> None:

@@ -1163,38 +1163,6 @@ def describe_destination(settings: LLMSettings) -> str:
 # --- The command's side: options, and the proof before anything is written -----------------------
 
 
-def llm_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Add the `--llm*` options to a click command (as keyword arguments `llm`, `llm_*`)."""
-    import click
-
-    options = [
-        click.option(
-            "--llm", is_flag=True,
-            help="Draft with a language model at an OpenAI-compatible endpoint "
-            "(sends the article there).",
-        ),
-        click.option(
-            "--llm-base-url", metavar="URL",
-            help="The endpoint, e.g. http://127.0.0.1:11434/v1 "
-            "[env: BRIEF_LLM_BASE_URL, OPENAI_BASE_URL]",
-        ),
-        click.option(
-            "--llm-model", metavar="NAME", help="The model, e.g. llama3.1 [env: BRIEF_LLM_MODEL]"
-        ),
-        click.option(
-            "--llm-api-key", metavar="KEY",
-            help="The API key, if the endpoint needs one [env: BRIEF_LLM_API_KEY, OPENAI_API_KEY]",
-        ),
-        click.option(
-            "--llm-timeout", type=float, metavar="SECONDS", default=None,
-            help=f"Seconds to wait for each reply (default {DEFAULT_TIMEOUT:g}).",
-        ),
-    ]  # fmt: skip
-    for option in reversed(options):
-        command = option(command)
-    return command
-
-
 def draft_with_options(
     options: Mapping[str, Any],
     text: str,
