@@ -1157,7 +1157,8 @@ def _merge_text(first: list[str], second: list[str]) -> list[str]:
 
 def describe_destination(settings: LLMSettings) -> str:
     """The line saying where the article goes (no key, ever)."""
-    return f"Sending the article to {settings.base_url} (model {settings.model})"
+    shown = re.sub(r"//[^/@\s]*@", "//", settings.base_url)  # user:password@ stays private
+    return f"Sending the article to {shown} (model {settings.model})"
 
 
 # --- The command's side: options, and the proof before anything is written -----------------------

@@ -543,3 +543,21 @@ def test_a_real_article_and_a_careful_reply_pass_whole(project: Path, server: Ch
     assert [(f.as_written, f.value, f.date) for f in brief.numbers] == [
         (f.as_written, f.value, f.date) for f in seed.numbers
     ]
+
+
+def test_settings_come_from_options_then_brief_then_openai_variables() -> None:
+    from generator.llm import LLMError, describe_destination, load_settings
+
+    env = {"BRIEF_LLM_BASE_URL": "http://a:1/v1", "OPENAI_BASE_URL": "http://b:2/v1",
+           "BRIEF_LLM_MODEL": "m", "OPENAI_API_KEY": "sk-openai"}  # fmt: skip
+    settings = load_settings(None, None, None, None, env)
+    assert (settings.base_url, settings.model, settings.api_key) == ("http://a:1/v1", "m", "sk-openai")
+    assert settings.timeout == 120
+    assert load_settings("http://c:3/v1", "n", "sk-given", 5, env).api_key == "sk-given"
+    assert "sk-openai" not in repr(settings)
+    secret = load_settings("https://user:hunter2@host.example/v1", "m", None, None, {})
+    assert "hunter2" not in describe_destination(secret)
+    with pytest.raises(LLMError, match="needs an endpoint"):
+        load_settings(None, "m", None, None, {})
+    with pytest.raises(LLMError, match="http:// or https://"):
+        load_settings("file:///etc/passwd", "m", None, None, {})
