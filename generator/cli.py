@@ -144,15 +144,18 @@ def draft(article: Path, project_dir: Path, date_text: str, **options: object) -
     """Draft a brief of ARTICLE (interim)."""
     import datetime as dt
 
+    from generator.ingest import load_article
     from generator.llm import check_draft, draft_with_options
 
-    text = article.read_text(encoding="utf-8")
+    loaded = load_article(article)
+    text = loaded.text
     date = dt.date.fromisoformat(date_text)
     if not options.get("llm"):
         raise BriefError("interim: only --llm drafting exists in this branch")
     brief = draft_with_options(
         options, text, date=date, base=None, article_path=str(article),
-        echo=lambda m: click.echo(m, err=True),
+        title=loaded.title, published=loaded.published, url=loaded.url, outlet=loaded.outlet,
+        author=loaded.author, echo=lambda m: click.echo(m, err=True),
     )
     brief = brief.model_copy(update={"slug": "draft"})
     check_draft(brief, text, _write_bundle_interim)

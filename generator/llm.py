@@ -493,7 +493,7 @@ class Ledger:
 
 
 @dataclass
-class Article:
+class ArticleFacts:
     """The source and what is known of it, with the rules' figure candidates by id."""
 
     source: SourceText
@@ -503,7 +503,7 @@ class Article:
     candidates: dict[str, Number]
 
     @classmethod
-    def of(cls, text: str, title: str | None, date: dt.date, published: dt.date | None) -> Article:
+    def of(cls, text: str, title: str | None, date: dt.date, published: dt.date | None) -> ArticleFacts:
         numbers = find_numbers(text)
         return cls(
             SourceText(text), title, date, published, {f"n{i}": n for i, n in enumerate(numbers, 1)}
@@ -529,7 +529,7 @@ def _identity(name: str, raw: Any) -> tuple[Any, ...]:
 class Grader:
     """Proves each item of a reply against the article and adds the ones that pass to the ledger."""
 
-    def __init__(self, article: Article, ledger: Ledger, prompt_text: str) -> None:
+    def __init__(self, article: ArticleFacts, ledger: Ledger, prompt_text: str) -> None:
         self.article = article
         self.ledger = ledger
         self.prompt = normalise(prompt_text).lower()
@@ -924,7 +924,7 @@ def find_windows(text: str, size: int = WINDOW_CHARS) -> list[tuple[int, int]]:
 
 
 def _window_message(
-    article: Article, ledger: Ledger, span: tuple[int, int], index: int, total: int
+    article: ArticleFacts, ledger: Ledger, span: tuple[int, int], index: int, total: int
 ) -> str:
     text = article.source.text
     lines = []
@@ -942,11 +942,11 @@ def _window_message(
     else:
         lines.append("This passage holds no figure candidates: leave `numbers` empty.")
     if total > 1:
-        lines.append(f"Article, passage {index} of {total} (the rest is drafted separately):")
+        lines.append(f"ArticleFacts, passage {index} of {total} (the rest is drafted separately):")
         if index > 1:
             lines.append("Give title and bottom_line only if the passages before gave none.")
     else:
-        lines.append("Article:")
+        lines.append("ArticleFacts:")
     lines.append("<<<")
     lines.append(text[span[0] : span[1]])
     lines.append(">>>")
@@ -992,7 +992,7 @@ def _ask_json(client: ChatClient, messages: list[dict[str, str]]) -> tuple[dict[
 
 def draft_window(
     client: ChatClient,
-    article: Article,
+    article: ArticleFacts,
     ledger: Ledger,
     span: tuple[int, int],
     index: int,
@@ -1055,7 +1055,7 @@ def draft_brief_with_llm(
     client: ChatClient | None = None,
 ) -> Brief:
     """Draft a brief of `text` with the model, every item grounded; `base` is the rules' draft."""
-    article = Article.of(text, title, date, published)
+    article = ArticleFacts.of(text, title, date, published)
     ledger = Ledger(parties=list(base.parties) if base else [])
     windows = find_windows(text, window_chars)
     if not windows:
@@ -1083,7 +1083,7 @@ def draft_brief_with_llm(
 def compose_brief(
     ledger: Ledger,
     base: Brief | None,
-    article: Article,
+    article: ArticleFacts,
     *,
     url: str | None,
     outlet: str | None,

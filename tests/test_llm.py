@@ -498,14 +498,14 @@ def test_without_httpx_the_error_says_what_to_install(monkeypatch: pytest.Monkey
 
 def seed_as_reply() -> tuple[str, dict[str, Any], Any]:
     """The seed brief, written as a model would answer: figures by candidate id, evidence as text."""
-    from generator.llm import Article
+    from generator.llm import ArticleFacts
 
     from .conftest import SEED
 
     bundle, _ = load_brief(SEED / "brief.md", SEED.parent)
     assert bundle is not None
     brief, text = bundle.brief, bundle.source.text
-    candidates = Article.of(text, None, brief.date, None).candidates
+    candidates = ArticleFacts.of(text, None, brief.date, None).candidates
 
     def candidate(figure: Any) -> str:
         return next(
