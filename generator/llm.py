@@ -167,6 +167,8 @@ DraftFigure = _derive(
     unit=(Line | None, _field("For a count: what is counted, e.g. 'jobs'.", default=None)),
     evidence=_evidence_field(),
 )
+# What a figure's candidate settles: a model's own version of these is not asked for, nor kept.
+_READ_FROM_ARTICLE = ("as_written", "kind", "value", "value_high", "qualifier", "currency_basis")
 _LISTS: dict[str, type[Model]] = {
     "parties": DraftParty,
     "numbers": DraftFigure,
@@ -503,7 +505,9 @@ class ArticleFacts:
     candidates: dict[str, Number]
 
     @classmethod
-    def of(cls, text: str, title: str | None, date: dt.date, published: dt.date | None) -> ArticleFacts:
+    def of(
+        cls, text: str, title: str | None, date: dt.date, published: dt.date | None
+    ) -> ArticleFacts:
         numbers = find_numbers(text)
         return cls(
             SourceText(text), title, date, published, {f"n{i}": n for i, n in enumerate(numbers, 1)}
@@ -680,6 +684,11 @@ class Grader:
             return None
 
     def _grade_item(self, name: str, raw: Any, reasons: list[str]) -> None:
+        if isinstance(raw, dict):
+            # null and "" mean "not given"; models write them for optional fields
+            raw = {k: v for k, v in raw.items() if v is not None and v != ""}
+            if name == "numbers":
+                raw = self._figure_by_words(raw)
         item = self._validated(_LISTS[name], raw, reasons)
         if item is None:
             return
@@ -730,6 +739,34 @@ class Grader:
         ):
             return
         self.ledger.numbers.append(figure)
+
+    def _figure_by_words(self, raw: dict[str, Any]) -> dict[str, Any]:
+        """A figure given by its words rather than its candidate id: find the candidate.
+
+        Models that ignore the schema write `as_written`, `value` and `kind`; the value is read
+        from the article in any case, so those are dropped, and the words name the candidate.
+        """
+        written = raw.get("as_written")
+        raw = {k: v for k, v in raw.items() if k not in _READ_FROM_ARTICLE}
+        if "candidate" in raw or not isinstance(written, str):
+            return raw
+        matches = [
+            key
+            for key, n in self.article.candidates.items()
+            if normalise(n.as_written).lower() == normalise(written).lower()
+        ]
+        evidence = raw.get("evidence")
+        if isinstance(evidence, str) and len(matches) > 1:
+            found = self.article.source.locate(evidence.strip())
+            inside = [
+                key
+                for key in matches
+                if found and found[0] <= self.article.candidates[key].start < found[1]
+            ]
+            matches = inside or matches
+        if matches:
+            raw["candidate"] = matches[0]
+        return raw
 
     def _figure(
         self, number: Number, item: Any, evidence: str, reasons: list[str]

@@ -551,7 +551,11 @@ def test_settings_come_from_options_then_brief_then_openai_variables() -> None:
     env = {"BRIEF_LLM_BASE_URL": "http://a:1/v1", "OPENAI_BASE_URL": "http://b:2/v1",
            "BRIEF_LLM_MODEL": "m", "OPENAI_API_KEY": "sk-openai"}  # fmt: skip
     settings = load_settings(None, None, None, None, env)
-    assert (settings.base_url, settings.model, settings.api_key) == ("http://a:1/v1", "m", "sk-openai")
+    assert (settings.base_url, settings.model, settings.api_key) == (
+        "http://a:1/v1",
+        "m",
+        "sk-openai",
+    )
     assert settings.timeout == 120
     assert load_settings("http://c:3/v1", "n", "sk-given", 5, env).api_key == "sk-given"
     assert "sk-openai" not in repr(settings)
@@ -561,3 +565,26 @@ def test_settings_come_from_options_then_brief_then_openai_variables() -> None:
         load_settings(None, "m", None, None, {})
     with pytest.raises(LLMError, match="http:// or https://"):
         load_settings("file:///etc/passwd", "m", None, None, {})
+
+
+def test_a_reply_that_ignores_the_schema_is_read_leniently_but_proved(
+    project: Path, server: ChatServer
+) -> None:
+    loose = {
+        **GOOD,
+        "parties": [{**ACME, "role": None, "aliases": None}, {**ROE, "stance": ""}, UNION],
+        "numbers": [
+            # words instead of a candidate id, and a value of its own that is not trusted
+            {"as_written": "1,200", "value": 12, "kind": "money", "measures": "jobs Acme will cut",
+             "party": "acme", "evidence": "it would cut 1,200 jobs"},
+            *GOOD["numbers"][1:],
+        ],
+    }  # fmt: skip
+    server.script = [reply(loose)]
+    result = run_draft(project, server)
+    assert result.exit_code == 0, result.output
+    assert len(server.seen) == 1
+    brief = assert_passes_check(project)
+    assert (brief.numbers[0].as_written, brief.numbers[0].value, brief.numbers[0].kind) == (
+        "1,200", 1200, "count",
+    )  # fmt: skip
