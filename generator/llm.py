@@ -520,6 +520,10 @@ class ArticleFacts:
         return ""
 
 
+def _folded(text: str) -> str:
+    return normalise(text).casefold()
+
+
 def _identity(name: str, raw: Any) -> tuple[Any, ...]:
     """What makes a corrected item the same item: a party's id, a figure's candidate, and so on."""
     get = raw.get if isinstance(raw, dict) else (lambda _key: None)
@@ -542,6 +546,7 @@ class Grader:
         self.source_values |= {n.value_high for n in numbers if n.value_high is not None}
         self.source_dates = {n.date for n in numbers if n.date}
         self.accepted: set[tuple[Any, ...]] = set()  # identities of items that passed
+        self.same_as: dict[str, str] = {}  # a model's id for a party known under another id
 
     # evidence, dates and numbers ------------------------------------------------------------------
 
@@ -689,6 +694,9 @@ class Grader:
             raw = {k: v for k, v in raw.items() if v is not None and v != ""}
             if name == "numbers":
                 raw = self._figure_by_words(raw)
+            for key in ("actor", "target", "party", "speaker"):
+                if raw.get(key) in self.same_as:
+                    raw[key] = self.same_as[raw[key]]
         item = self._validated(_LISTS[name], raw, reasons)
         if item is None:
             return
@@ -702,6 +710,11 @@ class Grader:
                     f"id {item.id!r} is already used by {existing.name!r}; choose another id"
                 )
             return  # the same party again: nothing new
+        names = {_folded(item.name), *map(_folded, item.aliases)}
+        for party in self.ledger.parties:
+            if names & {_folded(party.name), *map(_folded, party.aliases)}:
+                self.same_as[item.id] = party.id  # one party, two ids: keep the first
+                return
         evidence = self.ground(item.evidence, reasons)
         for key in ("name", "role", "stance"):
             self.check_prose(f"parties.{key}", getattr(item, key), reasons, echo=True)

@@ -588,3 +588,13 @@ def test_a_reply_that_ignores_the_schema_is_read_leniently_but_proved(
     assert (brief.numbers[0].as_written, brief.numbers[0].value, brief.numbers[0].kind) == (
         "1,200", 1200, "count",
     )  # fmt: skip
+
+
+def test_a_party_under_a_second_id_is_merged_into_the_first(server: ChatServer) -> None:
+    first = {"title": "Acme cuts jobs", "bottom_line": "Acme cuts jobs.", "parties": [ACME, ROE]}
+    again = {**ROE, "id": "roe", "evidence": "Jane Roe told reporters"}
+    second = {"parties": [again], "quotes": [{**GOOD["quotes"][0], "speaker": "roe"}]}
+    server.script = [reply(first), reply(second), reply({})]
+    brief, _ = draft_in_windows(server, 100)
+    assert [p.id for p in brief.parties] == ["acme", "jane-roe"]
+    assert brief.quotes[0].speaker == "jane-roe"
