@@ -118,48 +118,35 @@ def schema() -> None:
     click.echo(json.dumps(brief_json_schema(), indent=2, ensure_ascii=False))
 
 
-# INTERIM: a minimal `draft` until the rules' drafting lands (branch `draft`); replaced on merge.
-def _write_bundle_interim(content_dir: Path, brief: object, source_text: str) -> Path:
-    from generator.schema import Brief
-
-    assert isinstance(brief, Brief)
-    folder = content_dir / f"{brief.date.isoformat()}-{brief.slug or 'draft'}"
-    folder.mkdir(parents=True)
-    data = brief.model_dump(mode="json", exclude_none=True, exclude={"notes"})
-    for name in ("parties", "actions", "numbers", "outlook", "quotes"):
-        for item in data.get(name, []):
-            if "evidence" in item:
-                item["evidence"] = item["evidence"]["text"]
-    (folder / "source.txt").write_text(source_text, encoding="utf-8")
-    (folder / "brief.md").write_text("---\n" + json.dumps(data, indent=1) + "\n---\n", encoding="utf-8")
-    return folder / "brief.md"
-
-
+# INTERIM: the rules' `draft` command is being written in branch `draft`; this stands in for it
+# until it lands, so that `--llm` can be run end to end. On merge, theirs wins and keeps the
+# `@llm_options` decorator and the `if options["llm"]` block below.
 @cli.command()
 @click.argument("article", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @PROJECT_OPTION
-@click.option("--date", "date_text", required=True)
+@click.option("--date", "date_text", help="The publication date, YYYY-MM-DD.")
 @llm_options
-def draft(article: Path, project_dir: Path, date_text: str, **options: object) -> None:
-    """Draft a brief of ARTICLE (interim)."""
+def draft(article: Path, project_dir: Path, date_text: str | None, **options: Any) -> None:
+    """Draft a grounded brief of ARTICLE into content/ (never overwrites)."""
     import datetime as dt
 
+    from generator.draft import draft_brief, write_bundle
     from generator.ingest import load_article
-    from generator.llm import check_draft, draft_with_options
+    from generator.site import load_settings
 
     loaded = load_article(article)
-    text = loaded.text
-    date = dt.date.fromisoformat(date_text)
-    if not options.get("llm"):
-        raise BriefError("interim: only --llm drafting exists in this branch")
-    brief = draft_with_options(
-        options, text, date=date, base=None, article_path=str(article),
-        title=loaded.title, published=loaded.published, url=loaded.url, outlet=loaded.outlet,
-        author=loaded.author, echo=lambda m: click.echo(m, err=True),
-    )
-    brief = brief.model_copy(update={"slug": "draft"})
-    check_draft(brief, text, _write_bundle_interim)
-    written = _write_bundle_interim(project_dir / "content", brief, text)
+    published = dt.date.fromisoformat(date_text) if date_text else loaded.published
+    meta = {"title": loaded.title, "url": loaded.url, "outlet": loaded.outlet, "author": loaded.author}
+    brief = draft_brief(loaded.text, published=published, **meta)
+    if options["llm"]:
+        from generator.llm import check_draft, draft_with_options
+
+        brief = draft_with_options(
+            options, loaded.text, date=brief.date, base=brief, article_path=str(article),
+            published=published, echo=lambda m: click.echo(m, err=True), **meta,
+        )  # fmt: skip
+        check_draft(brief, loaded.text, write_bundle)
+    written = write_bundle(load_settings(project_dir).content_dir, brief, loaded.text)
     click.echo(f"Wrote {written}")
 
 

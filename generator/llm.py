@@ -1145,29 +1145,40 @@ def compose_brief(
     if not title or not bottom_line:
         missing = "bottom line" if not bottom_line else "title"
         raise LLMError(f"the model gave no {missing} that passes the checks; nothing was written")
+    source = article.source
+    rules: Any = (
+        base
+        if base is not None
+        else Brief.model_construct(
+            key_points=[], actions=[], numbers=[], outlook=[], quotes=[], tags=[]
+        )
+    )
+
+    def merged(name: str, same: Callable[[Any, Any], bool]) -> list[Any]:
+        # A rules' item the model restated (same kind of thing, overlapping evidence) gives way.
+        own = getattr(ledger, name)
+        spans = [(item, _span(source, item)) for item in own]
+        kept = list(own)
+        for item in getattr(rules, name):
+            span = _span(source, item)
+            if not any(same(item, other) and _overlap(span, at) for other, at in spans):
+                kept.append(item)
+        return kept
+
     data: dict[str, Any] = {
         "title": title,
         "date": article.date,
         "status": "draft",
         "bottom_line": bottom_line,
         "why_it_matters": ledger.why_it_matters or (base.why_it_matters if base else None),
-        "key_points": _merge_text(ledger.key_points, base.key_points if base else []),
-        "parties": _merge(ledger.parties, [], lambda p: p.id),
-        "actions": _merge(
-            ledger.actions,
-            base.actions if base else [],
-            lambda a: (a.actor, normalise(a.evidence.text)),
-        ),
-        "numbers": _merge(
-            ledger.numbers,
-            base.numbers if base else [],
-            lambda f: (normalise(f.as_written), normalise(f.evidence.text)),
-        ),
-        "outlook": _merge(
-            ledger.outlook, base.outlook if base else [], lambda o: normalise(o.what).lower()
-        ),
-        "quotes": _merge(ledger.quotes, base.quotes if base else [], lambda q: normalise(q.text)),
-        "tags": _merge_text(ledger.tags, base.tags if base else []),
+        # The model's points, or else the rules': two lists of points would repeat each other.
+        "key_points": ledger.key_points or rules.key_points,
+        "parties": ledger.parties,
+        "actions": merged("actions", lambda a, b: a.actor == b.actor),
+        "numbers": merged("numbers", lambda a, b: _folded(a.as_written) == _folded(b.as_written)),
+        "outlook": merged("outlook", lambda a, b: True),
+        "quotes": merged("quotes", lambda a, b: a.speaker == b.speaker),
+        "tags": _merge_text(ledger.tags, rules.tags),
         "notes": base.notes if base else "",
     }
     if base is not None:
@@ -1187,6 +1198,15 @@ def compose_brief(
         raise LLMError(
             f"the drafted brief is not valid ({exc.error_count()} errors): {exc}"
         ) from None
+
+
+def _span(source: SourceText, item: Any) -> tuple[int, int] | None:
+    evidence = getattr(item, "evidence", None)
+    return source.locate(evidence.text) if evidence is not None else None
+
+
+def _overlap(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
+    return a is not None and b is not None and a[0] < b[1] and b[0] < a[1]
 
 
 def _merge(first: list[Any], second: list[Any], key: Callable[[Any], Any]) -> list[Any]:
