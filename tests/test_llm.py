@@ -605,3 +605,34 @@ def test_a_party_under_a_second_id_is_merged_into_the_first(server: ChatServer) 
     brief, _ = draft_in_windows(server, 100)
     assert [p.id for p in brief.parties] == ["acme", "jane-roe"]
     assert brief.quotes[0].speaker == "jane-roe"
+
+
+def test_nothing_is_sent_without_llm(project: Path, server: ChatServer) -> None:
+    article = project.parent / "article.txt"
+    env = {
+        "BRIEF_LLM_BASE_URL": server.url,
+        "BRIEF_LLM_MODEL": "test-model",
+        "BRIEF_LLM_API_KEY": API_KEY,
+    }
+    args = ["draft", str(article), "--project", str(project), "--date", "2025-02-24"]
+    result = CliRunner().invoke(cli, args, env=env)
+    assert result.exit_code == 0, result.output
+    assert server.seen == []
+    assert "Sending" not in result.output
+    assert_passes_check(project)  # the rules' draft
+
+
+def test_the_rules_parties_are_sent_and_their_bottom_line_stands_in(
+    project: Path, server: ChatServer
+) -> None:
+    invented = {**GOOD, "bottom_line": "Acme Corp will cut 9,999 jobs."}
+    server.script = [reply(invented), reply({}), reply({})]
+    result = run_draft(project, server)
+    assert result.exit_code == 0, result.output
+    first_ask = server.user_messages(0)[0]
+    assert "Parties found so far (reuse these ids):" in first_ask and ": Acme Corp (" in first_ask
+    assert (
+        "bottom_line: dropped" in result.stderr and "'9,999' is not in the article" in result.stderr
+    )
+    brief = assert_passes_check(project)
+    assert "9,999" not in brief.bottom_line and brief.bottom_line  # the rules' bottom line
