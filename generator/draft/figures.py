@@ -67,7 +67,7 @@ def _measures(number: Number, sentence: Sentence, text: str) -> str:
         if re.search(r"[A-Za-z]{3}", phrase):
             return one_line(phrase)
     before = text[sentence.start : number.start]
-    clause = re.split(r"[,;:()—–\"“”]", before)[-1].strip()
+    clause = re.split(r"[,;:](?:\s|$)|[()—–\"“”]", before)[-1].strip()
     clause_words = clause.split()[-8:]
     phrase = " ".join(clause_words).strip()
     return one_line(phrase) if re.search(r"[A-Za-z]{3}", phrase) else one_line(sentence.text, 120)
