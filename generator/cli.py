@@ -120,7 +120,8 @@ def check(project_dir: Path, strict: bool, output: str) -> None:
 @click.option("--as", "kind", type=click.Choice(["txt", "md", "html"]), help="Read the file as this format (default: from its name or content).")
 @click.option("--format", "output", type=click.Choice(["bundle", "json", "yaml"]), default="bundle", show_default=True, help="Write a bundle into content/, or print the brief.")
 @PROJECT_OPTION
-def draft(article: str, published: str | None, url: str | None, outlet: str | None, author: str | None, title: str | None, kind: str | None, output: str, project_dir: Path) -> None:
+@llm_options
+def draft(article: str, published: str | None, url: str | None, outlet: str | None, author: str | None, title: str | None, kind: str | None, output: str, project_dir: Path, **llm: Any) -> None:
     """Draft a brief from an article file (txt, md, html) or standard input, offline."""
     from generator.draft import draft_brief, render_front_matter, write_bundle
     from generator.ingest import clean_line, load_article
@@ -137,6 +138,16 @@ def draft(article: str, published: str | None, url: str | None, outlet: str | No
         outlet=clean_line(outlet) or loaded.outlet,
         author=clean_line(author) or loaded.author,
     )
+    if llm["llm"]:
+        from generator.llm import check_draft, draft_with_options
+
+        source = brief.source
+        brief = draft_with_options(
+            llm, loaded.text, date=brief.date, base=brief, article_path=article,
+            title=source.title, published=source.published, url=source.url, outlet=source.outlet,
+            author=source.author, echo=lambda line: click.echo(line, err=True),
+        )  # fmt: skip
+        check_draft(brief, loaded.text, write_bundle)
     if output == "json":
         click.echo(brief.model_dump_json(indent=2, exclude_none=True))
         return
@@ -173,38 +184,6 @@ def schema() -> None:
     from generator.schema import brief_json_schema
 
     click.echo(json.dumps(brief_json_schema(), indent=2, ensure_ascii=False))
-
-
-# INTERIM: the rules' `draft` command is being written in branch `draft`; this stands in for it
-# until it lands, so that `--llm` can be run end to end. On merge, theirs wins and keeps the
-# `@llm_options` decorator and the `if options["llm"]` block below.
-@cli.command()
-@click.argument("article", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@PROJECT_OPTION
-@click.option("--date", "date_text", help="The publication date, YYYY-MM-DD.")
-@llm_options
-def draft(article: Path, project_dir: Path, date_text: str | None, **options: Any) -> None:
-    """Draft a grounded brief of ARTICLE into content/ (never overwrites)."""
-    import datetime as dt
-
-    from generator.draft import draft_brief, write_bundle
-    from generator.ingest import load_article
-    from generator.site import load_settings
-
-    loaded = load_article(article)
-    published = dt.date.fromisoformat(date_text) if date_text else loaded.published
-    meta = {"title": loaded.title, "url": loaded.url, "outlet": loaded.outlet, "author": loaded.author}
-    brief = draft_brief(loaded.text, published=published, **meta)
-    if options["llm"]:
-        from generator.llm import check_draft, draft_with_options
-
-        brief = draft_with_options(
-            options, loaded.text, date=brief.date, base=brief, article_path=str(article),
-            published=published, echo=lambda m: click.echo(m, err=True), **meta,
-        )  # fmt: skip
-        check_draft(brief, loaded.text, write_bundle)
-    written = write_bundle(load_settings(project_dir).content_dir, brief, loaded.text)
-    click.echo(f"Wrote {written}")
 
 
 def main() -> None:
