@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError, create_model
@@ -520,6 +521,25 @@ class ArticleFacts:
         return ""
 
 
+def _resolved_dates(article: ArticleFacts) -> set[str]:
+    """The dates the article gives, as the rules resolve them: "Friday", "next month", "April 2"."""
+    from generator.draft.dates import find_dates, resolve_number_date
+
+    published = article.published or article.date
+    numbers = list(article.candidates.values())
+    mentions = find_dates(article.source.text, published, numbers)
+    found = {m.value for m in mentions} | {m.until for m in mentions if m.until}
+    for number in numbers:
+        # a day without a year may be the nearest one ahead or behind
+        for future in (False, True):
+            value = (
+                resolve_number_date(number, published, future) if number.kind == "date" else None
+            )
+            if value:
+                found.add(value)
+    return found
+
+
 def _folded(text: str) -> str:
     return normalise(text).casefold()
 
@@ -547,6 +567,7 @@ class Grader:
         self.source_dates = {n.date for n in numbers if n.date}
         self.accepted: set[tuple[Any, ...]] = set()  # identities of items that passed
         self.same_as: dict[str, str] = {}  # a model's id for a party known under another id
+        self.resolved_dates = _resolved_dates(article)
 
     # evidence, dates and numbers ------------------------------------------------------------------
 
@@ -581,7 +602,7 @@ class Grader:
                 known.add(f"{story.year}{written[1:]}")
             else:
                 known.add(written)
-        if any(date.startswith(value) for date in known):
+        if any(date.startswith(value) for date in known | self.resolved_dates):
             return
         reasons.append(f"{name} {value} is not a date the article gives")
 
@@ -801,11 +822,13 @@ class Grader:
         if number.date:
             date = number.date
             if date.startswith("--"):
-                # No year is written: take the model's date when it agrees, else the story's year.
-                if item.date and len(item.date) == 10 and item.date[4:] == date[1:]:
-                    date = item.date
-                else:
-                    date = f"{(self.article.published or self.article.date).year}{date[1:]}"
+                # No year is written: the model's year when it is the nearest one ahead or
+                # behind the story (as the rules resolve it), else the nearest.
+                from generator.draft.dates import resolve_number_date
+
+                story = self.article.published or self.article.date
+                near = {resolve_number_date(number, story, future) for future in (False, True)}
+                date = item.date if item.date in near else resolve_number_date(number, story) or ""
             data["date"] = date
         if reasons:
             return None
@@ -1146,12 +1169,8 @@ def compose_brief(
         missing = "bottom line" if not bottom_line else "title"
         raise LLMError(f"the model gave no {missing} that passes the checks; nothing was written")
     source = article.source
-    rules: Any = (
-        base
-        if base is not None
-        else Brief.model_construct(
-            key_points=[], actions=[], numbers=[], outlook=[], quotes=[], tags=[]
-        )
+    rules: Any = base or SimpleNamespace(
+        key_points=[], actions=[], numbers=[], outlook=[], quotes=[], tags=[]
     )
 
     def merged(name: str, same: Callable[[Any, Any], bool]) -> list[Any]:

@@ -19,8 +19,11 @@ from generator.check import check_bundle
 from generator.cli import cli
 from generator.content import find_briefs, load_brief
 
+from .conftest import ARTICLES, SEED
+
 ARTICLE = (
-    "Acme Corp said on Monday it would cut 1,200 jobs, about 8% of its workforce, as sales fell.\n\n"
+    "Acme Corp said on Monday it would cut 1,200 jobs, about 8% of its workforce, as sales "
+    "fell.\n\n"
     '"We have to act now," chief executive Jane Roe told reporters.\n\n'
     "The union said it would hold a vote on strike action on March 3.\n"
 )
@@ -43,7 +46,9 @@ JOBS = {
 }  # fmt: skip
 GOOD = {
     "title": "Acme to cut 1,200 jobs",
-    "bottom_line": "Acme Corp will cut 1,200 jobs, about 8% of its workforce, and its union votes on a strike.",
+    "bottom_line": (
+        "Acme Corp will cut 1,200 jobs, about 8% of its workforce, and its union votes on a strike."
+    ),
     "key_points": ["The union votes on strike action on March 3."],
     "why_it_matters": "The cuts may lead to a strike.",
     "parties": [ACME, ROE, UNION],
@@ -133,13 +138,10 @@ class ChatServer:
                 if step.body is not None:
                     payload = step.body.encode()
                 else:
-                    payload = json.dumps(
-                        {
-                            "id": "chatcmpl-1", "object": "chat.completion", "model": body.get("model"),
-                            "choices": [{"index": 0, "finish_reason": "stop",
-                                         "message": {"role": "assistant", "content": step.content}}],
-                        }
-                    ).encode()  # fmt: skip
+                    message = {"role": "assistant", "content": step.content}
+                    choice = {"index": 0, "finish_reason": "stop", "message": message}
+                    completion = {"object": "chat.completion", "choices": [choice]}
+                    payload = json.dumps(completion).encode()
                 try:
                     self.send_response(step.status)
                     self.send_header("Content-Type", "application/json")
@@ -265,7 +267,7 @@ def test_ungrounded_number_is_sent_back_then_dropped(project: Path, server: Chat
         "key_points[0]: dropped 'Acme will cut 2,500 jobs by June.': key_points: '2,500' is not in "
         "the article"
     ) in result.stderr
-    brief = assert_passes_check(project)
+    assert_passes_check(project)
     assert "2,500" not in find_briefs(project / "content")[0].read_text(encoding="utf-8")
 
 
@@ -498,37 +500,10 @@ def test_without_httpx_the_error_says_what_to_install(monkeypatch: pytest.Monkey
 
 
 def seed_as_reply() -> tuple[str, dict[str, Any], Any]:
-    """The seed brief, written as a model would answer: figures by candidate id, evidence as text."""
-    from generator.llm import ArticleFacts
-
-    from .conftest import SEED
-
+    """The seed brief as a careful model would give it."""
     bundle, _ = load_brief(SEED / "brief.md", SEED.parent)
     assert bundle is not None
-    brief, text = bundle.brief, bundle.source.text
-    candidates = ArticleFacts.of(text, None, brief.date, None).candidates
-
-    def candidate(figure: Any) -> str:
-        return next(
-            key for key, n in candidates.items()
-            if n.as_written == figure.as_written and figure.evidence.start <= n.start < figure.evidence.end
-        )  # fmt: skip
-
-    data = brief.model_dump(mode="json", exclude_none=True)
-    for name in ("parties", "actions", "quotes", "outlook"):
-        for item in data[name]:
-            item["evidence"] = item["evidence"]["text"]
-            item.pop("basis", None)
-    data["numbers"] = [
-        {
-            "candidate": candidate(f), "measures": f.measures, "party": f.party, "currency": f.currency,
-            "evidence": f.evidence.text,
-        }
-        for f in brief.numbers
-    ]  # fmt: skip
-    for name in ("schema_version", "slug", "date", "status", "source", "notes"):
-        data.pop(name, None)
-    return text, data, brief
+    return bundle.source.text, reply_from_brief(bundle.brief, bundle.source.text), bundle.brief
 
 
 def test_a_real_article_and_a_careful_reply_pass_whole(project: Path, server: ChatServer) -> None:
@@ -636,3 +611,57 @@ def test_the_rules_parties_are_sent_and_their_bottom_line_stands_in(
     )
     brief = assert_passes_check(project)
     assert "9,999" not in brief.bottom_line and brief.bottom_line  # the rules' bottom line
+
+
+def reply_from_brief(brief: Any, text: str) -> dict[str, Any]:
+    """A brief as a careful model would answer: figures by candidate id, evidence as text."""
+    from generator.llm import ArticleFacts
+
+    candidates = ArticleFacts.of(text, None, brief.date, None).candidates
+
+    def candidate(figure: Any) -> str:
+        start, end = figure.evidence.start, figure.evidence.end
+        return next(
+            key for key, n in candidates.items()
+            if n.as_written == figure.as_written and start <= n.start < end
+        )  # fmt: skip
+
+    data = brief.model_dump(mode="json", exclude_none=True)
+    for name in ("parties", "actions", "quotes", "outlook"):
+        for item in data[name]:
+            item["evidence"] = item["evidence"]["text"]
+            item.pop("basis", None)
+    data["numbers"] = [
+        {
+            "candidate": candidate(f), "measures": f.measures, "party": f.party,
+            "currency": f.currency, "evidence": f.evidence.text,
+        }
+        for f in brief.numbers
+    ]  # fmt: skip
+    for name in ("schema_version", "slug", "date", "status", "source", "notes"):
+        data.pop(name, None)
+    return data
+
+
+@pytest.mark.skipif(not ARTICLES.is_dir(), reason="the shared articles are not here")
+def test_the_gate_refuses_nothing_the_rules_ground_in_real_articles() -> None:
+    import datetime as dt
+
+    from generator.draft import draft_brief
+    from generator.ingest import load_article
+    from generator.llm import ArticleFacts, Grader, Ledger
+
+    paths = sorted(p for p in ARTICLES.glob("*.txt"))
+    assert paths
+    for path in paths:
+        article = load_article(path)
+        published = article.published or dt.date(2025, 1, 6)
+        brief = draft_brief(
+            article.text, title=article.title, published=published, url=None, outlet=None,
+            author=None,
+        )  # fmt: skip
+        facts = ArticleFacts.of(article.text, article.title, brief.date, published)
+        grader = Grader(facts, Ledger(), "")
+        failures = grader.regrade(grader.grade(reply_from_brief(brief, article.text)))
+        assert [(path.name, f.field, f.reasons) for f in failures] == []
+        assert len(grader.ledger.numbers) == len(brief.numbers)
