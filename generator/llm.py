@@ -45,7 +45,7 @@ MAX_ATTEMPTS = 3  # per request: timeouts, connection errors, 5xx, 429, malforme
 MAX_REASKS = 2  # rounds that send failed items back with their failures
 RETRY_AFTER_CAP = 30.0  # seconds; a server asking for longer is an error, not a wait
 BACKOFF = 0.25  # seconds, doubled per attempt
-WINDOW_CHARS = 8_000  # article characters per request; long articles are drafted in windows
+WINDOW_CHARS = 6_000  # article characters per request, about 1,500 tokens: fits a 4k context
 MAX_REPLY_BYTES = 2_000_000
 
 BASE_URL_ENV = ("BRIEF_LLM_BASE_URL", "OPENAI_BASE_URL")
@@ -249,12 +249,18 @@ Rules:
 - Leave out what the article does not support. Reply with one JSON object and nothing else.
 
 The shape, for an article that is NOT the user's (an example, never to be copied):
+"""
+EXAMPLE = """\
 {"bottom_line": "Example Widgets will close its Springfield plant.",
  "parties": [{"id": "example-widgets", "name": "Example Widgets Ltd", "kind": "organization",
    "evidence": "Example Widgets Ltd said on Tuesday it would shut the Springfield plant"}],
  "numbers": [{"candidate": "n1", "measures": "jobs lost at the Springfield plant",
    "party": "example-widgets", "unit": "jobs", "evidence": "putting 340 jobs at risk"}]}
 """
+INSTRUCTIONS += EXAMPLE
+# The example's names: prose that uses one the article does not is copied from the example.
+_NAME = re.compile(r"\b[A-Z][a-z]{2,}\b")
+EXAMPLE_NAMES = frozenset(_NAME.findall(EXAMPLE))
 
 
 # --- The client ----------------------------------------------------------------------------------
@@ -568,6 +574,7 @@ class Grader:
         self.accepted: set[tuple[Any, ...]] = set()  # identities of items that passed
         self.same_as: dict[str, str] = {}  # a model's id for a party known under another id
         self.resolved_dates = _resolved_dates(article)
+        self.example_names = EXAMPLE_NAMES - set(_NAME.findall(article.source.text))
 
     # evidence, dates and numbers ------------------------------------------------------------------
 
@@ -625,6 +632,12 @@ class Grader:
         """
         if not text:
             return
+        borrowed = sorted(set(_NAME.findall(text)) & self.example_names)
+        if borrowed:
+            reasons.append(
+                f"{name}: {', '.join(map(repr, borrowed))} comes from the instructions' example, "
+                "not from the article"
+            )
         figures = self.ledger.numbers
         written = {normalise(f.as_written).lower() for f in figures}
         values = {f.value for f in figures if f.value is not None}

@@ -304,6 +304,18 @@ def test_item_copied_from_the_prompt_example_is_dropped(project: Path, server: C
     assert "example-widgets" not in [p.id for p in brief.parties]
 
 
+def test_prose_copied_from_the_prompt_example_is_dropped(project: Path, server: ChatServer) -> None:
+    copied = {**GOOD, "bottom_line": "Example Widgets will close its Springfield plant."}
+    server.script = [reply(copied), reply({}), reply({})]
+    result = run_draft(project, server)
+    assert result.exit_code == 0, result.output
+    assert (
+        "'Example', 'Springfield', 'Widgets' comes from the instructions' example" in result.stderr
+    )
+    brief = assert_passes_check(project)
+    assert "Springfield" not in brief.bottom_line  # the rules' bottom line stands in
+
+
 def test_invented_figure_candidate_is_dropped(project: Path, server: ChatServer) -> None:
     invented = {**JOBS, "candidate": "n9"}
     server.script = [reply({**GOOD, "numbers": [*GOOD["numbers"], invented]}), reply({}), reply({})]
