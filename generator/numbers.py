@@ -69,16 +69,24 @@ QUALIFIERS = [
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 _UNITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 _TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+def _cased(words: list[str]) -> str:
+    """An alternation matching each word in lower case or with a capital, without re.I (faster)."""
+    return "|".join(f"[{w[0].upper()}{w[0]}]{w[1:]}" for w in words)
+
+
 _WORD_NUM = (
-    r"(?:a\s+)?(?:(?:" + "|".join(_TENS) + r")[-\s](?:" + "|".join(_UNITS) + r")"
-    r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
-    r"|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
-    r"|hundred|dozen|half)"
+    r"(?:(?:" + _cased(_TENS) + r")[-\s](?:" + "|".join(_UNITS) + r")|"
+    + _cased(
+        "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+        "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
+        "hundred dozen half".split()
+    )
+    + ")"
 )
-_SCALE = r"(?:thousand|million|billion|trillion|mln|bln|trn|mn|bn|tn|k|m|b)\b"
+_SCALE = r"(?:[Tt]housand|[Mm]illion|[Bb]illion|[Tt]rillion|mln|bln|trn|mn|bn|tn|k|m|b|M|B|K|BN|MN)\b"
 _SYMBOL = r"(?:US\$|C\$|CA\$|A\$|AU\$|NZ\$|HK\$|S\$|R\$|\$|£|€|¥|₹|₩|₽)"
 _CODE = r"(?:" + "|".join(sorted(CODES)) + r")"
-_PERCENT = r"(?:%|\s?per\s?cent\b|\s?percent\b|\s?pct\b|\s?percentage points?\b)"
+_PERCENT = r"(?:%|\s?[Pp]er\s?[Cc]ent\b|\s?[Pp]ercent\b|\s?pct\b|\s?percentage points?\b)"
 _QUAL = r"(?:" + "|".join(q for q, _ in QUALIFIERS) + r")"
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 _RANK_WORD = r"(?:largest|biggest|highest|lowest|smallest|most|least|best|worst|fastest|slowest|strongest|weakest|richest|poorest|busiest|oldest|youngest|longest|deadliest|heaviest|greatest|largest-ever|costliest|cheapest|closest|top|ranked)"
@@ -114,7 +122,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "time",
         re.compile(
-            rf"(?:(?P<qual>{_QUAL})\s)?(?<![\w.,])(?P<hour>\d{{1,2}})(?::(?P<minute>\d{{2}}))?\s?(?:a\.m\.|p\.m\.|am\b|pm\b)"
+            rf"(?<![\w.,])(?P<hour>\d{{1,2}})(?::(?P<minute>\d{{2}}))?\s?(?:a\.m\.|p\.m\.|am\b|pm\b)"
             r"|(?<![\w.,])(?P<hhmm>[0-2]\d[0-5]\d)\s(?:GMT|BST|EST|EDT|ET|UTC|CET)\b",
             re.I,
         ),
@@ -124,14 +132,14 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "ratio",
         re.compile(
-            rf"(?:(?P<qual>{_QUAL})\s)?(?<![\w.,-])(?P<a>\d+)(?:\s(?:in|out of)\s|-to-|\sto\s(?=\d+\s(?:ratio|margin)))(?P<b>\d+)\b(?![.,]\d)",
+            rf"(?<![\w.,-])(?P<a>\d+)(?:\s(?:in|out of)\s|-to-|\sto\s(?=\d+\s(?:ratio|margin)))(?P<b>\d+)\b(?![.,]\d)",
             re.I,
         ),
     ),
     (
         "fraction",
         re.compile(
-            rf"(?:(?P<qual>{_QUAL})\s)?\b(?P<frac>(?:a|one|two|three|four|five|six|seven|eight|nine)[-\s]{_FRACTION_WORD})"
+            rf"\b(?P<frac>(?:a|one|two|three|four|five|six|seven|eight|nine)[-\s]{_FRACTION_WORD})"
             r"(?P<ofpoint>\sof\sa\spercentage\spoint)?(?P<of>\sof\b)?",
             re.I,
         ),
@@ -139,20 +147,17 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "amount",
         re.compile(
-            rf"(?:(?P<qual>{_QUAL})\s)?(?P<between>between\s)?"
-            + r"(?<![\w.,])(?<![A-Za-z]-)"
+            r"(?<![\w.,])(?<![A-Za-z]-)"
             + _AMOUNT
             + r"(?![\w])",
-            re.I,
         ),
     ),
     (
         "words",
         re.compile(
-            rf"(?:(?P<qual>{_QUAL})\s)?\b(?P<word>{_WORD_NUM})(?:\s(?P<scale>thousand|million|billion|trillion))?"
+            rf"\b(?P<word>{_WORD_NUM})(?:\s(?P<scale>thousand|million|billion|trillion))?"
             rf"(?:(?P<pct>\s(?:per\s?cent|percent))|\s(?P<curword>pence|pounds|dollars|euros|cents))?"
             r"(?P<hyunit>-(?!and\b)[a-z]+\b(?!-\d))?(?!-)\b",
-            re.I,
         ),
     ),
 ]
@@ -178,7 +183,7 @@ _MOTION_UP = re.compile(
     re.I,
 )
 _PLURAL_AFTER = re.compile(
-    r"\s+(?:[\w-]+\s+)?(?:[a-z]+s|people|children|men|women|staff|aircraft|police|personnel)\b"
+    r"\s+(?:[\w-]+\s+){0,3}?(?:[a-z]+s|people|children|men|women|staff|aircraft|police|personnel)\b"
 )
 _OF_THE = re.compile(r"\s+of\s+(?:the|them|its|their|these|those)\b", re.I)
 
@@ -423,6 +428,53 @@ def _split_range(match: re.Match[str], text: str) -> list[Number]:
     return found
 
 
+_HINTS = {
+    "time": ("a.m", "p.m", "am", "pm", "gmt", "bst", "est", "edt", "utc", "cet", " et"),
+    "rank": (
+        "largest", "biggest", "highest", "lowest", "smallest", "most", "least", "best", "worst",
+        "fastest", "slowest", "strongest", "weakest", "richest", "poorest", "busiest", "oldest",
+        "youngest", "longest", "deadliest", "heaviest", "greatest", "costliest", "cheapest",
+        "closest", "top", "ranked",
+    ),
+    "fraction": ("half", "halves", "third", "quarter", "fifth", "tenth"),
+    "ratio": (" in ", " out of ", "-to-", " to "),
+    "date": tuple(MONTHS),
+}
+_PREFIX = re.compile(
+    rf"(?<![\w])(?:(?P<qual>{_QUAL})\s)?(?P<between>between\s)?$", re.I
+)
+
+
+class _Found:
+    """A pattern's match with the qualifier written before it ("more than", "between") joined."""
+
+    def __init__(self, match: re.Match[str], start: int, extra: dict[str, str | None]) -> None:
+        self.match = match
+        self._start = start
+        self._groups = {**match.groupdict(), **extra}
+
+    def groupdict(self) -> dict[str, str | None]:
+        return self._groups
+
+    def span(self) -> tuple[int, int]:
+        return self._start, self.match.end()
+
+    def start(self, name: str | None = None) -> int:
+        return self._start if name is None else self.match.start(name)
+
+    def end(self, name: str | None = None) -> int:
+        return self.match.end() if name is None else self.match.end(name)
+
+
+def _with_prefix(match: re.Match[str], text: str) -> _Found:
+    start = match.start()
+    window = text[max(0, start - 40) : start]
+    found = _PREFIX.search(window) if window.endswith(" ") else None
+    if found is None or not (found.group("qual") or found.group("between")):
+        return _Found(match, start, {"qual": None, "between": None})
+    return _Found(match, start - (len(window) - found.start()), {"qual": found.group("qual"), "between": found.group("between")})
+
+
 def find_numbers(text: str, *, context: bool = True) -> list[Number]:
     """Every number in `text`, left to right; where patterns overlap, the earliest, longest wins.
 
@@ -430,11 +482,15 @@ def find_numbers(text: str, *, context: bool = True) -> list[Number]:
     "No 10" are not figures, "from 30 to 29" is two figures, not a range.
     """
     found: list[Number] = []
+    lower = text.lower()
     for kind, pattern in PATTERNS:
+        hints = _HINTS.get(kind)
+        if hints is not None and not any(hint in lower for hint in hints):
+            continue  # a cheap substring test saves a scan of the whole text
         for match in pattern.finditer(text):
             if match.end() == match.start():
                 continue
-            found.extend(_from_match(kind, match, text, context))
+            found.extend(_from_match(kind, _with_prefix(match, text), text, context))  # type: ignore[arg-type]
     # Earlier patterns are more specific (a date before its day, a rank before its ordinal).
     order = {kind: i for i, (kind, _) in enumerate(PATTERNS)}
     found.sort(key=lambda n: (n.start, -(n.end - n.start), order.get(n.kind, 99)))

@@ -211,7 +211,7 @@ _PLACES = {
 _STOP_TOKENS = {"Brexit", "Aids", "GDP", "DNA", "TV", "GMT", "CEO", "MP", "MPs", "MEP", "MEPs",
     "AM", "PM", "OK", "ADSL", "AEST", "BST", "EST", "ET", "UTC", "ID", "IT", "AI", "II", "III",
     "IV", "VI", "X", "US$", "PAC", "PACs", "NB", "Q1", "Q2", "Q3", "Q4", "CLOSE", "LLC", "PLC",
-    "AP-NORC", "NORC", "DLRS", "MLN", "REUTER", "REUTERS", "AND", "THE", "OF", "IN", "TO"}  # fmt: skip
+    "NORC", "DLRS", "MLN", "REUTER", "REUTERS", "AND", "THE", "OF", "IN", "TO"}  # fmt: skip
 
 _TOKEN = r"(?:[A-Z][\w'’\-]*[\w]|[A-Z]\.(?:[A-Z]\.)*|[A-Z])"
 _CONNECT = r"(?:\s(?:van|von|der|den|de|da|di|du|la|le|bin|al|of|for|for\sa|and|&)\s|\s|-)"
@@ -255,6 +255,9 @@ _ROLE_MODIFIERS = {
     "opposition", "deputy", "veteran", "local", "regional", "policy", "ex-health", "managing",
     "executive", "campaign", "communications", "press", "defence", "defense", "interior", "trade",
 }  # fmt: skip
+
+
+_PRESS_WORDS = {"Guardian", "Times", "Telegraph", "Economist", "Independent", "Observer", "Post", "Journal"}
 
 
 @dataclass
@@ -346,7 +349,11 @@ class _Finder:
                 current = []
                 continue
             if word in ("and", "of", "for", "a") and current:
-                left_org = current[-1][2].rstrip(".,") in _ORG_WORDS or current[-1][2] in ("Members", "Register")
+                left_org = current[-1][2].rstrip(".,") in _ORG_WORDS or current[-1][2] in ("Members", "Register", "for")
+                right_org = any(t[2] in _ORG_WORDS for t in tokens[index + 1 :])
+                if word == "and" and not left_org and right_org:
+                    current.append(token)  # "House Ways and Means Committee"
+                    continue
                 if word == "and" or not left_org:
                     pieces.append(current)
                     current = []
@@ -384,7 +391,7 @@ class _Finder:
             tokens = tokens[:-1]  # "South Carolina Sen." before a name: the title of the next run
         while tokens and (tokens[0][2].lower() in ("the", "of", "and", "for", "on", "a", "&") or re.search(r"-[a-z]", tokens[0][2])):
             tokens = tokens[1:]
-        while tokens and tokens[-1][2].lower() in ("the", "of", "and", "for", "on", "a", "&"):
+        while tokens and (tokens[-1][2].lower() in ("the", "of", "and", "for", "on", "a", "&") or tokens[-1][2] in _STOP_TOKENS):
             tokens = tokens[:-1]
         if not tokens:
             return
@@ -424,7 +431,9 @@ class _Finder:
         if phrase in ORGANIZATIONS:
             self.add(ORGANIZATIONS[phrase], "organization", tokens[0][0], tokens[-1][1])
             return
-        if phrase in _PLACES or phrase in _SKIP or any(w in _THINGS for w in words) or any(re.search(r"\d", w) for w in words):
+        if phrase in _PLACES or phrase in _SKIP or any(re.search(r"\d", w) for w in words):
+            return
+        if words[-1] in _THINGS or (any(w in _THINGS for w in words) and not self._org_words(words)):
             return
         titles = [i for i, w in enumerate(words) if w in _TITLES or w.rstrip(".") in _TITLES]
         if len(titles) == len(words):
@@ -467,6 +476,9 @@ class _Finder:
         followed = self.text[tokens[-1][1] : tokens[-1][1] + 12]
         if self._org_words(words) or re.match(r",?\s\((?:[A-Z]\.?){2,6}\)", followed):
             if len(words) == 1 and words[0] in _ORG_WORDS:
+                before = text[max(0, tokens[0][0] - 4) : tokens[0][0]]
+                if before in ("The ", "the ") and words[0] in _PRESS_WORDS:
+                    self.add(f"The {words[0]}", "organization", tokens[0][0] - 4, tokens[-1][1])
                 return
             self.add(phrase, "organization", tokens[0][0], tokens[-1][1])
             return
@@ -480,15 +492,22 @@ class _Finder:
             if len(word) > 1 and word not in _STOP_TOKENS and not self._common_word(word):
                 self.mentions.append(Mention(tokens[0][0], tokens[0][1], word))  # resolved at the end
             return
+        label: list[str] = []
+        while len(tokens) > 2 and (tokens[0][2] in _PARTY_LABELS or tokens[0][2] in _TITLES):
+            label.append(tokens[0][2])
+            tokens = tokens[1:]
+        words = [t[2] for t in tokens]
         if any((w[:1].isupper() and self._common_word(w)) or w in _PARTY_LABELS for w in words) or len(words) > 4:
             return
         lead = self._role_span(tokens[0][0])
         role = self._role_before(tokens[0][0])
+        if label:
+            role = " ".join([*([role] if role else []), *label])
         self._person(tokens, role, (lead if lead is not None else tokens[0][0], tokens[-1][1]))
 
     def _person(self, name_tokens: list[Token], role: str | None, evidence: tuple[int, int]) -> None:
         name_words = [t[2] for t in name_tokens]
-        if any(w in _NOT_NAMES or w in _STOP_TOKENS or w in _PARTY_LABELS for w in name_words):
+        if name_words[0] in _NOT_NAMES or any(w in _STOP_TOKENS or w in _PARTY_LABELS for w in name_words):
             return
         name = " ".join(name_words)
         if name in _PLACES or name in COUNTRIES:
@@ -589,7 +608,8 @@ class _Finder:
                 continue
             speaks = any(self._speaks(e, s) for s, e in spans)
             inside = any(not _sentence_start(self.text, s) for s, _ in spans)
-            if word in self.honorific or speaks or (len(spans) >= 2 and inside):
+            possessive = any(self.text.startswith(("'s ", "’s "), e) for _, e in spans)
+            if word in self.honorific or speaks or inside or possessive:
                 kind = "person" if word in self.honorific or (speaks and not word.endswith("s")) else "organization"
                 for s, e in spans:
                     self.add(word, kind, s, e, score=1.0 if speaks or word in self.honorific else 0.5)
