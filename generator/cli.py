@@ -179,6 +179,17 @@ def _web_address(url: str) -> bool:
 
 
 @cli.command()
+@PROJECT_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; the default is this machine only.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free port).")
+def serve(project_dir: Path, host: str, port: int) -> None:
+    """Preview the site, drafts included, rebuilding and reloading on every edit."""
+    from generator.serve import serve_project
+
+    serve_project(project_dir, host, port)
+
+
+@cli.command()
 def schema() -> None:
     """Print the JSON Schema of a brief's front matter."""
     from generator.schema import brief_json_schema

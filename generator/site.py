@@ -23,8 +23,10 @@ from typing import Any
 
 from generator.errors import BuildError, LockedError, Problem, ProblemsError
 
+TEMPLATE_SUFFIX = ".md.j2"
 STATE_DIR = ".brief"
 STAGING = "docs"
+PREVIEW = "preview"
 
 
 @dataclass
@@ -120,6 +122,8 @@ def check_site_dir(site_dir: Path, project_dir: Path, content_dir: Path) -> Iter
     if site_dir in (project_dir, *project_dir.parents) or site_dir == Path(site_dir.anchor):
         yield Problem("mkdocs.yml", 1, "site_dir", f"{site_dir} holds the project; choose a folder of its own such as 'site'")
         return
+    if site_dir == project_dir / STATE_DIR / PREVIEW:
+        return  # brief serve's own preview
     for protected in (content_dir, project_dir / "templates", project_dir / STATE_DIR, project_dir / ".git"):
         if site_dir == protected or protected.is_relative_to(site_dir) or site_dir.is_relative_to(protected):
             yield Problem("mkdocs.yml", 1, "site_dir", f"{site_dir.name!r} would overwrite {protected.name}/")
@@ -144,9 +148,10 @@ def build_lock(settings: Settings, wait: bool = False) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def stage_pages(pages: Iterable[tuple[str, str | bytes]], staging_dir: Path) -> tuple[int, set[str]]:
+def stage_pages(pages: Iterable[tuple[str, str | bytes | None]], staging_dir: Path) -> tuple[int, set[str]]:
     """Write pages under `staging_dir`, only those whose content changed; remove stale files.
 
+    A page given as None is known unchanged: its staged file is kept as it is.
     Returns the number of files written and the set of all staged relative paths.
     """
     staging_dir.mkdir(parents=True, exist_ok=True)
@@ -154,6 +159,8 @@ def stage_pages(pages: Iterable[tuple[str, str | bytes]], staging_dir: Path) -> 
     written = 0
     for rel, content in pages:
         wanted.add(rel)
+        if content is None:
+            continue
         data = content.encode("utf-8") if isinstance(content, str) else content
         target = staging_dir / rel
         try:
@@ -181,10 +188,17 @@ def _write_atomic(target: Path, data: bytes) -> None:
         raise
 
 
+def default_templates_dir() -> Path:
+    """The packaged templates: inside the package when installed, at the repository top otherwise."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "templates", here.parent / "templates"):
+        if (candidate / f"brief{TEMPLATE_SUFFIX}").is_file():
+            return candidate
+    raise RuntimeError("the default templates are missing from this installation")
+
+
 def theme_dir() -> Path:
     """The packaged theme overrides (JSON-LD in the head, styles for briefs)."""
-    from generator.render import default_templates_dir
-
     return default_templates_dir() / "theme"
 
 
@@ -234,20 +248,72 @@ class _Collect(logging.Handler):
         self.records.append(record)
 
 
-def run_mkdocs(settings: Settings, docs_dir: Path, nav: list[Any]) -> tuple[Path, list[str]]:
-    """Build `docs_dir` into a new directory beside site_dir; return it and MkDocs' warnings."""
+class _Only:
+    """An in-process MkDocs plugin: only the given files count as modified in a dirty build.
+
+    MkDocs' own dirty mode trusts modification times and writes into the site it updates; we
+    instead build the changed pages into an empty folder and link the rest from the last site.
+    """
+
+    def __init__(self, rebuild: set[str]) -> None:
+        self.rebuild = rebuild
+
+    def on_files(self, files: Any, config: Any) -> Any:
+        for file in files:
+            modified = file.src_uri in self.rebuild
+            file.is_modified = (lambda value: lambda: value)(modified)
+        return files
+
+
+class _ThemeCache:
+    """An in-process MkDocs plugin: the theme's compiled templates are kept between builds.
+
+    Compiling Material's templates costs half a second per build; a rebuild after one edit must
+    not pay it again. The bytecode lives beside the build state, like Python's __pycache__.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        import jinja2
+
+        folder.mkdir(parents=True, exist_ok=True)
+        self.cache = jinja2.FileSystemBytecodeCache(str(folder))
+
+    def on_env(self, env: Any, config: Any, files: Any) -> Any:
+        env.bytecode_cache = self.cache
+        return env
+
+
+def dest_uri(src_uri: str, use_directory_urls: bool = True) -> str:
+    """Where MkDocs writes a staged file: `briefs/x.md` -> `briefs/x/index.html`."""
+    from mkdocs.structure.files import File
+
+    return File(src_uri, "/docs", "/site", use_directory_urls).dest_uri
+
+
+def run_mkdocs(
+    settings: Settings, docs_dir: Path, nav: list[Any], rebuild: set[str] | None = None
+) -> tuple[Path, list[str]]:
+    """Build `docs_dir` into a new directory beside site_dir; return it and MkDocs' warnings.
+
+    With `rebuild`, only those staged files are built (the rest comes from the last site, see
+    `assemble`); MkDocs still sees every page, so links, nav and the sitemap stay whole.
+    """
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     parent = settings.site_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
     out_dir = Path(tempfile.mkdtemp(prefix=f".{settings.site_dir.name}.build-", dir=parent))
     config = mkdocs_config(settings, docs_dir, out_dir, nav)
+    config.plugins["brief-theme-cache"] = _ThemeCache(settings.state_dir / "jinja")
+    if rebuild is not None:
+        config.plugins["brief-only"] = _Only(rebuild)
     handler = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     try:
-        build(config)
+        build(config, dirty=rebuild is not None)
     except (MkDocsException, OSError, SystemExit) as exc:
         shutil.rmtree(out_dir, ignore_errors=True)
         raise BuildError(f"MkDocs failed: {exc}; the previous site is unchanged") from None
@@ -256,7 +322,62 @@ def run_mkdocs(settings: Settings, docs_dir: Path, nav: list[Any]) -> tuple[Path
         raise
     finally:
         logger.removeHandler(handler)
-    return out_dir, [record.getMessage() for record in handler.records]
+    messages = [r.getMessage() for r in handler.records if "'dirty' build" not in r.getMessage()]
+    return out_dir, messages
+
+
+def use_directory_urls(settings: Settings) -> bool:
+    return bool(settings.mkdocs.get("use_directory_urls", True))
+
+
+def assemble(old_site: Path, new_dir: Path, dropped: set[str]) -> None:
+    """Complete a partial build: link every file of the last site it did not write or drop."""
+    for root, _dirs, names in os.walk(old_site):
+        rel_root = Path(root).relative_to(old_site)
+        for name in names:
+            rel = (rel_root / name).as_posix()
+            if rel in dropped:
+                continue
+            target = new_dir / rel
+            if target.exists():
+                continue  # written by this build
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(Path(root) / name, target)
+            except OSError:
+                shutil.copy2(Path(root) / name, target)
+
+
+SEARCH_INDEX = "search/search_index.json"
+
+
+def _page_of(location: str) -> str:
+    return location.split("#", 1)[0]
+
+
+def finish_search_index(new_dir: Path, old_site: Path | None, dropped_pages: set[str]) -> None:
+    """Write the whole search index in a canonical page order.
+
+    A partial build indexes only the pages it built: their entries replace those of the last
+    site's index; entries of pages that were removed are dropped.
+    """
+    import json
+
+    path = new_dir / SEARCH_INDEX
+    if not path.is_file():
+        return
+    index = json.loads(path.read_text(encoding="utf-8"))
+    docs = index.get("docs", [])
+    if old_site is not None:
+        old = json.loads((old_site / SEARCH_INDEX).read_text(encoding="utf-8"))
+        fresh = {_page_of(d["location"]) for d in docs}
+        kept = [d for d in old.get("docs", []) if _page_of(d["location"]) not in fresh | dropped_pages]
+        docs = kept + docs
+    order = {page: i for i, page in enumerate(sorted({_page_of(d["location"]) for d in docs}))}
+    docs.sort(key=lambda d: order[_page_of(d["location"])])  # stable: sections keep their order
+    index["docs"] = docs
+    path.unlink()
+    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 _RENAME_EXCHANGE = 2
@@ -280,7 +401,7 @@ def swap_into_place(new_dir: Path, site_dir: Path) -> None:
         at_fdcwd = -100
         result = renameat2(at_fdcwd, os.fsencode(new_dir), at_fdcwd, os.fsencode(site_dir), _RENAME_EXCHANGE)
         if result == 0:
-            shutil.rmtree(new_dir, ignore_errors=True)  # it now holds the old site
+            discard(new_dir)  # it now holds the old site
             return
         if ctypes.get_errno() not in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
             raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
@@ -289,7 +410,33 @@ def swap_into_place(new_dir: Path, site_dir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
     os.rename(site_dir, old)
     os.rename(new_dir, site_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    discard(old)
+
+
+def discard(folder: Path) -> None:
+    """Remove a folder that is no longer the site, without making the user wait for it.
+
+    It is renamed to a `.trash-` name first (instant), so a crash leaves only garbage that
+    `recover` clears; the slow deletion runs in a detached process that outlives this one.
+    """
+    import subprocess
+
+    trash = folder.with_name(f".{folder.name.lstrip('.')}.trash-{os.getpid()}-{id(folder)}")
+    try:
+        os.rename(folder, trash)
+    except OSError:
+        trash = folder
+    rm = shutil.which("rm")
+    if rm is None:
+        shutil.rmtree(trash, ignore_errors=True)
+        return
+    subprocess.Popen(
+        [rm, "-rf", "--", str(trash)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def recover(site_dir: Path) -> None:
@@ -302,5 +449,6 @@ def recover(site_dir: Path) -> None:
         os.rename(old, site_dir)
     elif old.exists():
         shutil.rmtree(old, ignore_errors=True)
-    for stale in site_dir.parent.glob(f".{site_dir.name}.build-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+    for pattern in (f".{site_dir.name}.build-*", f".{site_dir.name}.build-*.trash-*", f".{site_dir.name}.old.trash-*"):
+        for stale in site_dir.parent.glob(pattern):
+            shutil.rmtree(stale, ignore_errors=True)
