@@ -394,9 +394,14 @@ class ChatClient:
                 elif status >= 500:
                     failure = f"{settings.endpoint} answered HTTP {status}: {_excerpt(body)}"
                 elif status >= 400:
+                    hint = {
+                        401: " (check --llm-api-key or BRIEF_LLM_API_KEY)",
+                        403: " (check --llm-api-key or BRIEF_LLM_API_KEY)",
+                        404: " (check --llm-base-url: it usually ends in /v1; and --llm-model)",
+                    }.get(status, "")
                     raise LLMError(
                         f"{settings.endpoint} refused the request: HTTP {status}: "
-                        f"{_excerpt(body)}. Nothing was written."
+                        f"{_excerpt(body)}{hint}. Nothing was written."
                     )
                 else:
                     content = _completion_content(response)

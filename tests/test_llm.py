@@ -677,3 +677,30 @@ def test_the_gate_refuses_nothing_the_rules_ground_in_real_articles() -> None:
         failures = grader.regrade(grader.grade(reply_from_brief(brief, article.text)))
         assert [(path.name, f.field, f.reasons) for f in failures] == []
         assert len(grader.ledger.numbers) == len(brief.numbers)
+
+
+def test_an_endpoint_that_is_not_there(project: Path, server: ChatServer) -> None:
+    url = server.url
+    server.close()  # nothing listens on the port any more
+    result = run_draft(project, server, "--llm-base-url", url)
+    assert result.exit_code == 1
+    assert f"cannot reach {url}/chat/completions" in result.stderr
+    assert "gave up after 3 attempts" in result.stderr
+    assert written(project) == []
+
+
+def test_a_wrong_path_says_what_to_check(project: Path, server: ChatServer) -> None:
+    result = run_draft(project, server, "--llm-base-url", server.url.removesuffix("/v1"))
+    assert result.exit_code == 1
+    assert "HTTP 404" in result.stderr and "it usually ends in /v1" in result.stderr
+    assert written(project) == []
+
+
+def test_retry_after_as_an_http_date() -> None:
+    import email.utils
+
+    from generator.llm import _retry_after
+
+    soon = email.utils.formatdate(time.time() + 20, usegmt=True)
+    assert 15 < (_retry_after(soon) or 0) <= 20
+    assert _retry_after("2") == 2 and _retry_after("soon") is None and _retry_after(None) is None
