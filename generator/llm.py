@@ -21,7 +21,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Literal
 
-from pydantic import BaseModel, ValidationError, create_model
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError, create_model
 
 from generator.check import _same_date
 from generator.errors import BriefError
@@ -106,7 +106,8 @@ def load_settings(
             "Ollama) or set BRIEF_LLM_BASE_URL"
         )
     if not re.match(r"^https?://[^\s/?#]+", url, re.I):
-        raise LLMError(f"--llm-base-url must be an http:// or https:// address, got {url!r}")
+        shown = re.sub(r"//[^/@\s]*@", "//", url)
+        raise LLMError(f"--llm-base-url must be an http:// or https:// address, got {shown!r}")
     if name is None:
         raise LLMError(
             "--llm needs a model: give --llm-model (e.g. llama3.1) or set BRIEF_LLM_MODEL"
@@ -133,8 +134,6 @@ def _derive(
 
 
 def _field(description: str, **options: Any) -> Any:
-    from pydantic import Field
-
     return Field(description=description, **options)
 
 
@@ -322,7 +321,6 @@ class ChatClient:
         self._http = httpx.Client(
             timeout=httpx.Timeout(settings.timeout), headers=headers, follow_redirects=False
         )
-        self.requests = 0
 
     def close(self) -> None:
         self._http.close()
@@ -360,7 +358,6 @@ class ChatClient:
         while True:
             delay = BACKOFF * 2**attempt
             try:
-                self.requests += 1
                 response = self._http.post(settings.endpoint, json=self._payload(messages))
             except httpx.TimeoutException:
                 failure = f"no reply from {settings.endpoint} within {settings.timeout:g} s"
@@ -438,7 +435,10 @@ def parse_reply(content: str) -> dict[str, Any]:
     match = _FENCE.match(content)
     if match:
         content = match.group(1)
-    data = json.loads(content)
+    try:
+        data = json.loads(content)
+    except RecursionError:
+        raise ValueError("the JSON is nested too deeply") from None
     if not isinstance(data, dict):
         raise ValueError(f"expected a JSON object, got {type(data).__name__}")
     return data
@@ -524,12 +524,6 @@ class ArticleFacts:
         return cls(
             SourceText(text), title, date, published, {f"n{i}": n for i, n in enumerate(numbers, 1)}
         )
-
-    def candidate_id(self, number: Number) -> str:
-        for key, candidate in self.candidates.items():
-            if candidate.start == number.start:
-                return key
-        return ""
 
 
 def _resolved_dates(article: ArticleFacts) -> set[str]:
@@ -974,8 +968,6 @@ class Grader:
     def _validated_value(
         self, name: str, annotation: Any, value: Any, reasons: list[str]
     ) -> str | None:
-        from pydantic import TypeAdapter
-
         try:
             result = TypeAdapter(annotation).validate_python(value)
         except ValidationError as exc:
