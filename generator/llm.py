@@ -574,6 +574,7 @@ class Grader:
         self.same_as: dict[str, str] = {}  # a model's id for a party known under another id
         self.resolved_dates = _resolved_dates(article)
         self.example_names = EXAMPLE_NAMES - set(_NAME.findall(article.source.text))
+        self.ignored: set[str] = set()  # top-level fields of a reply that a brief does not have
 
     # evidence, dates and numbers ------------------------------------------------------------------
 
@@ -601,13 +602,8 @@ class Grader:
         story = self.article.published or self.article.date
         known = {self.article.date.isoformat(), story.isoformat()}
         for written in self.source_dates:
-            if written.startswith("--"):
-                # "March 14" with no year: the story's year, or any year the caller wrote
-                if len(value) == 10 and value[4:] == written[1:]:
-                    return
-                known.add(f"{story.year}{written[1:]}")
-            else:
-                known.add(written)
+            # "March 14" with no year is the story's year, or the nearest (in resolved_dates)
+            known.add(f"{story.year}{written[1:]}" if written.startswith("--") else written)
         if any(date.startswith(value) for date in known | self.resolved_dates):
             return
         reasons.append(f"{name} {value} is not a date the article gives")
@@ -676,11 +672,8 @@ class Grader:
     def grade(self, reply: dict[str, Any]) -> list[Failure]:
         """Accept what passes; return the failures, each with its reasons."""
         failures: list[Failure] = []
-        unknown = sorted(set(reply) - set(DraftReply.model_fields))
-        for key in unknown:
-            failures.append(
-                Failure(key, reply[key], [f"unknown field {key!r}; leave it out"], (key,))
-            )
+        # Fields a brief does not have hold nothing to prove or keep; asking again is no use.
+        self.ignored.update(set(reply) - set(DraftReply.model_fields))
         for name in ("parties", "numbers", "quotes", "actions", "outlook"):
             items = reply.get(name) or []
             if not isinstance(items, list):
@@ -1103,6 +1096,9 @@ def draft_window(
         ]
         reply, content = _ask_json(client, messages)
         failures = grader.regrade(_still_failing(failures, grader.grade(reply), grader.accepted))
+    if grader.ignored:
+        names = ", ".join(sorted(grader.ignored))
+        client.report(f"passage {index} of {total}: ignored fields a brief does not have: {names}")
     return failures
 
 

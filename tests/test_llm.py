@@ -573,11 +573,13 @@ def test_a_reply_that_ignores_the_schema_is_read_leniently_but_proved(
              "party": "acme", "evidence": "it would cut 1,200 jobs"},
             *GOOD["numbers"][1:],
         ],
+        "summary": "A field briefs do not have.",
     }  # fmt: skip
     server.script = [reply(loose)]
     result = run_draft(project, server)
     assert result.exit_code == 0, result.output
-    assert len(server.seen) == 1
+    assert len(server.seen) == 1  # nothing had to be sent back
+    assert "ignored fields a brief does not have: summary" in result.stderr
     brief = assert_passes_check(project)
     assert (brief.numbers[0].as_written, brief.numbers[0].value, brief.numbers[0].kind) == (
         "1,200", 1200, "count",
