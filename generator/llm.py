@@ -487,6 +487,7 @@ class Ledger:
     outlook: list[OutlookItem] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    same_as: dict[str, str] = field(default_factory=dict)  # a model's id -> the party's own id
 
     @property
     def party_ids(self) -> list[str]:
@@ -571,7 +572,6 @@ class Grader:
         self.source_values |= {n.value_high for n in numbers if n.value_high is not None}
         self.source_dates = {n.date for n in numbers if n.date}
         self.accepted: set[tuple[Any, ...]] = set()  # identities of items that passed
-        self.same_as: dict[str, str] = {}  # a model's id for a party known under another id
         self.resolved_dates = _resolved_dates(article)
         self.example_names = EXAMPLE_NAMES - set(_NAME.findall(article.source.text))
         self.ignored: set[str] = set()  # top-level fields of a reply that a brief does not have
@@ -721,8 +721,8 @@ class Grader:
             if name == "numbers":
                 raw = self._figure_by_words(raw)
             for key in ("actor", "target", "party", "speaker"):
-                if raw.get(key) in self.same_as:
-                    raw[key] = self.same_as[raw[key]]
+                if raw.get(key) in self.ledger.same_as:
+                    raw[key] = self.ledger.same_as[raw[key]]
         item = self._validated(_LISTS[name], raw, reasons)
         if item is None:
             return
@@ -739,7 +739,7 @@ class Grader:
         names = {_folded(item.name), *map(_folded, item.aliases)}
         for party in self.ledger.parties:
             if names & {_folded(party.name), *map(_folded, party.aliases)}:
-                self.same_as[item.id] = party.id  # one party, two ids: keep the first
+                self.ledger.same_as[item.id] = party.id  # one party, two ids: keep the first
                 return
         evidence = self.ground(item.evidence, reasons)
         for key in ("name", "role", "stance"):
