@@ -1018,11 +1018,11 @@ def _window_message(
     else:
         lines.append("This passage holds no figure candidates: leave `numbers` empty.")
     if total > 1:
-        lines.append(f"ArticleFacts, passage {index} of {total} (the rest is drafted separately):")
+        lines.append(f"Article, passage {index} of {total} (the rest is drafted separately):")
         if index > 1:
             lines.append("Give title and bottom_line only if the passages before gave none.")
     else:
-        lines.append("ArticleFacts:")
+        lines.append("Article:")
     lines.append("<<<")
     lines.append(text[span[0] : span[1]])
     lines.append(">>>")

@@ -249,6 +249,7 @@ def test_good_reply_becomes_a_grounded_draft(project: Path, server: ChatServer) 
     schema = sent.body["response_format"]["json_schema"]["schema"]
     assert "candidate" in schema["properties"]["numbers"]["items"]["properties"]
     assert "- n1: 1,200" in server.user_messages(0)[0]
+    assert "Article:\n<<<\nAcme Corp said on Monday" in server.user_messages(0)[0]
     assert sent.headers["Authorization"] == f"Bearer {API_KEY}"
     assert API_KEY not in result.output
     assert len(server.seen) == 1
