@@ -1141,14 +1141,12 @@ def draft_brief_with_llm(
         raise LLMError("the article is empty; nothing was sent and nothing was written")
     own = client is None
     client = client or ChatClient(settings, report)
-    dropped = 0
     try:
         for index, span in enumerate(windows, 1):
             before = ledger.count
             failures = draft_window(client, article, ledger, span, index, len(windows))
             for failure in failures:
                 (drop or (lambda f: report(f"dropped {f.field}: {'; '.join(f.reasons)}")))(failure)
-            dropped += len(failures)
             report(
                 f"passage {index} of {len(windows)}: {ledger.count - before} item(s) kept, "
                 f"{len(failures)} dropped"

@@ -707,3 +707,15 @@ def test_retry_after_as_an_http_date() -> None:
     soon = email.utils.formatdate(time.time() + 20, usegmt=True)
     assert 15 < (_retry_after(soon) or 0) <= 20
     assert _retry_after("2") == 2 and _retry_after("soon") is None and _retry_after(None) is None
+
+
+def test_the_last_gate_is_brief_check(tmp_path: Path) -> None:
+    from generator.draft import write_bundle
+    from generator.llm import LLMError, check_draft
+    from generator.schema import Brief
+
+    brief = Brief(title="Acme", date=dt.date(2025, 2, 24), bottom_line="Acme cuts 9,999 jobs.")
+    with pytest.raises(LLMError, match=r"bottom_line: number '9,999' is not in the source"):
+        check_draft(brief, ARTICLE, write_bundle)
+    good = brief.model_copy(update={"bottom_line": "Acme cuts jobs."})
+    check_draft(good, ARTICLE, write_bundle)  # passes quietly; writes nowhere but a scratch folder
