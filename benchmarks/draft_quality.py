@@ -27,7 +27,10 @@ ARTICLES = ROOT.parent / "shared" / "articles"
 
 def load_gold() -> list[dict]:
     yaml = YAML(typ="safe")
-    return [yaml.load(path.read_text(encoding="utf-8")) | {"file": path.name} for path in sorted(GOLD_DIR.glob("*.yaml"))]
+    return [
+        yaml.load(path.read_text(encoding="utf-8")) | {"file": path.name}
+        for path in sorted(GOLD_DIR.glob("*.yaml"))
+    ]
 
 
 def _norm(text: str) -> str:
@@ -47,7 +50,11 @@ def match_numbers(found: list[str], gold: list[str]) -> tuple[int, int, int]:
     for exact in (True, False):
         for g in list(gold_left):
             for f in found_left:
-                same = f == g if exact else (f in g or g in f) and (_digits(f) == _digits(g) or not _digits(g))
+                same = (
+                    f == g
+                    if exact
+                    else (f in g or g in f) and (_digits(f) == _digits(g) or not _digits(g))
+                )
                 if same:
                     hits += 1
                     gold_left.remove(g)
@@ -82,7 +89,9 @@ def match_quotes(brief: Brief, gold: list[dict]) -> tuple[int, int, int, int]:
                 matched.add(index)
                 hits += 1
                 speaker = _norm(entry["speaker"])
-                if speaker in names.get(quote.speaker, set()) or any(speaker.endswith(n) for n in names.get(quote.speaker, set())):
+                if speaker in names.get(quote.speaker, set()) or any(
+                    speaker.endswith(n) for n in names.get(quote.speaker, set())
+                ):
                     right += 1
                 break
     return hits, len(brief.quotes), len(gold), right
@@ -102,7 +111,14 @@ def main() -> None:
         article = article_from_text(path.read_text(encoding="utf-8"))
         published = dt.date.fromisoformat(str(gold["published"]))
         texts.append((article.text, article.title, published))
-        brief = draft_brief(article.text, title=article.title, published=published, url=None, outlet=None, author=None)
+        brief = draft_brief(
+            article.text,
+            title=article.title,
+            published=published,
+            url=None,
+            outlet=None,
+            author=None,
+        )
         n = match_numbers([f.as_written for f in brief.numbers], gold.get("numbers") or [])
         p = match_parties(brief, gold.get("parties") or [])
         q = match_quotes(brief, gold.get("quotes") or [])
@@ -113,14 +129,18 @@ def main() -> None:
         rows.append((gold["article"][:40], n, p, q))
     if "-v" in sys.argv:
         for name, n, p, q in rows:
-            print(f"{name:42} numbers {n[0]}/{n[1]}/{n[2]}  parties {p[0]}/{p[1]}/{p[2]}  quotes {q[0]}/{q[1]}/{q[2]}")
+            print(
+                f"{name:42} numbers {n[0]}/{n[1]}/{n[2]}  parties {p[0]}/{p[1]}/{p[2]}  quotes {q[0]}/{q[1]}/{q[2]}"
+            )
     print(f"{'kind':10} {'recall':>8} {'precision':>10}   (hits / found / gold)")
     for key, (hits, found, gold_count) in totals.items():
         recall = hits / gold_count if gold_count else 1.0
         precision = hits / found if found else 1.0
         print(f"{key:10} {recall:8.1%} {precision:10.1%}   ({hits} / {found} / {gold_count})")
     quote_hits = totals["quotes"][0]
-    print(f"{'speakers':10} {speakers / quote_hits if quote_hits else 1:8.1%} {'':10}   (right speaker among recalled quotes)")
+    print(
+        f"{'speakers':10} {speakers / quote_hits if quote_hits else 1:8.1%} {'':10}   (right speaker among recalled quotes)"
+    )
     # Speed on one core: draft every article, several rounds, after one warm-up round.
     rounds = 10
     start = time.perf_counter()
@@ -130,7 +150,9 @@ def main() -> None:
     elapsed = time.perf_counter() - start
     count = rounds * len(texts)
     words = sum(len(t.split()) for t, _, _ in texts) * rounds
-    print(f"speed: {count / elapsed:.0f} articles/s ({words / elapsed:,.0f} words/s) over {count} drafts")
+    print(
+        f"speed: {count / elapsed:.0f} articles/s ({words / elapsed:,.0f} words/s) over {count} drafts"
+    )
 
 
 if __name__ == "__main__":

@@ -72,10 +72,22 @@ def check_library(library: Library, cache: LoadCache | None = None) -> list[Prob
     return problems
 
 
-def render_site(library: Library, settings: site.Settings, known: dict[str, str] | None = None) -> list[Page]:
+def render_site(
+    library: Library,
+    settings: site.Settings,
+    known: dict[str, str] | None = None,
+    problems: list[Problem] | None = None,
+) -> list[Page]:
     from generator.render import render_pages
 
-    return render_pages(library, settings.project_dir, settings.site_name, known)
+    return render_pages(
+        library,
+        settings.project_dir,
+        settings.site_name,
+        known,
+        publish_source=settings.publish_source,  # type: ignore[arg-type]
+        problems=problems,
+    )
 
 
 def _inputs(settings: site.Settings, drafts: bool) -> str:
@@ -194,7 +206,7 @@ def build_project(
             and isinstance(state.get("pages"), dict)
             and isinstance(state.get("keys"), dict)
         )
-        pages = render_site(library, settings, state["keys"] if base_ok else None)
+        pages = render_site(library, settings, state["keys"] if base_ok else None, problems)
         old: dict[str, str] = state["pages"] if base_ok else {}
         hashes = {
             page.path: old[page.path] if page.text is None else hashlib.sha256(page.text.encode()).hexdigest()

@@ -18,7 +18,7 @@ from typing import Any
 
 from generator import __version__
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3  # 3: check findings include evidence grounding and units
 
 
 def _key() -> str:

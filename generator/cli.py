@@ -111,6 +111,17 @@ def check(project_dir: Path, strict: bool, output: str) -> None:
 
 
 @cli.command()
+@PROJECT_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; the default is this machine only.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free port).")
+def serve(project_dir: Path, host: str, port: int) -> None:
+    """Preview the site, drafts included, rebuilding and reloading on every edit."""
+    from generator.serve import serve_project
+
+    serve_project(project_dir, host, port)
+
+
+@cli.command()
 @click.argument("article", metavar="PATH|-")
 @click.option("--date", "published", help="Publication date, YYYY-MM-DD; resolves 'Friday', 'April 2'.")
 @click.option("--url", help="The article's address (http or https).")
@@ -149,7 +160,7 @@ def draft(article: str, published: str | None, url: str | None, outlet: str | No
         )  # fmt: skip
         check_draft(brief, loaded.text, write_bundle)
     if output == "json":
-        click.echo(brief.model_dump_json(indent=2, exclude_none=True))
+        click.echo(brief.model_dump_json(indent=2, exclude_none=True, exclude={"notes"}))
         return
     if output == "yaml":
         click.echo(render_front_matter(brief), nl=False)
@@ -176,17 +187,6 @@ def _web_address(url: str) -> bool:
     import re
 
     return bool(re.match(r"^https?://[^\s<>\"'`]+$", url, re.I))
-
-
-@cli.command()
-@PROJECT_OPTION
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; the default is this machine only.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free port).")
-def serve(project_dir: Path, host: str, port: int) -> None:
-    """Preview the site, drafts included, rebuilding and reloading on every edit."""
-    from generator.serve import serve_project
-
-    serve_project(project_dir, host, port)
 
 
 @cli.command()

@@ -182,9 +182,12 @@ def load_brief(
         problems.append(Problem(display(source_path, content_dir), exc.line, "", message))
         return None, problems
     source = SourceText(source_text)
-    for line, field_, message in check_evidence(data, parsed, source):
-        problem(line, field_, message)
     if brief is None or problems:
+        # A brief that cannot be read is reported whole: its evidence too, so that one wrong type
+        # does not hide the other mistakes. A valid brief is proved by generator.check instead,
+        # beside the source's digest, so that drafts may only warn.
+        for line, field_, message in check_evidence(data, parsed, source):
+            problem(line, field_, message)
         return None, problems
     bundle = Bundle(brief, brief_path, source_path, shown, source, parsed)
     locate_spans(bundle)

@@ -21,7 +21,9 @@ import jinja2
 from markupsafe import Markup
 
 from generator.content import Bundle, Library
+from generator.errors import Problem
 from generator.markup import clean, html_text, json_for_html, md, render_notes, safe_url
+from generator.proof import PublishSource, render_proof
 from generator.schema import Brief, date_precision
 from generator.site import TEMPLATE_SUFFIX, default_templates_dir
 
@@ -163,7 +165,14 @@ def sorted_actions(brief: Brief) -> list[Any]:
     return [action for _, action in indexed]
 
 
-def render_brief(bundle: Bundle, env: jinja2.Environment, context: dict[str, Any] | None = None) -> Page:
+def render_brief(
+    bundle: Bundle,
+    env: jinja2.Environment,
+    context: dict[str, Any] | None = None,
+    publish_source: PublishSource = "full",
+    problems: list[Problem] | None = None,
+) -> Page:
+    """One brief's page; `problems` are its check findings when the caller has them already."""
     brief = bundle.brief
     template = env.get_template(f"brief{TEMPLATE_SUFFIX}")
     parties = {p.id: p for p in brief.parties}
@@ -172,6 +181,7 @@ def render_brief(bundle: Bundle, env: jinja2.Environment, context: dict[str, Any
         parties=parties,
         actions=sorted_actions(brief),
         source_url=safe_url(brief.source.url),
+        proof=render_proof(bundle, publish_source, problems),
         meta=Markup(
             front_matter(
                 brief.title,
@@ -201,19 +211,24 @@ def render_pages(
     project_dir: Path | None,
     site_name: str,
     known: dict[str, str] | None = None,
+    publish_source: PublishSource = "full",
+    problems: list[Problem] | None = None,
 ) -> list[Page]:
-    """Every page of the site, as Markdown; pages whose key is in `known` are not rendered again."""
+    """Every page of the site, as Markdown; pages whose key is in `known` are not rendered again.
+
+    `problems` are the check's findings, handed to each brief's proof so it is not checked twice.
+    """
     env = environment(project_dir)
     base = templates_key(env)
     known = known or {}
     pages = []
     for bundle in library.bundles:
         path = f"briefs/{bundle.slug}.md"
-        key = page_key(base, bundle.digest or bundle.brief.model_dump_json())
+        key = page_key(base, publish_source, bundle.digest or bundle.brief.model_dump_json())
         if known.get(path) == key:
             pages.append(Page(path, None, frozenset({bundle.slug}), key))
             continue
-        page = render_brief(bundle, env)
+        page = render_brief(bundle, env, publish_source=publish_source, problems=problems)
         page.key = key
         pages.append(page)
     pages.append(render_home(library.bundles[:HOME_BRIEFS], env, site_name))

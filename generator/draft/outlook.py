@@ -17,8 +17,14 @@ _EXPECTED = re.compile(
     r"later this (?:week|month|year)|upcoming|coming (?:days|weeks|months)|soon)\b",
     re.I,
 )
-_RISK = re.compile(r"\b(?:could|may|might|risks?|threats?|threaten(?:s|ed)?|warn(?:s|ed)?|danger|fear|possible|possibility|edge of)\b", re.I)
-_SCHEDULED = re.compile(r"\b(?:scheduled|is due|are due|due to|set to|begin(?:s|ning)?|start(?:s|ing)?|take effect|takes effect|meets)\b", re.I)
+_RISK = re.compile(
+    r"\b(?:could|may|might|risks?|threats?|threaten(?:s|ed)?|warn(?:s|ed)?|danger|fear|possible|possibility|edge of)\b",
+    re.I,
+)
+_SCHEDULED = re.compile(
+    r"\b(?:scheduled|is due|are due|due to|set to|begin(?:s|ning)?|start(?:s|ing)?|take effect|takes effect|meets)\b",
+    re.I,
+)
 _TRIGGER = re.compile(
     r"\b(?:(?:right|soon|shortly|immediately|just|days|weeks|months)\s+)?(?:after|before|ahead of|until|once|when|following)\s+"
     r"(?!(?:he|she|it|they|we|I|the\s+(?:call|meeting))\b)[^,.;:\"“”]{6,90}",
@@ -30,7 +36,6 @@ _LIKELIHOOD = [
     (re.compile(r"\bunlikely\b", re.I), "unlikely"),
     (re.compile(r"\b(?:likely|probably|expected)\b", re.I), "likely"),
 ]
-_PAST_ONLY = re.compile(r"\b(?:said|had|was|were)\b.*\bwould\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -57,20 +62,25 @@ def draft_outlook(
 ) -> list[OutlookDraft]:
     """Outlook items from sentences with a future marker or a date after publication."""
     items: list[OutlookDraft] = []
+    ahead_dates = [d for d in dates if _after(d.value, published)]
     for sentence in sentences:
         body = sentence.text
-        if len(body) > 600 or len(body.split()) < 5:
+        if len(body) > 600 or body.count(" ") < 4:
             continue
-        in_sentence = [d for d in dates if sentence.start <= d.start < sentence.end]
-        ahead = [d for d in in_sentence if _after(d.value, published)]
+        ahead = (
+            [d for d in ahead_dates if sentence.start <= d.start < sentence.end]
+            if ahead_dates
+            else []
+        )
         expected = _EXPECTED.search(body)
-        risk = _RISK.search(body)
+        risk = _RISK.search(body) if not expected or not ahead else None
         if not (ahead or expected):
             if not (risk and re.search(r"\b(?:could|may|might|risk|threat|edge of)\b", body, re.I)):
                 continue
-        if not ahead and expected and expected.group().lower() in ("would",) and _PAST_ONLY.search(body):
-            continue
-        fields: dict[str, object] = {"what": one_line(_clause(body, expected or risk)), "evidence": body.strip()}
+        fields: dict[str, object] = {
+            "what": one_line(_clause(body, expected or risk)),
+            "evidence": body.strip(),
+        }
         if ahead:
             fields["when"] = ahead[0].value
             if ahead[0].until:
