@@ -368,9 +368,9 @@ class ChatClient:
                 status = response.status_code
                 body = settings.redact(response.text[:MAX_REPLY_BYTES])
                 if (
-                    status == 400
+                    status in (400, 422)  # 422: servers that validate requests with FastAPI
                     and self.mode == "json_schema"
-                    and "response_format" in body.lower()
+                    and ("response_format" in body.lower() or "json_schema" in body.lower())
                 ):
                     self.mode = "json_object"
                     self.report(
