@@ -312,7 +312,8 @@ class ChatClient:
         self.report = report
         self.sleep = sleep
         self.max_attempts = max_attempts
-        self.mode: Literal["json_schema", "json_object"] = "json_schema"
+        # Structured output as far as the server goes: a JSON schema, else JSON mode, else none.
+        self.mode: Literal["json_schema", "json_object", "plain"] = "json_schema"
         self.schema = reply_json_schema()
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if settings.api_key:
@@ -343,12 +344,10 @@ class ChatClient:
             schema_text = json.dumps(self.schema, separators=(",", ":"))
             messages = [dict(m) for m in messages]
             messages[0]["content"] += "\nThe JSON object follows this JSON Schema:\n" + schema_text
-        return {
-            "model": self.settings.model,
-            "messages": messages,
-            "temperature": 0,
-            "response_format": response_format,
-        }
+        payload = {"model": self.settings.model, "messages": messages, "temperature": 0}
+        if self.mode != "plain":
+            payload["response_format"] = response_format
+        return payload
 
     def ask(self, messages: list[dict[str, str]]) -> str:
         """The assistant's reply to `messages`; retries what can be retried, else LLMError."""
@@ -369,13 +368,14 @@ class ChatClient:
                 body = settings.redact(response.text[:MAX_REPLY_BYTES])
                 if (
                     status in (400, 422)  # 422: servers that validate requests with FastAPI
-                    and self.mode == "json_schema"
+                    and self.mode != "plain"
                     and ("response_format" in body.lower() or "json_schema" in body.lower())
                 ):
-                    self.mode = "json_object"
+                    self.mode = "json_object" if self.mode == "json_schema" else "plain"
                     self.report(
-                        "the server does not take a JSON schema (response_format); "
-                        "falling back to JSON mode"
+                        "the server refused the response_format; asking again "
+                        + ("in JSON mode" if self.mode == "json_object" else "without one")
+                        + ", with the schema in the instructions"
                     )
                     continue
                 if status == 429:

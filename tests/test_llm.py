@@ -409,6 +409,20 @@ def test_server_without_json_schema_falls_back_to_json_mode(
     assert_passes_check(project)
 
 
+def test_server_without_any_response_format_is_asked_plainly(
+    project: Path, server: ChatServer
+) -> None:
+    rejected = Reply(status=422, body='{"detail": "response_format: extra fields not permitted"}')
+    server.script = [rejected, rejected, reply(GOOD)]
+    result = run_draft(project, server)
+    assert result.exit_code == 0, result.output
+    assert [s.body.get("response_format", {}).get("type") for s in server.seen] == [
+        "json_schema", "json_object", None,
+    ]  # fmt: skip
+    assert "asking again without one" in result.stderr
+    assert_passes_check(project)
+
+
 def test_api_key_is_never_printed_or_written(project: Path, server: ChatServer) -> None:
     echoed = Reply(status=401, body=json.dumps({"error": f"invalid key {API_KEY}"}))
     server.script = [echoed]
