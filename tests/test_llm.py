@@ -251,6 +251,7 @@ def test_good_reply_becomes_a_grounded_draft(project: Path, server: ChatServer) 
     assert "- n1: 1,200" in server.user_messages(0)[0]
     assert "Article:\n<<<\nAcme Corp said on Monday" in server.user_messages(0)[0]
     assert sent.headers["Authorization"] == f"Bearer {API_KEY}"
+    assert API_KEY not in json.dumps(sent.body)
     assert API_KEY not in result.output
     assert len(server.seen) == 1
 
@@ -733,3 +734,14 @@ def test_the_last_gate_is_brief_check(tmp_path: Path) -> None:
         check_draft(brief, ARTICLE, write_bundle)
     good = brief.model_copy(update={"bottom_line": "Acme cuts jobs."})
     check_draft(good, ARTICLE, write_bundle)  # passes quietly; writes nowhere but a scratch folder
+
+
+def test_a_quote_that_is_not_verbatim_is_dropped(project: Path, server: ChatServer) -> None:
+    misquoted = {**GOOD["quotes"][0], "text": "We must act now"}
+    server.script = [reply({**GOOD, "quotes": [misquoted]}), reply({}), reply({})]
+    result = run_draft(project, server)
+    assert result.exit_code == 0, result.output
+    assert "the quote 'We must act now' is not verbatim in the article" in server.user_messages(1)[-1]
+    assert "quotes[0]: dropped 'We must act now'" in result.stderr
+    brief = assert_passes_check(project)
+    assert all(q.text != "We must act now" for q in brief.quotes)
