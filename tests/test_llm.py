@@ -741,7 +741,8 @@ def test_a_quote_that_is_not_verbatim_is_dropped(project: Path, server: ChatServ
     server.script = [reply({**GOOD, "quotes": [misquoted]}), reply({}), reply({})]
     result = run_draft(project, server)
     assert result.exit_code == 0, result.output
-    assert "the quote 'We must act now' is not verbatim in the article" in server.user_messages(1)[-1]
+    correction = server.user_messages(1)[-1]
+    assert "the quote 'We must act now' is not verbatim in the article" in correction
     assert "quotes[0]: dropped 'We must act now'" in result.stderr
     brief = assert_passes_check(project)
     assert all(q.text != "We must act now" for q in brief.quotes)
