@@ -591,6 +591,43 @@ def _digit_windows(text: str) -> list[tuple[int, int]]:
     return windows
 
 
+_NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
+    "hundred dozen half halves third thirds quarter quarters fifth fifths tenth tenths first "
+    "second fourth sixth seventh eighth ninth".split()
+)
+_LOWER_WORD = re.compile(r"[a-z]+")
+
+
+def _word_windows(lower: str) -> list[tuple[int, int]]:
+    """Stretches of text around every spelled-out number or fraction word, merged."""
+    spans: list[tuple[int, int]] = []
+    for word in _NUMBER_WORDS.intersection(_LOWER_WORD.findall(lower)):
+        index = lower.find(word)
+        while index >= 0:
+            end = index + len(word)
+            if not (index and lower[index - 1].isalpha()) and not (end < len(lower) and lower[end].isalpha()):
+                space = _SPACE_AFTER.search(lower, min(len(lower), end + 60))
+                spans.append((max(0, index - 45), space.start() if space else len(lower)))
+            index = lower.find(word, end)
+    return _merge(spans)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for low, high in sorted(spans):
+        if merged and low <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    return merged
+
+
+# The last word of every qualifier: only a number after one of these can have a qualifier.
+_QUALIFIER_ENDS = frozenset(
+    word.split()[-1].lower() for pattern, _ in QUALIFIERS for word in pattern.split("|")
+) | {"between", "approx", "approx."}
 _PREFIX = re.compile(rf"(?<![\w])(?:(?P<qual>{_QUAL})\s)?(?P<between>between\s)?$", re.I)
 
 
@@ -618,7 +655,8 @@ class _Found:
 def _with_prefix(match: re.Match[str], text: str) -> _Found:
     start = match.start()
     window = text[max(0, start - 40) : start]
-    found = _PREFIX.search(window) if window.endswith(" ") else None
+    last = window[:-1].rsplit(" ", 1)[-1].lower() if window.endswith(" ") else ""
+    found = _PREFIX.search(window) if last in _QUALIFIER_ENDS else None
     if found is None or not (found.group("qual") or found.group("between")):
         return _Found(match, start, {"qual": None, "between": None})
     return _Found(
@@ -637,12 +675,18 @@ def find_numbers(text: str, *, context: bool = True) -> list[Number]:
     found: list[Number] = []
     lower = text.lower()
     windows = _digit_windows(text)
+    word_windows = _word_windows(lower)
     for kind, pattern in PATTERNS:
         hints = _HINTS.get(kind)
         if hints is not None and not any(hint in lower for hint in hints):
             continue  # a cheap substring test saves a scan of the whole text
-        # Patterns that need a digit only read the stretches of text around digits.
-        spans = windows if kind in _DIGIT_KINDS else [(0, len(text))]
+        # Patterns only read the stretches of text around a digit or a number word.
+        if kind in _DIGIT_KINDS:
+            spans = windows
+        elif kind == "rank":
+            spans = _merge(windows + word_windows)
+        else:
+            spans = word_windows
         for low, high in spans:
             for match in pattern.finditer(text, low, high):
                 if match.end() == match.start():

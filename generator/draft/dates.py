@@ -93,7 +93,7 @@ def find_dates(
         elif number.kind == "year" and number.date and number.unit != "decade":
             found.append(DateMention(number.start, number.end, number.as_written, number.date))
     taken = [(d.start, d.end) for d in found]
-    for match in _RELATIVE.finditer(text):
+    for match in _relative_matches(text):
         if any(s < match.end() and match.start() < e for s, e in taken):
             continue
         window = text[max(0, match.start() - 80) : match.end() + 40]
@@ -103,6 +103,41 @@ def find_dates(
             found.append(mention)
     found.sort(key=lambda d: d.start)
     return found
+
+
+_ANCHORS = (
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
+    "yesterday", "tomorrow", "tonight", " ago", "week", "month", "year", "january", "february",
+    "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december",
+)
+
+
+def _relative_matches(text: str) -> list[re.Match[str]]:
+    """Matches of the relative-date pattern, read only around the words it needs."""
+    lower = text.lower()
+    spans: list[tuple[int, int]] = []
+    for anchor in _ANCHORS:
+        index = lower.find(anchor)
+        while index >= 0:
+            spans.append((max(0, index - 30), min(len(text), index + len(anchor) + 12)))
+            index = lower.find(anchor, index + len(anchor))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for low, high in spans:
+        if merged and low <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    matches: list[re.Match[str]] = []
+    for low, high in merged:
+        # Widen to word boundaries so that a window never cuts a word in two.
+        while low > 0 and not text[low - 1].isspace():
+            low -= 1
+        while high < len(text) and not text[high].isspace():
+            high += 1
+        matches.extend(_RELATIVE.finditer(text, low, high))
+    return matches
 
 
 def _resolve(match: re.Match[str], published: dt.date, future: bool) -> DateMention | None:

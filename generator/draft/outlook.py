@@ -15,11 +15,10 @@ _EXPECTED = re.compile(
     r"ahead of|set to|is due|are due|due to|scheduled|going to|intends? to|aims? to|forecasts?|"
     r"projected|predicted|next (?:week|month|year|election|general election|meeting|round)|"
     r"later this (?:week|month|year)|upcoming|coming (?:days|weeks|months)|soon)\b",
-    re.I,
-)
+)  # searched in the lower-cased sentence
+_STRONG_RISK = re.compile(r"\b(?:could|may|might|risk|threat|edge of)\b")
 _RISK = re.compile(
     r"\b(?:could|may|might|risks?|threats?|threaten(?:s|ed)?|warn(?:s|ed)?|danger|fear|possible|possibility|edge of)\b",
-    re.I,
 )
 _SCHEDULED = re.compile(
     r"\b(?:scheduled|is due|are due|due to|set to|begin(?:s|ning)?|start(?:s|ing)?|take effect|takes effect|meets)\b",
@@ -72,11 +71,11 @@ def draft_outlook(
             if ahead_dates
             else []
         )
-        expected = _EXPECTED.search(body)
-        risk = _RISK.search(body) if not expected or not ahead else None
-        if not (ahead or expected):
-            if not (risk and re.search(r"\b(?:could|may|might|risk|threat|edge of)\b", body, re.I)):
-                continue
+        low = body.lower()
+        expected = _EXPECTED.search(low)
+        risk = _RISK.search(low) if not expected or not ahead else None
+        if not (ahead or expected) and not (risk and _STRONG_RISK.search(low)):
+            continue
         fields: dict[str, object] = {
             "what": one_line(_clause(body, expected or risk)),
             "evidence": body.strip(),

@@ -385,6 +385,16 @@ class _Finder:
         run = self.text[start:end]
         if run in _NOT_NAMES:
             return  # "The", "But", "March": the commonest runs, settled at once
+        if " " not in run:
+            word = run if _INITIALS.fullmatch(run) else _TRAILING_MARK.sub("", run)
+            if word in _NOT_NAMES or (
+                word not in _TITLES
+                and (
+                    word.lower() in _ROLE_WORDS
+                    or (_sentence_start(self.text, start) and self._common_word(word))
+                )
+            ):
+                return  # an ordinary word that opens a sentence
         tokens = [(m.start() + start, m.end() + start, m.group()) for m in _WORDS.finditer(run)]
         for piece in self._split(tokens):
             self._classify_piece(piece)
