@@ -212,6 +212,8 @@ def mkdocs_config(settings: Settings, docs_dir: Path, site_dir: Path, nav: list[
         theme = {"name": theme}
     theme = dict(theme)
     theme.setdefault("custom_dir", str(theme_dir()))
+    # Material loads Google Fonts by default: a briefing site makes no third-party requests.
+    theme.setdefault("font", False)
     data["theme"] = theme
     data["docs_dir"] = str(docs_dir)
     data["site_dir"] = str(site_dir)
