@@ -428,10 +428,16 @@ def _completion_content(response: Any) -> str | None:
 
 
 _FENCE = re.compile(r"^\s*```(?:json)?\s*\n(.*)\n\s*```\s*$", re.S)
+_THINKING = re.compile(r"^\s*<think>.*?</think>", re.S)  # reasoning models' preamble
 
 
 def parse_reply(content: str) -> dict[str, Any]:
-    """The JSON object of a reply (a Markdown code fence around it is tolerated), or ValueError."""
+    """The JSON object of a reply, or ValueError.
+
+    Tolerated around it: a reasoning model's `<think>` block, a Markdown code fence, a sentence
+    before or after the object.
+    """
+    content = _THINKING.sub("", content)
     match = _FENCE.match(content)
     if match:
         content = match.group(1)
@@ -439,6 +445,14 @@ def parse_reply(content: str) -> dict[str, Any]:
         data = json.loads(content)
     except RecursionError:
         raise ValueError("the JSON is nested too deeply") from None
+    except ValueError:
+        first, last = content.find("{"), content.rfind("}")
+        if first < 0 or last < first:
+            raise
+        try:
+            data = json.loads(content[first : last + 1])
+        except (ValueError, RecursionError):
+            raise ValueError("no JSON object could be read from the reply") from None
     if not isinstance(data, dict):
         raise ValueError(f"expected a JSON object, got {type(data).__name__}")
     return data
@@ -1276,6 +1290,7 @@ def draft_with_options(
         options.get("llm_base_url"), options.get("llm_model"),
         options.get("llm_api_key"), options.get("llm_timeout"),
     )  # fmt: skip
+    _load_httpx()  # before saying where the article goes: it may not go anywhere
     echo(describe_destination(settings))
 
     def report(message: str) -> None:

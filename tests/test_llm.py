@@ -746,3 +746,12 @@ def test_a_quote_that_is_not_verbatim_is_dropped(project: Path, server: ChatServ
     assert "quotes[0]: dropped 'We must act now'" in result.stderr
     brief = assert_passes_check(project)
     assert all(q.text != "We must act now" for q in brief.quotes)
+
+
+def test_a_reasoning_models_reply_is_read(project: Path, server: ChatServer) -> None:
+    thinking = "<think>The article is about Acme {maybe}.</think>\nHere it is:\n" + json.dumps(GOOD)
+    server.script = [Reply(content=thinking)]
+    result = run_draft(project, server)
+    assert result.exit_code == 0, result.output
+    assert len(server.seen) == 1
+    assert assert_passes_check(project).bottom_line == GOOD["bottom_line"]
