@@ -743,17 +743,18 @@ class Grader:
         getattr(self, f"_grade_{name}")(item, reasons)
 
     def _grade_parties(self, item: Any, reasons: list[str]) -> None:
-        existing = next((p for p in self.ledger.parties if p.id == item.id), None)
-        if existing is not None:
-            if normalise(existing.name).lower() != normalise(item.name).lower():
-                reasons.append(
-                    f"id {item.id!r} is already used by {existing.name!r}; choose another id"
-                )
-            return  # the same party again: nothing new
         names = {_folded(item.name), *map(_folded, item.aliases)}
-        for party in self.ledger.parties:
-            if names & {_folded(party.name), *map(_folded, party.aliases)}:
-                self.ledger.same_as[item.id] = party.id  # one party, two ids: keep the first
+        for index, party in enumerate(self.ledger.parties):
+            same_name = bool(names & {_folded(party.name), *map(_folded, party.aliases)})
+            if party.id == item.id and not same_name:
+                reasons.append(
+                    f"id {item.id!r} is already used by {party.name!r}; choose another id"
+                )
+                return
+            if same_name:
+                if party.id != item.id:
+                    self.ledger.same_as[item.id] = party.id  # one party, two ids: keep the first
+                self.ledger.parties[index] = self._enrich(party, item)
                 return
         evidence = self.ground(item.evidence, reasons)
         for key in ("name", "role", "stance"):
@@ -762,6 +763,25 @@ class Grader:
             return
         data = item.model_dump(exclude_none=True) | {"evidence": evidence}
         self.ledger.parties.append(Party.model_validate(data))
+
+    def _enrich(self, party: Party, item: Any) -> Party:
+        """A known party with the role, stance and aliases the model adds, where they hold."""
+        updates: dict[str, Any] = {}
+        for key in ("role", "stance"):
+            value = getattr(item, key)
+            if value and getattr(party, key) is None:
+                problems: list[str] = []
+                self.check_prose(key, value, problems, echo=True)
+                if not problems:
+                    updates[key] = value
+        known = {_folded(party.name), *map(_folded, party.aliases)}
+        aliases = [
+            alias for alias in item.aliases
+            if _folded(alias) not in known and self.article.source.locate(alias) is not None
+        ]  # fmt: skip
+        if aliases:
+            updates["aliases"] = [*party.aliases, *aliases]
+        return party.model_copy(update=updates) if updates else party
 
     def _grade_numbers(self, item: Any, reasons: list[str]) -> None:
         number = self.article.candidates.get(item.candidate)

@@ -37,7 +37,7 @@ ACME = {
 }
 ROE = {
     "id": "jane-roe", "name": "Jane Roe", "kind": "person", "role": "Chief executive of Acme",
-    "evidence": "chief executive Jane Roe",
+    "stance": "Says Acme has to act now.", "evidence": "chief executive Jane Roe",
 }  # fmt: skip
 UNION = {"id": "union", "name": "The union", "kind": "group", "evidence": "The union said"}
 JOBS = {
@@ -236,6 +236,8 @@ def test_good_reply_becomes_a_grounded_draft(project: Path, server: ChatServer) 
     assert brief.numbers[2].date == "2025-03-03"
     assert brief.key_points == GOOD["key_points"]
     assert brief.why_it_matters == GOOD["why_it_matters"]
+    # what the model adds to a party the rules found, where it holds
+    assert next(p for p in brief.parties if p.name == "Jane Roe").stance == ROE["stance"]
     # evidence found after normalising is stored as the source writes it
     assert (
         brief.quotes[0].evidence.text
