@@ -38,7 +38,7 @@ _VERB = re.compile(
 )  # case-sensitive: a verb after its subject is in lower case, and the scan is faster
 _NOUN_THREAT = re.compile(r"\bthreats? (?:of|to)\b[^.;]*", re.I)
 _NEGATION = re.compile(r"\b(?:not|n't|never|no longer|declined to|refused to|failed to)\b", re.I)
-_CLAUSE_END = re.compile(r"[;:.!?]|,\s(?:and|but|while|which|who|as|although)\b|\s[—–]\s")
+_CLAUSE_END = re.compile(r"[;:!?]|\.(?!\d)|,\s(?:and|but|while|which|who|as|although)\b|\s[—–]\s")
 
 
 def _inside(spans: list[tuple[int, int]]):  # type: ignore[no-untyped-def]

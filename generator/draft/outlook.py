@@ -16,6 +16,11 @@ _EXPECTED = re.compile(
     r"projected|predicted|next (?:week|month|year|election|general election|meeting|round)|"
     r"later this (?:week|month|year)|upcoming|coming (?:days|weeks|months)|soon)\b",
 )  # searched in the lower-cased sentence
+_EXPECTED_WORDS = (
+    "will", "'ll", "plan", "expect", "ahead of", "set to", "due", "schedul", "going to", "intend",
+    "aim", "forecast", "project", "predict", "next ", "later this", "upcoming", "coming ", "soon",
+)
+_RISK_WORDS = ("could", "may", "might", "risk", "threat", "warn", "danger", "fear", "possib", "edge of")
 _STRONG_RISK = re.compile(r"\b(?:could|may|might|risk|threat|edge of)\b")
 _RISK = re.compile(
     r"\b(?:could|may|might|risks?|threats?|threaten(?:s|ed)?|warn(?:s|ed)?|danger|fear|possible|possibility|edge of)\b",
@@ -72,8 +77,10 @@ def draft_outlook(
             else []
         )
         low = body.lower()
-        expected = _EXPECTED.search(low)
-        risk = _RISK.search(low) if not expected or not ahead else None
+        # Substring tests first: most sentences hold none of the words, and `in` is cheap.
+        expected = _EXPECTED.search(low) if any(w in low for w in _EXPECTED_WORDS) else None
+        risky = not expected or not ahead
+        risk = _RISK.search(low) if risky and any(w in low for w in _RISK_WORDS) else None
         if not (ahead or expected) and not (risk and _STRONG_RISK.search(low)):
             continue
         fields: dict[str, object] = {

@@ -395,6 +395,22 @@ class _Finder:
                 )
             ):
                 return  # an ordinary word that opens a sentence
+            if (
+                word.isalpha()
+                and not word.isupper()
+                and word not in COUNTRIES
+                and word not in ORGANIZATIONS
+                and word not in _PLACES
+                and word not in _ORG_WORDS
+                and word not in _THINGS
+                and word not in _TITLES
+                and word not in _STOP_TOKENS
+                and not self._common_word(word)
+                and not _ACRONYM_AFTER.match(self.text, start + len(word))
+            ):
+                # The commonest proper noun: a lone name, resolved against full names at the end.
+                self.mentions.append(Mention(start, start + len(word), word))
+                return
         tokens = [(m.start() + start, m.end() + start, m.group()) for m in _WORDS.finditer(run)]
         for piece in self._split(tokens):
             self._classify_piece(piece)
