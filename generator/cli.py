@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import sys
 from collections.abc import Callable
@@ -195,6 +196,32 @@ def schema() -> None:
     from generator.schema import brief_json_schema
 
     click.echo(json.dumps(brief_json_schema(), indent=2, ensure_ascii=False))
+
+
+@cli.command("new")
+@PROJECT_OPTION
+@click.argument("title")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), help="The brief's date (default: today).")
+def new(project_dir: Path, title: str, day: datetime.datetime | None) -> None:
+    """Make a new brief bundle, content/<date>-<slug>/, from the archetype; never overwrites."""
+    from generator.scaffold import create_brief
+    from generator.site import load_settings
+
+    settings = load_settings(project_dir)
+    today = day.date() if day else datetime.date.today()
+    folder = create_brief(settings.project_dir, settings.content_dir, title, today)
+    shown = folder.relative_to(settings.project_dir).as_posix()
+    click.echo(f"Created {shown}/brief.md; paste the article into {shown}/source.txt")
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+def init(directory: Path) -> None:
+    """Make a new project in DIRECTORY: mkdocs.yml and one example brief that builds at once."""
+    from generator.scaffold import create_project
+
+    create_project(directory)
+    click.echo(f"Created a project in {directory}; build it with `brief build --project {directory}`")
 
 
 def main() -> None:

@@ -219,7 +219,7 @@ def mkdocs_config(settings: Settings, docs_dir: Path, site_dir: Path, nav: list[
     data["site_dir"] = str(site_dir)
     data.setdefault("site_name", settings.site_name)
     data["nav"] = nav
-    data.setdefault("plugins", ["search"])
+    data["plugins"] = search_plugins(data.get("plugins"))
     validation = dict(data.get("validation") or {})
     nav_validation = dict(validation.get("nav") or {})
     nav_validation.setdefault("omitted_files", "ignore")  # the nav is bounded on purpose
@@ -239,6 +239,27 @@ def mkdocs_config(settings: Settings, docs_dir: Path, site_dir: Path, nav: list[
             "nothing was built",
         )
     return config
+
+
+# Material's recommended separator, plus `$` and `%`: "(BGL)", "$4.8" and "87%" are indexed as
+# `bgl`, `4.8` and `87`, so a search for an alias or a figure finds the brief that names it.
+SEARCH_SEPARATOR = r'[\s\-,:!=\[\]()"/$%]+|(?!\b)(?=[A-Z][a-z])|\.(?!\d)|&[lg]t;'
+
+
+def search_plugins(plugins: Any) -> Any:
+    """The plugins with our search separator, unless the project chose its own."""
+    if plugins is None:
+        plugins = ["search"]
+    if not isinstance(plugins, list):
+        return plugins  # MkDocs reports what is wrong with it
+    out: list[Any] = []
+    for plugin in plugins:
+        if plugin == "search":
+            plugin = {"search": {"separator": SEARCH_SEPARATOR}}
+        elif isinstance(plugin, dict) and isinstance(plugin.get("search"), dict):
+            plugin = {"search": {"separator": SEARCH_SEPARATOR, **plugin["search"]}}
+        out.append(plugin)
+    return out
 
 
 class _Collect(logging.Handler):
