@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -20,6 +22,36 @@ PROJECT_OPTION = click.option(
     show_default=True,
     help="The project folder (holds mkdocs.yml and content/).",
 )
+
+
+def llm_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the `--llm*` options to a command (as `llm`, `llm_*`); see generator.llm."""
+    options = [
+        click.option(
+            "--llm", is_flag=True,
+            help="Draft with a language model at an OpenAI-compatible endpoint "
+            "(sends the article there).",
+        ),
+        click.option(
+            "--llm-base-url", metavar="URL",
+            help="The endpoint, e.g. http://127.0.0.1:11434/v1 "
+            "[env: BRIEF_LLM_BASE_URL, OPENAI_BASE_URL]",
+        ),
+        click.option(
+            "--llm-model", metavar="NAME", help="The model, e.g. llama3.1 [env: BRIEF_LLM_MODEL]"
+        ),
+        click.option(
+            "--llm-api-key", metavar="KEY",
+            help="The API key, if the endpoint needs one [env: BRIEF_LLM_API_KEY, OPENAI_API_KEY]",
+        ),
+        click.option(
+            "--llm-timeout", type=float, metavar="SECONDS", default=None,
+            help="Seconds to wait for each reply (default 120).",
+        ),
+    ]  # fmt: skip
+    for option in reversed(options):
+        command = option(command)
+    return command
 
 
 def _report(problems: list[Problem]) -> None:
@@ -88,6 +120,74 @@ def serve(project_dir: Path, host: str, port: int) -> None:
     from generator.serve import serve_project
 
     serve_project(project_dir, host, port)
+
+
+@cli.command()
+@click.argument("article", metavar="PATH|-")
+@click.option("--date", "published", help="Publication date, YYYY-MM-DD; resolves 'Friday', 'April 2'.")
+@click.option("--url", help="The article's address (http or https).")
+@click.option("--outlet", help="The publication, e.g. 'Associated Press'.")
+@click.option("--author", help="The byline.")
+@click.option("--title", help="The headline, when the file does not give it.")
+@click.option("--as", "kind", type=click.Choice(["txt", "md", "html"]), help="Read the file as this format (default: from its name or content).")
+@click.option("--format", "output", type=click.Choice(["bundle", "json", "yaml"]), default="bundle", show_default=True, help="Write a bundle into content/, or print the brief.")
+@PROJECT_OPTION
+@llm_options
+def draft(article: str, published: str | None, url: str | None, outlet: str | None, author: str | None, title: str | None, kind: str | None, output: str, project_dir: Path, **llm: Any) -> None:
+    """Draft a brief from an article file (txt, md, html) or standard input, offline."""
+    from generator.draft import draft_brief, render_front_matter, write_bundle
+    from generator.ingest import clean_line, load_article
+
+    date = _parse_date_option(published)
+    if url is not None and not _web_address(url):
+        raise BriefError(f"--url: only http:// and https:// addresses are allowed, got {url!r}")
+    loaded = load_article(None if article == "-" else Path(article), kind=kind)
+    brief = draft_brief(
+        loaded.text,
+        title=clean_line(title) or loaded.title,
+        published=date or loaded.published,
+        url=url or loaded.url,
+        outlet=clean_line(outlet) or loaded.outlet,
+        author=clean_line(author) or loaded.author,
+    )
+    if llm["llm"]:
+        from generator.llm import check_draft, draft_with_options
+
+        source = brief.source
+        brief = draft_with_options(
+            llm, loaded.text, date=brief.date, base=brief, article_path=article,
+            title=source.title, published=source.published, url=source.url, outlet=source.outlet,
+            author=source.author, echo=lambda line: click.echo(line, err=True),
+        )  # fmt: skip
+        check_draft(brief, loaded.text, write_bundle)
+    if output == "json":
+        click.echo(brief.model_dump_json(indent=2, exclude_none=True, exclude={"notes"}))
+        return
+    if output == "yaml":
+        click.echo(render_front_matter(brief), nl=False)
+        return
+    from generator.site import load_settings
+
+    content_dir = load_settings(project_dir).content_dir
+    bundle_dir = write_bundle(content_dir, brief, loaded.text)
+    click.echo(str(bundle_dir))
+
+
+def _parse_date_option(value: str | None) -> "datetime.date | None":
+    import datetime
+
+    if value is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(value.strip())
+    except ValueError:
+        raise BriefError(f"--date: expected YYYY-MM-DD, got {value!r}") from None
+
+
+def _web_address(url: str) -> bool:
+    import re
+
+    return bool(re.match(r"^https?://[^\s<>\"'`]+$", url, re.I))
 
 
 @cli.command()
