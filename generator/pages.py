@@ -26,7 +26,7 @@ from markupsafe import Markup
 from generator.content import Bundle, Library
 from generator.markup import clean, html_text, json_for_html, md
 from generator.parties import CanonicalParty, PartyIndex, build_party_index
-from generator.render import Page, _relative, front_matter, partial_date
+from generator.render import Page, _relative, front_matter, page_key, partial_date
 from generator.schema import (
     Action,
     Figure,
@@ -114,6 +114,8 @@ class SiteData:
     site_url: str | None = None
     directory_urls: bool = True
     by_slug: dict[str, Bundle] = field(default_factory=dict)
+    known: dict[str, str] = field(default_factory=dict)  # page path -> key of its last render
+    key_base: str = ""  # templates, settings and the party index: part of every page's key
     topics: dict[str, tuple[str, list[Bundle]]] = field(
         default_factory=dict
     )  # slug -> (tag, briefs)
@@ -130,6 +132,11 @@ class SiteData:
         index = build_party_index(library.bundles, library.parties_registry)
         data = cls(library, index, today or dt.date.today(), site_url or None, directory_urls)
         data.by_slug = {b.slug: b for b in library.bundles}
+        data.key_base = page_key(
+            repr(sorted(index.parties.items())),
+            repr(sorted(index.canonical.items())),
+            repr((site_url, directory_urls, data.today.isoformat())),
+        )
         for bundle in library.bundles:
             # Two tags of one brief may share a slug ("U.S." and "us"): list the brief once.
             for slug, tag in {topic_slug(tag): tag for tag in reversed(bundle.brief.tags)}.items():
@@ -258,14 +265,30 @@ def action_text(bundle: Bundle, action: Action) -> str:
 
 
 def _render(
-    env: jinja2.Environment, name: str, path: str, sources: Iterable[Bundle], **context: Any
+    env: jinja2.Environment,
+    name: str,
+    path: str,
+    sources: Iterable[Bundle],
+    *,
+    key_extra: str = "",
+    **context: Any,
 ) -> Page:
+    """Render a page, unless its key (its template, sources and the library's parties) is known."""
+    sources = list(sources)
+    data: SiteData | None = context.get("data")
+    key = ""
+    if data is not None:
+        key = page_key(
+            data.key_base, name, path, key_extra, *sorted(f"{b.slug}:{b.digest}" for b in sources)
+        )
+        if data.known.get(path) == key and all(b.digest for b in sources):
+            return Page(path, None, frozenset(b.slug for b in sources), key)
     template = env.get_template(f"{name}{TEMPLATE_SUFFIX}")
     from_dir = path.rsplit("/", 1)[0] if "/" in path else ""
     text = template.render(
         rel=lambda target: Markup(_relative(target, from_dir)), from_dir=from_dir, **context
     )
-    return Page(path, text, frozenset(b.slug for b in sources))
+    return Page(path, text, frozenset(b.slug for b in sources), key)
 
 
 def render_party(data: SiteData, env: jinja2.Environment, party: CanonicalParty) -> Page:
@@ -415,6 +438,7 @@ def render_watch(data: SiteData, env: jinja2.Environment) -> list[Page]:
             _render(
                 env, "watch_month", f"watch/{month}.md",
                 [w.bundle for w in due_items + undated_items],
+                key_extra=f"{len(due_items)}|{len(undated_items)}",
                 meta=Markup(front_matter(f"What to watch: {month_title(month)}")),
                 month=month, month_title=month_title, due=due_items, undated=undated_items,
                 today=data.today, data=data,
@@ -614,21 +638,21 @@ def brief_data(bundle: Bundle) -> dict[str, Any]:
 def render_api(data: SiteData) -> list[Page]:
     """`api/briefs.json` (every published brief), one file per brief, and the schema."""
     published = data.library.published()
+    # pydantic writes JSON in Rust: a large library's API costs milliseconds, not seconds.
+    each = {
+        b.slug: b.brief.model_dump_json(exclude={"notes"}, exclude_none=True) for b in published
+    }
     pages = [
         Page("api/schema.json", _json(brief_json_schema()), frozenset()),
         Page(
             "api/briefs.json",
-            _json({"briefs": [brief_data(b) for b in published]}),
+            '{"briefs": [' + ",\n".join(each.values()) + "]}\n",
             frozenset(b.slug for b in published),
         ),
     ]
     for bundle in published:
         pages.append(
-            Page(
-                f"api/briefs/{bundle.slug}.json",
-                _json(brief_data(bundle)),
-                frozenset({bundle.slug}),
-            )
+            Page(f"api/briefs/{bundle.slug}.json", each[bundle.slug] + "\n", frozenset({bundle.slug}))
         )
     return pages
 

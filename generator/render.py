@@ -231,6 +231,8 @@ def render_pages(
     base = templates_key(env)
     known = known or {}
     data = SiteData.build(library, site_url=site_url, directory_urls=directory_urls, today=today)
+    data.known = known
+    data.key_base = page_key(data.key_base, base, publish_source)
     pages = []
     for bundle in library.bundles:
         path = f"briefs/{bundle.slug}.md"
