@@ -115,6 +115,7 @@ class SiteData:
     directory_urls: bool = True
     by_slug: dict[str, Bundle] = field(default_factory=dict)
     known: dict[str, str] = field(default_factory=dict)  # page path -> key of its last render
+    rank: dict[str, tuple[int, str]] = field(default_factory=dict)  # newest first, then slug
     key_base: str = ""  # templates, settings and the party index: part of every page's key
     topics: dict[str, tuple[str, list[Bundle]]] = field(
         default_factory=dict
@@ -225,12 +226,11 @@ class SiteData:
         mine = {self.index.of(bundle.slug, p.id) for p in bundle.brief.parties}
         shared = Counter(chain.from_iterable(self.index.briefs[party_id] for party_id in mine))
         shared.pop(bundle.slug, None)
-        scored = [(self.by_slug[slug], count) for slug, count in shared.items()]
-        return heapq.nsmallest(
-            MAX_RELATED,
-            scored,
-            key=lambda pair: (-pair[1], -pair[0].brief.date.toordinal(), pair[0].slug),
-        )
+        if not self.rank:
+            self.rank = {b.slug: (-b.brief.date.toordinal(), b.slug) for b in self.bundles}
+        rank = self.rank
+        best = heapq.nsmallest(MAX_RELATED, ((-count, rank[slug]) for slug, count in shared.items()))
+        return [(self.by_slug[slug], -count) for count, (_, slug) in best]
 
     def months(self) -> dict[str, list[Bundle]]:
         found: dict[str, list[Bundle]] = {}

@@ -355,20 +355,25 @@ def use_directory_urls(settings: Settings) -> bool:
 
 def assemble(old_site: Path, new_dir: Path, dropped: set[str]) -> None:
     """Complete a partial build: link every file of the last site it did not write or drop."""
+    made: set[str] = set()
     for root, _dirs, names in os.walk(old_site):
-        rel_root = Path(root).relative_to(old_site)
+        rel_root = os.path.relpath(root, old_site)
+        rel_root = "" if rel_root == "." else rel_root + "/"
         for name in names:
-            rel = (rel_root / name).as_posix()
+            rel = rel_root + name
             if rel in dropped:
                 continue
-            target = new_dir / rel
-            if target.exists():
+            target = os.path.join(new_dir, rel)
+            if os.path.lexists(target):
                 continue  # written by this build
-            target.parent.mkdir(parents=True, exist_ok=True)
+            folder = os.path.dirname(target)
+            if folder not in made:
+                os.makedirs(folder, exist_ok=True)
+                made.add(folder)
             try:
-                os.link(Path(root) / name, target)
+                os.link(os.path.join(root, name), target)
             except OSError:
-                shutil.copy2(Path(root) / name, target)
+                shutil.copy2(os.path.join(root, name), target)
 
 
 SEARCH_INDEX = "search/search_index.json"
