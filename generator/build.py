@@ -15,7 +15,6 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 from generator import __version__, site
@@ -26,7 +25,16 @@ if TYPE_CHECKING:  # the up-to-date path must not pay for pydantic, jinja and ma
     from generator.content import Library
     from generator.render import Page
 
-NAV = [{"Home": "index.md"}]
+# Sections only: briefs, parties and topics are reached from these pages, so the nav stays short.
+NAV = [
+    {"Home": "index.md"},
+    {"Timeline": "timeline.md"},
+    {"What to watch": "watch.md"},
+    {"By the numbers": "numbers.md"},
+    {"Parties": "parties/index.md"},
+    {"Topics": "topics/index.md"},
+    {"Archive": "archive/index.md"},
+]
 UNCHANGED = "nothing was built; the previous site is unchanged"
 CACHE_DIR = "cache"
 
@@ -87,6 +95,8 @@ def render_site(
         known,
         publish_source=settings.publish_source,  # type: ignore[arg-type]
         problems=problems,
+        site_url=settings.site_url,
+        directory_urls=site.use_directory_urls(settings),
     )
 
 

@@ -413,10 +413,10 @@ def load_library(
     kept = [b for b in by_slug.values() if drafts or b.brief.status == "published"]
     kept.sort(key=lambda b: (b.brief.date, b.slug), reverse=True)
     library = Library(kept, content_dir, problems, registry)
-    if registry is not None:
-        from generator.parties import resolve_parties
+    # Look-alike parties across briefs are worth a warning with or without a registry.
+    from generator.parties import resolve_parties
 
-        library.problems.extend(resolve_parties(library))
+    library.problems.extend(resolve_parties(library))
     return library
 
 

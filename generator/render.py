@@ -28,7 +28,6 @@ from generator.schema import Brief, date_precision
 from generator.site import TEMPLATE_SUFFIX, default_templates_dir
 
 
-
 def _finalize(value: Any) -> Any:
     if value is None:
         return ""
@@ -169,6 +168,7 @@ def render_brief(
     bundle: Bundle,
     env: jinja2.Environment,
     context: dict[str, Any] | None = None,
+    jsonld: str | None = None,
     publish_source: PublishSource = "full",
     problems: list[Problem] | None = None,
 ) -> Page:
@@ -187,6 +187,7 @@ def render_brief(
                 brief.title,
                 description=html_text(brief.bottom_line)[:300],
                 brief_status=brief.status,
+                jsonld=jsonld,
             )
         ),
         **(context or {}),
@@ -211,27 +212,41 @@ def render_pages(
     project_dir: Path | None,
     site_name: str,
     known: dict[str, str] | None = None,
+    *,
+    site_url: str | None = None,
+    directory_urls: bool = True,
+    today: dt.date | None = None,
     publish_source: PublishSource = "full",
     problems: list[Problem] | None = None,
 ) -> list[Page]:
-    """Every page of the site, as Markdown; pages whose key is in `known` are not rendered again.
+    """Every page of the site: Markdown pages, the feed and the JSON API.
 
-    `problems` are the check's findings, handed to each brief's proof so it is not checked twice.
+    Brief pages whose key is in `known` are not rendered again; their key covers what the rest of
+    the library adds to them (party links, related briefs, JSON-LD). `problems` are the check's
+    findings, handed to each brief's proof so it is not checked twice.
     """
+    from generator.pages import SiteData, brief_context, brief_jsonld, render_site_pages
+
     env = environment(project_dir)
     base = templates_key(env)
     known = known or {}
+    data = SiteData.build(library, site_url=site_url, directory_urls=directory_urls, today=today)
+    data.known = known
+    data.key_base = page_key(data.key_base, base, publish_source)
     pages = []
     for bundle in library.bundles:
         path = f"briefs/{bundle.slug}.md"
-        key = page_key(base, publish_source, bundle.digest or bundle.brief.model_dump_json())
+        context, jsonld = brief_context(data, bundle), brief_jsonld(data, bundle)
+        across = json.dumps(context, default=str, sort_keys=True) + jsonld
+        key = page_key(base, publish_source, bundle.digest or bundle.brief.model_dump_json(), across)
         if known.get(path) == key:
             pages.append(Page(path, None, frozenset({bundle.slug}), key))
             continue
-        page = render_brief(bundle, env, publish_source=publish_source, problems=problems)
+        page = render_brief(bundle, env, context, jsonld, publish_source=publish_source, problems=problems)
         page.key = key
         pages.append(page)
     pages.append(render_home(library.bundles[:HOME_BRIEFS], env, site_name))
+    pages.extend(render_site_pages(data, env, site_name))
     return pages
 
 

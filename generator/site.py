@@ -212,12 +212,14 @@ def mkdocs_config(settings: Settings, docs_dir: Path, site_dir: Path, nav: list[
         theme = {"name": theme}
     theme = dict(theme)
     theme.setdefault("custom_dir", str(theme_dir()))
+    # Material loads Google Fonts by default: a briefing site makes no third-party requests.
+    theme.setdefault("font", False)
     data["theme"] = theme
     data["docs_dir"] = str(docs_dir)
     data["site_dir"] = str(site_dir)
     data.setdefault("site_name", settings.site_name)
     data["nav"] = nav
-    data.setdefault("plugins", ["search"])
+    data["plugins"] = search_plugins(data.get("plugins"))
     validation = dict(data.get("validation") or {})
     nav_validation = dict(validation.get("nav") or {})
     nav_validation.setdefault("omitted_files", "ignore")  # the nav is bounded on purpose
@@ -237,6 +239,27 @@ def mkdocs_config(settings: Settings, docs_dir: Path, site_dir: Path, nav: list[
             "nothing was built",
         )
     return config
+
+
+# Material's recommended separator, plus `$` and `%`: "(BGL)", "$4.8" and "87%" are indexed as
+# `bgl`, `4.8` and `87`, so a search for an alias or a figure finds the brief that names it.
+SEARCH_SEPARATOR = r'[\s\-,:!=\[\]()"/$%]+|(?!\b)(?=[A-Z][a-z])|\.(?!\d)|&[lg]t;'
+
+
+def search_plugins(plugins: Any) -> Any:
+    """The plugins with our search separator, unless the project chose its own."""
+    if plugins is None:
+        plugins = ["search"]
+    if not isinstance(plugins, list):
+        return plugins  # MkDocs reports what is wrong with it
+    out: list[Any] = []
+    for plugin in plugins:
+        if plugin == "search":
+            plugin = {"search": {"separator": SEARCH_SEPARATOR}}
+        elif isinstance(plugin, dict) and isinstance(plugin.get("search"), dict):
+            plugin = {"search": {"separator": SEARCH_SEPARATOR, **plugin["search"]}}
+        out.append(plugin)
+    return out
 
 
 class _Collect(logging.Handler):
@@ -332,20 +355,25 @@ def use_directory_urls(settings: Settings) -> bool:
 
 def assemble(old_site: Path, new_dir: Path, dropped: set[str]) -> None:
     """Complete a partial build: link every file of the last site it did not write or drop."""
+    made: set[str] = set()
     for root, _dirs, names in os.walk(old_site):
-        rel_root = Path(root).relative_to(old_site)
+        rel_root = os.path.relpath(root, old_site)
+        rel_root = "" if rel_root == "." else rel_root + "/"
         for name in names:
-            rel = (rel_root / name).as_posix()
+            rel = rel_root + name
             if rel in dropped:
                 continue
-            target = new_dir / rel
-            if target.exists():
+            target = os.path.join(new_dir, rel)
+            if os.path.lexists(target):
                 continue  # written by this build
-            target.parent.mkdir(parents=True, exist_ok=True)
+            folder = os.path.dirname(target)
+            if folder not in made:
+                os.makedirs(folder, exist_ok=True)
+                made.add(folder)
             try:
-                os.link(Path(root) / name, target)
+                os.link(os.path.join(root, name), target)
             except OSError:
-                shutil.copy2(Path(root) / name, target)
+                shutil.copy2(os.path.join(root, name), target)
 
 
 SEARCH_INDEX = "search/search_index.json"
