@@ -210,6 +210,10 @@ def bundle_digest(brief_path: Path, source_path: Path) -> str:
     return digest.hexdigest()
 
 
+# Briefs validated from the cache in this process, by digest: the same bytes give the same brief.
+_MEMO: dict[str, tuple[Brief, str]] = {}
+
+
 def _load_cached(brief_path: Path, shown: str, cache: LoadCache) -> Bundle | None:
     source_path = brief_path.parent / SOURCE_FILE
     if not source_path.is_file() or source_path.is_symlink():
@@ -218,11 +222,18 @@ def _load_cached(brief_path: Path, shown: str, cache: LoadCache) -> Bundle | Non
     entry = cache.get(digest) if digest else None
     if not entry or "brief" not in entry:
         return None
-    try:
-        brief = Brief.model_validate_json(entry["brief"])
-        source_text = source_path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
-    except (ValidationError, ValueError, TypeError, KeyError, OSError):
-        return None
+    memo = _MEMO.get(digest)
+    if memo is not None:  # a long-lived process (brief serve) keeps the briefs it validated
+        brief, source_text = memo
+    else:
+        try:
+            brief = Brief.model_validate_json(entry["brief"])
+            source_text = (
+                source_path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+            )
+        except (ValidationError, ValueError, TypeError, KeyError, OSError):
+            return None
+        _MEMO[digest] = (brief, source_text)
 
     def lines() -> dict[tuple[str | int, ...], int]:
         # Only a finding needs line numbers: read them when one is reported.
@@ -399,6 +410,10 @@ def load_library(
 
         registry, found = load_registry(parties_path, content_dir)
         problems.extend(found)
+    if cache is not None:  # keep the memo to this library
+        live = {b.digest for b in bundles}
+        for digest in [d for d in _MEMO if d not in live]:
+            del _MEMO[digest]
     by_slug: dict[str, Bundle] = {}
     for bundle in bundles:
         other = by_slug.get(bundle.slug)

@@ -477,18 +477,30 @@ def render_topics(data: SiteData, env: jinja2.Environment) -> list[Page]:
         )
     ]
     for slug, (tag, bundles) in topics:
+        # A topic lists its newest months; older months have pages of their own.
+        months = _by_month(bundles, lambda b: b.brief.date.strftime("%Y-%m"))
+        recent = _recent(months)
+        older = {m: months[m] for m in months if m not in recent}
         pages.append(
             _render(
                 env,
                 "topic",
                 f"topics/{slug}.md",
-                bundles,
+                [b for m in recent for b in months[m]],
+                key_extra="|".join(f"{m}:{len(v)}" for m, v in older.items()),
                 meta=Markup(front_matter(f"Topic: {tag}")),
                 tag=tag,
-                bundles=bundles,
+                slug=slug,
+                bundles=[b for m in recent for b in months[m]],
+                older=older,
+                month_title=month_title,
                 data=data,
             )
         )
+        pages += _month_pages(
+            env, "topic_month", f"topics/{slug}", f"Topic: {tag}", older,
+            lambda items: items, tag=tag, slug=slug, data=data,
+        )  # fmt: skip
     return pages
 
 
