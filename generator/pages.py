@@ -12,6 +12,7 @@ import calendar
 import datetime as dt
 import heapq
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -240,7 +241,9 @@ class SiteData:
 
 
 def topic_slug(tag: str) -> str:
-    return slugify(tag) or "topic-" + "-".join(f"{ord(c):x}" for c in tag)[:60]
+    slug = slugify(tag) or "topic-" + "-".join(f"{ord(c):x}" for c in tag)[:60]
+    # "index" would be the topics index itself; a month-like name would shadow a month page.
+    return f"topic-{slug}" if slug == "index" or re.fullmatch(r"\d{4}-\d{2}", slug) else slug
 
 
 def page_url(path: str, directory_urls: bool = True) -> str:

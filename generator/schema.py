@@ -211,13 +211,21 @@ class Source(Model):
         return self
 
 
+def _not_index(value: str) -> str:
+    if value == "index":
+        raise ValueError("'index' is the name of the parties page; choose another id")
+    return value
+
+
 PartyKind = Literal["person", "country", "organization", "group"]
 
 
 class Party(Model):
     """Someone involved: a person, a country, an organisation or a group."""
 
-    id: Id = Field(description="Short id used by actions, figures and quotes, e.g. 'trump'.")
+    id: Annotated[Id, AfterValidator(_not_index)] = Field(
+        description="Short id used by actions, figures and quotes, e.g. 'trump'."
+    )
     name: Line = Field(description="Full name as a reader should see it.")
     kind: PartyKind = Field(description="person, country, organization or group.")
     role: Line | None = Field(default=None, description="Role in this story, e.g. 'President of the United States'.")
