@@ -5,6 +5,8 @@ from __future__ import annotations
 import difflib
 import hashlib
 import os
+import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,6 +95,33 @@ def find_briefs(content_dir: Path) -> list[Path]:
     return sorted(found)
 
 
+def find_outside_links(content_dir: Path) -> list[Problem]:
+    """A problem for every bundle folder, brief.md or parties.yaml that links out of content_dir."""
+    if not content_dir.is_dir():
+        return []
+    root = content_dir.resolve()
+    problems = []
+    candidates = [content_dir / PARTIES_FILE]
+    with os.scandir(content_dir) as entries:
+        for entry in entries:
+            if entry.name.startswith((".", "_")) or not entry.is_dir(follow_symlinks=True):
+                continue
+            candidates.append(Path(entry.path) / BRIEF_FILE)
+    for path in sorted(candidates):
+        if (path.is_file() or path.is_symlink()) and not _inside(path, root):
+            folder = path.parent if path.parent != content_dir and path.parent.is_symlink() else path
+            what = "folder" if folder != path else path.name
+            problems.append(
+                Problem(
+                    display(folder, content_dir),
+                    1 if folder == path else 0,
+                    "",
+                    f"{what} is a symbolic link that leads outside {root.name}/; it was not read",
+                )
+            )
+    return problems
+
+
 def _inside(path: Path, root: Path) -> bool:
     try:
         path.resolve().relative_to(root)
@@ -101,19 +130,67 @@ def _inside(path: Path, root: Path) -> bool:
     return True
 
 
+def _root(brief_path: Path, content_dir: Path | None) -> Path:
+    return (content_dir if content_dir is not None else brief_path.parent.parent).resolve()
+
+
+def refuse_outside(path: Path, root: Path, what: str) -> None:
+    """Refuse a file that a symbolic link (its own or a folder's) leads out of `root`."""
+    if not _inside(path, root):
+        raise YamlProblem(
+            1, "", f"{what} is a symbolic link that leads outside {root.name}/; it was not read"
+        )
+
+
+# Control characters other than tab and newline (after CR/LF folding), and non-characters: no
+# field may hold them, and YAML would otherwise report them in its own words, or not at all in
+# the Markdown body.
+_RAW_CONTROL = re.compile("[\x01-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def refuse_control(text: str) -> None:
+    """Raise YamlProblem at the line (and field) of the first control character of a content file."""
+    bad = _RAW_CONTROL.search(text)
+    if bad is None:
+        return
+    line = text.count("\n", 0, bad.start()) + 1
+    message = f"control character U+{ord(bad.group()):04X} is not allowed"
+    raise YamlProblem(line, _field_at(_RAW_CONTROL.sub(" ", text), line), message)
+
+
+def _field_at(text: str, line: int) -> str:
+    """The dotted field whose value is on `line` of a brief.md, or '' when none is."""
+    try:
+        yaml_text, _, body_line = split_front_matter(text)
+        if line >= body_line:
+            return "notes"
+        parsed = parse_yaml(yaml_text, line_offset=1)
+    except YamlProblem:
+        return ""
+    at = [path for path, found in parsed.lines.items() if found == line and path]
+    return dotted(max(at, key=len)) if at else ""
+
+
 def read_text_file(path: Path, limit: int, what: str) -> str:
     """Read a UTF-8 text file no larger than `limit`; raise YamlProblem (line 1) otherwise."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except OSError as exc:
         raise YamlProblem(0, "", f"cannot read {what}: {exc.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise YamlProblem(1, "", f"{what} is not a regular file; it was not read")
+    size = info.st_size
     if size > limit:
-        raise YamlProblem(0, "", f"{what} is {size:,} bytes; the limit is {limit:,}")
-    data = path.read_bytes()
+        raise YamlProblem(1, "", f"{what} is {size:,} bytes; the limit is {limit:,}")
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)  # the file may have grown since stat(): read no more
+    if len(data) > limit:
+        raise YamlProblem(1, "", f"{what} is larger than the limit of {limit:,} bytes")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if b"\x00" in data:
-        raise YamlProblem(0, "", f"{what} holds a NUL byte: it is not a text file")
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        raise YamlProblem(line, "", f"{what} holds a NUL byte: it is not a text file")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -131,7 +208,9 @@ def load_brief(brief_path: Path, content_dir: Path | None = None) -> tuple[Bundl
         problems.append(Problem(shown, line, field_, message, severity))  # type: ignore[arg-type]
 
     try:
+        refuse_outside(brief_path, _root(brief_path, content_dir), "brief.md")
         text = read_text_file(brief_path, MAX_CONTENT_BYTES, "brief.md")
+        refuse_control(text)
         yaml_text, body, body_line = split_front_matter(text)
         parsed = parse_yaml(yaml_text, line_offset=1)
     except YamlProblem as exc:
@@ -166,8 +245,9 @@ def load_brief(brief_path: Path, content_dir: Path | None = None) -> tuple[Bundl
         problem(line, field_, message)
     source_path = brief_path.parent / SOURCE_FILE
     try:
-        if not source_path.is_file():
+        if not source_path.exists():
             raise YamlProblem(0, "", "")
+        refuse_outside(source_path, _root(brief_path, content_dir), "source.txt")
         source_text = read_text_file(source_path, MAX_SOURCE_BYTES, "source.txt")
     except YamlProblem as exc:
         message = exc.message or "source.txt is missing: every brief needs the article it briefs"
@@ -200,10 +280,21 @@ def validation_problems(exc: ValidationError, parsed: Parsed) -> Iterator[tuple[
             del parent
         elif kind == "missing":
             message = "required field is missing"
+        elif kind in ("too_long", "string_too_long") and isinstance(error.get("input"), str):
+            ctx = error.get("ctx") or {}
+            limit, actual = ctx.get("max_length"), ctx.get("actual_length", len(error["input"]))
+            message = f"at most {limit} characters, got {actual}"
+        elif kind in ("too_short", "string_too_short") and isinstance(error.get("input"), str):
+            ctx = error.get("ctx") or {}
+            limit = ctx.get("min_length", 1)
+            message = "must not be empty" if limit == 1 else f"at least {limit} characters"
+        elif kind == "too_long":
+            ctx = error.get("ctx") or {}
+            message = f"at most {ctx.get('max_length')} items, got {ctx.get('actual_length')}"
         elif "input" in error and kind not in ("missing",) and not isinstance(error["input"], dict | list):
             given = error["input"]
-            shown = repr(given) if not isinstance(given, str) else repr(given[:60])
-            if "got" not in message:
+            shown = _clip(repr(given) if not isinstance(given, str) else repr(given[:60]), 80)
+            if "got" not in message and shown not in message:
                 message = f"{message}, got {shown}"
         yield parsed.line_of(loc), dotted(loc) or "(front matter)", message
 
@@ -337,9 +428,12 @@ def load_library(content_dir: Path, *, drafts: bool = True, jobs: int = 1) -> Li
         problems.extend(found)
         if bundle is not None:
             bundles.append(bundle)
+    problems.extend(find_outside_links(content_dir))
     registry = None
     parties_path = content_dir / PARTIES_FILE
-    if parties_path.exists():
+    if parties_path.is_symlink() and not _inside(parties_path, content_dir.resolve()):
+        pass  # reported by find_outside_links
+    elif parties_path.exists():
         from generator.parties import load_registry
 
         registry, found = load_registry(parties_path, content_dir)

@@ -84,8 +84,9 @@ def load_settings(project_dir: Path, site_dir: Path | None = None) -> Settings:
     content_dir = _inside_project(project_dir, str(brief.get("content_dir", "content")), "brief.content_dir", problems)
     site = site_dir if site_dir is not None else Path(str(data.get("site_dir", "site")))
     site_path = (project_dir / site).resolve() if not site.is_absolute() else site.resolve()
+    where = ("--site-dir", 0) if site_dir is not None else ("mkdocs.yml", _key_line(config_path, "site_dir"))
     for problem in check_site_dir(site_path, project_dir, content_dir):
-        problems.append(problem)
+        problems.append(Problem(where[0], where[1], problem.field, problem.message))
     if problems:
         raise ProblemsError(problems, "nothing was built")
     return Settings(
@@ -99,6 +100,14 @@ def load_settings(project_dir: Path, site_dir: Path | None = None) -> Settings:
         publish_source=publish_source,
         extra=dict(data.get("extra") or {}),
     )
+
+
+def _key_line(config_path: Path | None, key: str) -> int:
+    """The line of a top-level `key:` in mkdocs.yml (1 when it is not written there)."""
+    if config_path is None:
+        return 1
+    lines = config_path.read_text(encoding="utf-8", errors="replace").splitlines()
+    return next((n for n, line in enumerate(lines, 1) if line.startswith(f"{key}:")), 1)
 
 
 def _mark_line(exc: Exception) -> int:
