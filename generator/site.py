@@ -251,11 +251,11 @@ def run_mkdocs(settings: Settings, docs_dir: Path, nav: list[Any]) -> tuple[Path
     parent = settings.site_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
     out_dir = Path(tempfile.mkdtemp(prefix=f".{settings.site_dir.name}.build-", dir=parent))
-    config = mkdocs_config(settings, docs_dir, out_dir, nav)
     handler = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     try:
+        config = mkdocs_config(settings, docs_dir, out_dir, nav)
         build(config)
     except (MkDocsException, OSError, SystemExit) as exc:
         shutil.rmtree(out_dir, ignore_errors=True)
