@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import errno
 import hashlib
 import os
 import re
@@ -84,7 +85,7 @@ def find_briefs(content_dir: Path) -> list[Path]:
     found = []
     with os.scandir(content_dir) as entries:
         for entry in entries:
-            if entry.name.startswith((".", "_")) or not entry.is_dir(follow_symlinks=True):
+            if entry.name.startswith((".", "_")) or not _is_dir(entry):
                 continue
             brief_path = Path(entry.path) / BRIEF_FILE
             if not brief_path.is_file():
@@ -100,13 +101,19 @@ def find_outside_links(content_dir: Path) -> list[Problem]:
     if not content_dir.is_dir():
         return []
     root = content_dir.resolve()
-    problems = []
+    problems: list[Problem] = []
     candidates = [content_dir / PARTIES_FILE]
     with os.scandir(content_dir) as entries:
         for entry in entries:
-            if entry.name.startswith((".", "_")) or not entry.is_dir(follow_symlinks=True):
+            if entry.name.startswith((".", "_")):
                 continue
-            candidates.append(Path(entry.path) / BRIEF_FILE)
+            if entry.is_symlink() and _loops(Path(entry.path)):
+                problems.append(
+                    Problem(display(Path(entry.path), content_dir), 0, "", "symbolic link loop; it was not read")
+                )
+                continue
+            if _is_dir(entry):
+                candidates.append(Path(entry.path) / BRIEF_FILE)
     for path in sorted(candidates):
         if (path.is_file() or path.is_symlink()) and not _inside(path, root):
             folder = path.parent if path.parent != content_dir and path.parent.is_symlink() else path
@@ -120,6 +127,23 @@ def find_outside_links(content_dir: Path) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=True)
+    except OSError:  # a link loop, or a folder we may not read
+        return False
+
+
+def _loops(path: Path) -> bool:
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:  # Python < 3.13 reports a loop this way
+        return True
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
 
 
 def _inside(path: Path, root: Path) -> bool:

@@ -318,7 +318,20 @@ def _source_fifo(project: Path, secret: Path) -> None:
     os.mkfifo(project / "content" / "acme" / "source.txt")
 
 
+def _link_loop(project: Path, secret: Path) -> None:
+    write_case(project, Case())
+    (project / "content" / "loop").symlink_to("loop")
+
+
+def _dangling_brief(project: Path, secret: Path) -> None:
+    write_case(project, Case())
+    (project / "content" / "acme" / "brief.md").unlink()
+    (project / "content" / "acme" / "brief.md").symlink_to(secret.parent / "gone")
+
+
 LINK_CASES = {
+    "link-loop": LinkCase(_link_loop, "content/loop: symbolic link loop; it was not read"),
+    "dangling-brief-link": LinkCase(_dangling_brief, f"{BRIEF}:1: brief.md is a symbolic link that leads outside content/; it was not read"),
     "bundle-folder-links-out": LinkCase(_bundle_dir_link, "content/stolen: folder is a symbolic link that leads outside content/; it was not read"),
     "brief-links-to-passwd": LinkCase(_brief_link, f"{BRIEF}:1: brief.md is a symbolic link that leads outside content/; it was not read"),
     "source-links-to-passwd": LinkCase(_source_link, f"{SOURCE}:1: source.txt is a symbolic link that leads outside content/; it was not read"),
