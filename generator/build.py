@@ -1,17 +1,31 @@
-"""The whole build, read top to bottom: settings, load, check, render, stage, MkDocs, swap."""
+"""The whole build, read top to bottom: settings, load, check, render, stage, MkDocs, swap.
+
+Incremental by construction: briefs are loaded and checked once per content digest (cache.py),
+only pages whose Markdown changed are built by MkDocs (the rest is linked from the last site),
+and a build whose inputs did not change at all returns at once. The result is the same site a
+clean build makes, search index included (tests/test_incremental.py).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import os
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator import site
+from generator import __version__, site
+from generator.cache import LoadCache, read_json, write_json
 from generator.content import Library, load_library
 from generator.errors import Problem, ProblemsError
-from generator.render import Page, render_pages
+from generator.render import Page, default_templates_dir, render_pages
 
 NAV = [{"Home": "index.md"}]
+UNCHANGED = "nothing was built; the previous site is unchanged"
+STATE_FILE = "state.json"
+CACHE_DIR = "cache"
 
 
 @dataclass
@@ -22,45 +36,165 @@ class BuildResult:
     seconds: float
     site_dir: Path
     warnings: list[Problem]
+    mode: str = "full"  # full | incremental | unchanged
 
     def summary(self) -> str:
+        if self.mode == "unchanged":
+            return f"Site is up to date: {self.briefs} briefs, nothing changed ({self.seconds:.2f} s)"
+        how = f", {self.written} rebuilt" if self.mode == "incremental" else ""
         return (
-            f"Built {self.briefs} brief{'s' if self.briefs != 1 else ''}, {self.pages} pages "
+            f"Built {self.briefs} brief{'s' if self.briefs != 1 else ''}, {self.pages} pages{how} "
             f"into {self.site_dir.name}/ in {self.seconds:.2f} s"
         )
 
 
-def check_library(library: Library) -> list[Problem]:
+def check_library(library: Library, cache: LoadCache | None = None) -> list[Problem]:
     """Prove every brief against its source; drafts' errors become warnings."""
     from generator.check import check_bundle
 
     problems: list[Problem] = []
     for bundle in library.bundles:
-        for problem in check_bundle(bundle):
+        entry = cache.get(bundle.digest) if cache is not None and bundle.digest else None
+        if entry is not None and "check" in entry:
+            found = [Problem(bundle.display_path, *item) for item in entry["check"]]
+        else:
+            found = check_bundle(bundle)
+            if cache is not None and bundle.digest:
+                cache.update(bundle.digest, check=[[p.line, p.field, p.message, p.severity] for p in found])
+        for problem in found:
             if bundle.brief.status == "draft" and problem.severity == "error":
                 problem = Problem(problem.path, problem.line, problem.field, problem.message, "warning")
             problems.append(problem)
     return problems
 
 
-def render_site(library: Library, settings: site.Settings) -> list[Page]:
-    return render_pages(library, settings.project_dir, settings.site_name)
+def render_site(library: Library, settings: site.Settings, known: dict[str, str] | None = None) -> list[Page]:
+    return render_pages(library, settings.project_dir, settings.site_name, known)
 
 
-def build_project(project_dir: Path, *, drafts: bool = False, site_dir: Path | None = None) -> BuildResult:
+def _inputs(settings: site.Settings, drafts: bool) -> str:
+    """A fingerprint of everything a build reads, from file metadata: cheap enough to run first."""
+    digest = hashlib.sha256()
+    digest.update(f"{__version__}|{drafts}|{dt.date.today().isoformat()}|{settings.site_dir}\n".encode())
+    roots = [settings.content_dir, settings.project_dir / "templates", default_templates_dir()]
+    files: list[Path] = [p for p in (settings.config_path,) if p is not None]
+    for root in roots:
+        if root.is_dir():
+            files.extend(_walk(root))
+    for path in files:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        digest.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def _walk(root: Path) -> Iterable[Path]:
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            yield Path(dirpath) / name
+
+
+def _config_key(settings: site.Settings, drafts: bool) -> str:
+    """What makes a last site unusable as a base: another generator, theme, config or template set."""
+    import importlib.metadata as md
+
+    versions = []
+    for package in ("mkdocs", "mkdocs-material"):
+        try:
+            versions.append(md.version(package))
+        except md.PackageNotFoundError:
+            versions.append("-")
+    digest = hashlib.sha256(f"{__version__}|{versions}|{drafts}|{settings.site_dir}".encode())
+    if settings.config_path is not None:
+        digest.update(settings.config_path.read_bytes())
+    for root in (settings.project_dir / "templates", default_templates_dir()):
+        if root.is_dir():
+            for path in _walk(root):
+                digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _site_id(site_dir: Path) -> list[int] | None:
+    try:
+        stat = site_dir.stat()
+    except OSError:
+        return None
+    return [stat.st_dev, stat.st_ino]
+
+
+def build_project(
+    project_dir: Path, *, drafts: bool = False, site_dir: Path | None = None, incremental: bool = True
+) -> BuildResult:
     """Build the site of the project in `project_dir`; the previous site stays until this succeeds."""
     started = time.perf_counter()
     settings = site.load_settings(project_dir, site_dir)
     with site.build_lock(settings):
         site.recover(settings.site_dir)
-        library = load_library(settings.content_dir, drafts=drafts)
-        problems = list(library.problems) + check_library(library)
+        state_path = settings.state_dir / STATE_FILE
+        state = read_json(state_path) if incremental else None
+        state = state if isinstance(state, dict) else {}
+        inputs = _inputs(settings, drafts)
+        site_id = _site_id(settings.site_dir)
+        if state.get("inputs") == inputs and state.get("site_id") == site_id and site_id:
+            return BuildResult(
+                state.get("briefs", 0), len(state.get("pages", {})), 0,
+                time.perf_counter() - started, settings.site_dir, [], "unchanged",
+            )  # fmt: skip
+
+        cache = LoadCache.open(settings.state_dir / CACHE_DIR)
+        try:
+            library = load_library(settings.content_dir, drafts=drafts, cache=cache)
+        except ProblemsError as exc:
+            raise ProblemsError(exc.problems, UNCHANGED) from None
+        problems = list(library.problems) + check_library(library, cache)
         if any(p.severity == "error" for p in problems):
-            raise ProblemsError(problems, "nothing was built; the previous site is unchanged")
-        pages = render_site(library, settings)
-        written, _ = site.stage_pages(((p.path, p.text) for p in pages), settings.staging_dir)
-        out_dir, mkdocs_warnings = site.run_mkdocs(settings, settings.staging_dir, NAV)
+            raise ProblemsError(problems, UNCHANGED)
+        config_key = _config_key(settings, drafts)
+        base_ok = (
+            incremental
+            and state.get("config") == config_key
+            and state.get("site_id") == site_id
+            and site_id is not None
+            and isinstance(state.get("pages"), dict)
+            and isinstance(state.get("keys"), dict)
+        )
+        pages = render_site(library, settings, state["keys"] if base_ok else None)
+        old: dict[str, str] = state["pages"] if base_ok else {}
+        hashes = {
+            page.path: old[page.path] if page.text is None else hashlib.sha256(page.text.encode()).hexdigest()
+            for page in pages
+        }
+        site.stage_pages(((p.path, p.text) for p in pages), settings.staging_dir)
+        if base_ok:
+            rebuild = {path for path, value in hashes.items() if old.get(path) != value}
+            removed = set(old) - set(hashes)
+            out_dir, mkdocs_warnings = site.run_mkdocs(settings, settings.staging_dir, NAV, rebuild)
+            directory_urls = site.use_directory_urls(settings)
+            dropped = {site.dest_uri(path, directory_urls) for path in removed | rebuild}
+            site.assemble(settings.site_dir, out_dir, dropped)
+            pages_gone = {_location(site.dest_uri(path, directory_urls)) for path in removed | rebuild}
+            site.finish_search_index(out_dir, settings.site_dir, pages_gone)
+            mode, written = "incremental", len(rebuild) + len(removed)
+        else:
+            out_dir, mkdocs_warnings = site.run_mkdocs(settings, settings.staging_dir, NAV)
+            site.finish_search_index(out_dir, None, set())
+            mode, written = "full", len(hashes)
         site.swap_into_place(out_dir, settings.site_dir)
+        cache.save()
+        write_json(
+            state_path,
+            {
+                "inputs": inputs,
+                "config": config_key,
+                "site_id": _site_id(settings.site_dir),
+                "briefs": len(library.bundles),
+                "pages": hashes,
+                "keys": {page.path: page.key for page in pages if page.key},
+            },
+        )
     warnings = [p for p in problems if p.severity == "warning"]
     warnings += [Problem("mkdocs", 0, "", message, "warning") for message in mkdocs_warnings]
     return BuildResult(
@@ -70,4 +204,14 @@ def build_project(project_dir: Path, *, drafts: bool = False, site_dir: Path | N
         seconds=time.perf_counter() - started,
         site_dir=settings.site_dir,
         warnings=warnings,
+        mode=mode,
     )
+
+
+def _location(dest: str) -> str:
+    """The search-index location of a page written at `dest`."""
+    if dest == "index.html":
+        return ""
+    if dest.endswith("/index.html"):
+        return dest[: -len("index.html")]
+    return dest

@@ -155,21 +155,31 @@ def check_prose(bundle: Bundle) -> Iterator[Finding]:
     dates.add(brief.date.isoformat())
     if brief.source.published:
         dates.add(brief.source.published.isoformat())
-    source_numbers = find_numbers(bundle.source.text)
-    source_values = {n.value for n in source_numbers if n.value is not None}
-    source_dates = {n.date for n in source_numbers if n.date}
+    source_values: set[Decimal] = set()
+    source_dates: set[str] = set()
+    source_read = False
     for path, text in _prose(bundle):
         for number in find_numbers(text):
             if normalise(number.as_written).lower() in written:
                 continue
-            if number.kind == "date" or number.kind == "year":
-                if number.date and any(_same_date(number.date, d) for d in dates):
-                    continue
-                grounded_in_source = number.date and any(_same_date(number.date, d) or _same_date(d, number.date) for d in source_dates if d)
+            is_date = number.kind in ("date", "year")
+            if is_date and number.date and any(_same_date(number.date, d) for d in dates):
+                continue
+            if not is_date and number.value in values:
+                continue
+            if not source_read:  # read the source's numbers only when the brief's do not explain one
+                source_read = True
+                for found in find_numbers(bundle.source.text):
+                    if found.value is not None:
+                        source_values.add(found.value)
+                    if found.date:
+                        source_dates.add(found.date)
+            if is_date:
+                grounded_in_source = bool(number.date) and any(
+                    _same_date(number.date or "", d) or _same_date(d, number.date or "") for d in source_dates
+                )
                 kind = "date"
             else:
-                if number.value in values:
-                    continue
                 grounded_in_source = number.value in source_values
                 kind = "number"
             if path[0] in ("actions", "numbers") and grounded_in_source:

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from generator.cache import LoadCache
 from generator.errors import Problem, ProblemsError
 from generator.frontmatter import Parsed, YamlProblem, dotted, parse_yaml, split_front_matter
 from generator.grounding import SourceText, locate_quote
@@ -90,7 +91,8 @@ def find_briefs(content_dir: Path) -> list[Path]:
             brief_path = Path(entry.path) / BRIEF_FILE
             if not brief_path.is_file():
                 continue
-            if not _inside(brief_path, root):
+            # Resolving every path is slow on large libraries: only links need it.
+            if (entry.is_symlink() or brief_path.is_symlink()) and not _inside(brief_path, root):
                 continue
             found.append(brief_path)
     return sorted(found)
@@ -223,10 +225,16 @@ def read_text_file(path: Path, limit: int, what: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def load_brief(brief_path: Path, content_dir: Path | None = None) -> tuple[Bundle | None, list[Problem]]:
+def load_brief(
+    brief_path: Path, content_dir: Path | None = None, cache: LoadCache | None = None
+) -> tuple[Bundle | None, list[Problem]]:
     """Load one bundle; return it (or None) and every problem found in it."""
     shown = display(brief_path, content_dir)
     problems: list[Problem] = []
+    if cache is not None:
+        cached = _load_cached(brief_path, shown, cache)
+        if cached is not None:
+            return cached, []
 
     def problem(line: int, field_: str, message: str, severity: str = "error") -> None:
         problems.append(Problem(shown, line, field_, message, severity))  # type: ignore[arg-type]
@@ -284,8 +292,50 @@ def load_brief(brief_path: Path, content_dir: Path | None = None) -> tuple[Bundl
         return None, problems
     bundle = Bundle(brief, brief_path, source_path, shown, source, parsed)
     locate_spans(bundle)
-    bundle.digest = hashlib.sha256(text.encode() + b"\0" + source_text.encode()).hexdigest()
+    bundle.digest = bundle_digest(brief_path, source_path)
+    if cache is not None and bundle.digest:
+        cache.put(bundle.digest, {"brief": brief.model_dump_json()})
+        cache.put_lines(bundle.digest, [[list(path), line] for path, line in parsed.lines.items()])
     return bundle, problems
+
+
+def bundle_digest(brief_path: Path, source_path: Path) -> str:
+    """sha256 over a bundle's two files, as bytes: what cached results are keyed on."""
+    digest = hashlib.sha256()
+    try:
+        digest.update(brief_path.read_bytes())
+        digest.update(b"\0")
+        digest.update(source_path.read_bytes())
+    except OSError:
+        return ""
+    return digest.hexdigest()
+
+
+def _load_cached(brief_path: Path, shown: str, cache: LoadCache) -> Bundle | None:
+    source_path = brief_path.parent / SOURCE_FILE
+    if not source_path.is_file() or source_path.is_symlink():
+        return None  # the full load path decides what a link means
+    digest = bundle_digest(brief_path, source_path)
+    entry = cache.get(digest) if digest else None
+    if not entry or "brief" not in entry:
+        return None
+    try:
+        brief = Brief.model_validate_json(entry["brief"])
+        source_text = source_path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    except (ValidationError, ValueError, TypeError, KeyError, OSError):
+        return None
+
+    def lines() -> dict[tuple[str | int, ...], int]:
+        # Only a finding needs line numbers: read them when one is reported.
+        stored = cache.get_lines(digest)
+        if stored is not None:
+            return {tuple(path): int(line) for path, line in stored}
+        text = read_text_file(brief_path, MAX_CONTENT_BYTES, "brief.md")
+        yaml_text, _, _ = split_front_matter(text)
+        return parse_yaml(yaml_text, line_offset=1).lines
+
+    parsed = Parsed(None, None, lines)
+    return Bundle(brief, brief_path, source_path, shown, SourceText(source_text), parsed, digest)
 
 
 def validation_problems(exc: ValidationError, parsed: Parsed) -> Iterator[tuple[int, str, str]]:
@@ -443,12 +493,14 @@ def source_digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def load_library(content_dir: Path, *, drafts: bool = True, jobs: int = 1) -> Library:
+def load_library(
+    content_dir: Path, *, drafts: bool = True, jobs: int = 1, cache: LoadCache | None = None
+) -> Library:
     """Load every bundle of `content_dir`; raise ProblemsError listing every error of every file."""
     paths = find_briefs(content_dir)
     bundles: list[Bundle] = []
     problems: list[Problem] = []
-    for bundle, found in _load_all(paths, content_dir, jobs):
+    for bundle, found in _load_all(paths, content_dir, jobs, cache):
         problems.extend(found)
         if bundle is not None:
             bundles.append(bundle)
@@ -483,6 +535,8 @@ def load_library(content_dir: Path, *, drafts: bool = True, jobs: int = 1) -> Li
     return library
 
 
-def _load_all(paths: Iterable[Path], content_dir: Path, jobs: int) -> Iterator[tuple[Bundle | None, list[Problem]]]:
+def _load_all(
+    paths: Iterable[Path], content_dir: Path, jobs: int, cache: LoadCache | None
+) -> Iterator[tuple[Bundle | None, list[Problem]]]:
     for path in paths:
-        yield load_brief(path, content_dir)
+        yield load_brief(path, content_dir, cache)

@@ -10,11 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.resolver import VersionedResolver
+from ruamel.yaml.tag import Tag
 
 MAX_DEPTH = 20
 MAX_NODES = 100_000
@@ -34,13 +37,37 @@ _CORE_TAGS = {
 }
 
 
+# Markers the resolver hands the composer; _Builder resolves plain scalars itself (YAML 1.2
+# core schema), which is several times faster than the library's regex table per scalar.
+_PLAIN = Tag(suffix="tag:yaml.org,2002:str")
+_QUOTED = Tag(suffix="tag:yaml.org,2002:str")
+_SEQ = Tag(suffix="tag:yaml.org,2002:seq")
+_MAP = Tag(suffix="tag:yaml.org,2002:map")
+
+
+class _MarkerResolver(VersionedResolver):
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is ScalarNode:
+            return _PLAIN if implicit[0] else _QUOTED
+        return _SEQ if kind is SequenceNode else _MAP
+
+
 def _make_yaml() -> YAML:
     try:
         yaml = YAML(typ="safe", pure=False)  # libyaml scans and composes: ten times faster
     except Exception:  # pragma: no cover - no C extension on this interpreter
         yaml = YAML(typ="safe", pure=True)
+    yaml.Resolver = _MarkerResolver
     yaml.allow_duplicate_keys = False
     return yaml
+
+
+_NULL = {"", "~", "null", "Null", "NULL"}
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"[-+]?[0-9][0-9_]*\Z|0o[0-7_]+\Z|0x[0-9a-fA-F_]+\Z")
+_FLOAT = re.compile(
+    r"[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?\Z|[-+]?\.(?:inf|Inf|INF)\Z|\.(?:nan|NaN|NAN)\Z"
+)
 
 
 _YAML = _make_yaml()
@@ -59,10 +86,17 @@ class YamlProblem(Exception):
 
 @dataclass
 class Parsed:
-    """Plain data from YAML, with the line of every value by its path."""
+    """Plain data from YAML, with the line of every value by its path (loaded on first use)."""
 
     data: Any
-    lines: dict[Path, int]
+    _lines: dict[Path, int] | None = None
+    _load_lines: Callable[[], dict[Path, int]] | None = None
+
+    @property
+    def lines(self) -> dict[Path, int]:
+        if self._lines is None:
+            self._lines = self._load_lines() if self._load_lines is not None else {}
+        return self._lines
 
     def line_of(self, path: Path) -> int:
         """The line of the deepest node on `path` that exists."""
@@ -156,10 +190,13 @@ class _Builder:
         self.count += 1
         if self.count > MAX_NODES:
             raise YamlProblem(self._line(node), dotted(path), f"more than {MAX_NODES} values")
-        if node.tag not in _CORE_TAGS:
-            raise YamlProblem(
-                self._line(node), dotted(path), f"YAML tag {node.tag!r} is not allowed in content"
-            )
+        ctag = node.ctag
+        if ctag is not _PLAIN and ctag is not _QUOTED and ctag is not _SEQ and ctag is not _MAP:
+            tag = str(ctag)
+            if tag not in _CORE_TAGS:
+                raise YamlProblem(
+                    self._line(node), dotted(path), f"YAML tag {tag!r} is not allowed in content"
+                )
         if isinstance(node, MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, SequenceNode):
@@ -174,12 +211,9 @@ class _Builder:
     def _mapping(self, node: MappingNode, path: Path, depth: int) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode) or key_node.tag in (
-                "tag:yaml.org,2002:map",
-                "tag:yaml.org,2002:seq",
-            ):
+            if not isinstance(key_node, ScalarNode):
                 raise YamlProblem(self._line(key_node), dotted(path), "keys must be plain words")
-            if key_node.tag == "tag:yaml.org,2002:merge" or key_node.value == "<<":
+            if key_node.value == "<<" and key_node.ctag is _PLAIN:
                 raise YamlProblem(self._line(key_node), dotted(path), "YAML merge keys are not allowed")
             key = str(key_node.value)
             if key in out:
@@ -196,7 +230,13 @@ class _Builder:
 
     def _scalar(self, node: ScalarNode, path: Path) -> Any:
         value = node.value
-        tag = node.tag
+        ctag = node.ctag
+        if ctag is _QUOTED:
+            return value
+        if ctag is _PLAIN:
+            tag = _resolve_plain(value)
+        else:
+            tag = str(ctag)
         if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and len(value) > MAX_NUMBER:
             raise YamlProblem(
                 self._line(node),
@@ -226,3 +266,19 @@ class _Builder:
                 raise YamlProblem(self._line(node), dotted(path), f"{value!r} is out of range")
             return number
         return value  # pragma: no cover - _CORE_TAGS covers every tag
+
+
+def _resolve_plain(value: str) -> str:
+    """The YAML 1.2 core-schema tag of a plain scalar."""
+    if value in _NULL:
+        return "tag:yaml.org,2002:null"
+    first = value[0]
+    if first.isalpha() and first not in "tTfFnN":
+        return "tag:yaml.org,2002:str"
+    if value in _BOOL:
+        return "tag:yaml.org,2002:bool"
+    if _INT.match(value):
+        return "tag:yaml.org,2002:int"
+    if _FLOAT.match(value):
+        return "tag:yaml.org,2002:float"
+    return "tag:yaml.org,2002:str"

@@ -95,6 +95,16 @@ _NOTES.disable("image")
 _NOTES.validateLink = _validate_link  # type: ignore[method-assign]
 
 
+def _demote_headings(state: Any) -> None:
+    # Notes sit under the page's "Analyst's notes" heading: their headings start at h3.
+    for token in state.tokens:
+        if token.type in ("heading_open", "heading_close"):
+            token.tag = f"h{min(6, int(token.tag[1]) + 2)}"
+
+
+_NOTES.core.ruler.push("demote_headings", _demote_headings)
+
+
 def render_notes(text: str) -> Markup:
     """An analyst's Markdown notes as HTML: no raw HTML, only safe links, images as links."""
     if not text.strip():

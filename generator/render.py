@@ -8,6 +8,7 @@ structure. Content never becomes template source.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -44,9 +45,9 @@ def _finalize(value: Any) -> Any:
 
 
 @lru_cache(maxsize=8)
-def _environment(project_templates: Path | None) -> jinja2.Environment:
+def _environment(project_templates: Path | None, overrides: tuple[str, ...] = ()) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
-    if project_templates is not None and project_templates.is_dir():
+    if project_templates is not None:  # may not exist yet: the loader looks at each render
         loaders.append(jinja2.FileSystemLoader(project_templates))
     loaders.append(jinja2.FileSystemLoader(default_templates_dir()))
     env = jinja2.Environment(
@@ -75,8 +76,13 @@ def _environment(project_templates: Path | None) -> jinja2.Environment:
 
 
 def environment(project_dir: Path | None = None) -> jinja2.Environment:
+    """The Jinja environment of a project; a new one when its set of override files changes."""
     templates = (project_dir / "templates").resolve() if project_dir else None
-    return _environment(templates)
+    overrides: tuple[str, ...] = ()
+    if templates is not None and templates.is_dir():
+        # Jinja caches a template by name: an override added later must get a fresh environment.
+        overrides = tuple(sorted(p.relative_to(templates).as_posix() for p in templates.rglob("*.j2")))
+    return _environment(templates, overrides)
 
 
 def long_date(value: dt.date | str | None) -> str:
@@ -114,11 +120,29 @@ def link(text: Any, href: str) -> Markup:
 
 @dataclass
 class Page:
-    """One page of the site: its path under docs/, its text, and the briefs its content came from."""
+    """One page of the site: its path under docs/, its text, and the briefs its content came from.
+
+    `key` digests everything the page is made from; a page whose key a caller already knows is
+    not rendered again and comes back with `text` None.
+    """
 
     path: str
-    text: str
+    text: str | None
     sources: frozenset[str] = field(default_factory=frozenset)
+    key: str = ""
+
+
+def templates_key(env: jinja2.Environment) -> str:
+    """A digest of every template the environment can load: part of every page's key."""
+    digest = hashlib.sha256()
+    for name in sorted(env.list_templates()):
+        source, filename, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+        digest.update(f"{name}|{filename}\n".encode() + source.encode())
+    return digest.hexdigest()
+
+
+def page_key(*parts: str) -> str:
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def front_matter(title: str, **meta: Any) -> str:
@@ -181,12 +205,31 @@ def render_home(bundles: Iterable[Bundle], env: jinja2.Environment, site_name: s
     return Page("index.md", text, frozenset(b.slug for b in items))
 
 
-def render_pages(library: Library, project_dir: Path | None, site_name: str) -> list[Page]:
-    """Every page of the site, as Markdown."""
+def render_pages(
+    library: Library,
+    project_dir: Path | None,
+    site_name: str,
+    known: dict[str, str] | None = None,
+) -> list[Page]:
+    """Every page of the site, as Markdown; pages whose key is in `known` are not rendered again."""
     env = environment(project_dir)
-    pages = [render_brief(bundle, env) for bundle in library.bundles]
-    pages.append(render_home(library.bundles, env, site_name))
+    base = templates_key(env)
+    known = known or {}
+    pages = []
+    for bundle in library.bundles:
+        path = f"briefs/{bundle.slug}.md"
+        key = page_key(base, bundle.digest or bundle.brief.model_dump_json())
+        if known.get(path) == key:
+            pages.append(Page(path, None, frozenset({bundle.slug}), key))
+            continue
+        page = render_brief(bundle, env)
+        page.key = key
+        pages.append(page)
+    pages.append(render_home(library.bundles[:HOME_BRIEFS], env, site_name))
     return pages
+
+
+HOME_BRIEFS = 30  # the home page is bounded: older briefs are in the archive
 
 
 __all__ = ["Page", "clean", "environment", "render_brief", "render_home", "render_pages"]

@@ -153,9 +153,10 @@ def build_lock(settings: Settings, wait: bool = False) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def stage_pages(pages: Iterable[tuple[str, str | bytes]], staging_dir: Path) -> tuple[int, set[str]]:
+def stage_pages(pages: Iterable[tuple[str, str | bytes | None]], staging_dir: Path) -> tuple[int, set[str]]:
     """Write pages under `staging_dir`, only those whose content changed; remove stale files.
 
+    A page given as None is known unchanged: its staged file is kept as it is.
     Returns the number of files written and the set of all staged relative paths.
     """
     staging_dir.mkdir(parents=True, exist_ok=True)
@@ -163,6 +164,8 @@ def stage_pages(pages: Iterable[tuple[str, str | bytes]], staging_dir: Path) -> 
     written = 0
     for rel, content in pages:
         wanted.add(rel)
+        if content is None:
+            continue
         data = content.encode("utf-8") if isinstance(content, str) else content
         target = staging_dir / rel
         try:
@@ -243,11 +246,42 @@ class _Collect(logging.Handler):
         self.records.append(record)
 
 
-def run_mkdocs(settings: Settings, docs_dir: Path, nav: list[Any]) -> tuple[Path, list[str]]:
-    """Build `docs_dir` into a new directory beside site_dir; return it and MkDocs' warnings."""
+class _Only:
+    """An in-process MkDocs plugin: only the given files count as modified in a dirty build.
+
+    MkDocs' own dirty mode trusts modification times and writes into the site it updates; we
+    instead build the changed pages into an empty folder and link the rest from the last site.
+    """
+
+    def __init__(self, rebuild: set[str]) -> None:
+        self.rebuild = rebuild
+
+    def on_files(self, files: Any, config: Any) -> Any:
+        for file in files:
+            modified = file.src_uri in self.rebuild
+            file.is_modified = (lambda value: lambda: value)(modified)
+        return files
+
+
+def dest_uri(src_uri: str, use_directory_urls: bool = True) -> str:
+    """Where MkDocs writes a staged file: `briefs/x.md` -> `briefs/x/index.html`."""
+    from mkdocs.structure.files import File
+
+    return File(src_uri, "/docs", "/site", use_directory_urls).dest_uri
+
+
+def run_mkdocs(
+    settings: Settings, docs_dir: Path, nav: list[Any], rebuild: set[str] | None = None
+) -> tuple[Path, list[str]]:
+    """Build `docs_dir` into a new directory beside site_dir; return it and MkDocs' warnings.
+
+    With `rebuild`, only those staged files are built (the rest comes from the last site, see
+    `assemble`); MkDocs still sees every page, so links, nav and the sitemap stay whole.
+    """
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     parent = settings.site_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
     out_dir = Path(tempfile.mkdtemp(prefix=f".{settings.site_dir.name}.build-", dir=parent))
@@ -256,7 +290,9 @@ def run_mkdocs(settings: Settings, docs_dir: Path, nav: list[Any]) -> tuple[Path
     logger.addHandler(handler)
     try:
         config = mkdocs_config(settings, docs_dir, out_dir, nav)
-        build(config)
+        if rebuild is not None:
+            config.plugins["brief-only"] = _Only(rebuild)
+        build(config, dirty=rebuild is not None)
     except (MkDocsException, OSError, SystemExit) as exc:
         shutil.rmtree(out_dir, ignore_errors=True)
         raise BuildError(f"MkDocs failed: {exc}; the previous site is unchanged") from None
@@ -265,7 +301,62 @@ def run_mkdocs(settings: Settings, docs_dir: Path, nav: list[Any]) -> tuple[Path
         raise
     finally:
         logger.removeHandler(handler)
-    return out_dir, [record.getMessage() for record in handler.records]
+    messages = [r.getMessage() for r in handler.records if "'dirty' build" not in r.getMessage()]
+    return out_dir, messages
+
+
+def use_directory_urls(settings: Settings) -> bool:
+    return bool(settings.mkdocs.get("use_directory_urls", True))
+
+
+def assemble(old_site: Path, new_dir: Path, dropped: set[str]) -> None:
+    """Complete a partial build: link every file of the last site it did not write or drop."""
+    for root, _dirs, names in os.walk(old_site):
+        rel_root = Path(root).relative_to(old_site)
+        for name in names:
+            rel = (rel_root / name).as_posix()
+            if rel in dropped:
+                continue
+            target = new_dir / rel
+            if target.exists():
+                continue  # written by this build
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(Path(root) / name, target)
+            except OSError:
+                shutil.copy2(Path(root) / name, target)
+
+
+SEARCH_INDEX = "search/search_index.json"
+
+
+def _page_of(location: str) -> str:
+    return location.split("#", 1)[0]
+
+
+def finish_search_index(new_dir: Path, old_site: Path | None, dropped_pages: set[str]) -> None:
+    """Write the whole search index in a canonical page order.
+
+    A partial build indexes only the pages it built: their entries replace those of the last
+    site's index; entries of pages that were removed are dropped.
+    """
+    import json
+
+    path = new_dir / SEARCH_INDEX
+    if not path.is_file():
+        return
+    index = json.loads(path.read_text(encoding="utf-8"))
+    docs = index.get("docs", [])
+    if old_site is not None:
+        old = json.loads((old_site / SEARCH_INDEX).read_text(encoding="utf-8"))
+        fresh = {_page_of(d["location"]) for d in docs}
+        kept = [d for d in old.get("docs", []) if _page_of(d["location"]) not in fresh | dropped_pages]
+        docs = kept + docs
+    order = {page: i for i, page in enumerate(sorted({_page_of(d["location"]) for d in docs}))}
+    docs.sort(key=lambda d: order[_page_of(d["location"])])  # stable: sections keep their order
+    index["docs"] = docs
+    path.unlink()
+    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 _RENAME_EXCHANGE = 2
@@ -289,7 +380,7 @@ def swap_into_place(new_dir: Path, site_dir: Path) -> None:
         at_fdcwd = -100
         result = renameat2(at_fdcwd, os.fsencode(new_dir), at_fdcwd, os.fsencode(site_dir), _RENAME_EXCHANGE)
         if result == 0:
-            shutil.rmtree(new_dir, ignore_errors=True)  # it now holds the old site
+            discard(new_dir)  # it now holds the old site
             return
         if ctypes.get_errno() not in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
             raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
@@ -298,7 +389,33 @@ def swap_into_place(new_dir: Path, site_dir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
     os.rename(site_dir, old)
     os.rename(new_dir, site_dir)
-    shutil.rmtree(old, ignore_errors=True)
+    discard(old)
+
+
+def discard(folder: Path) -> None:
+    """Remove a folder that is no longer the site, without making the user wait for it.
+
+    It is renamed to a `.trash-` name first (instant), so a crash leaves only garbage that
+    `recover` clears; the slow deletion runs in a detached process that outlives this one.
+    """
+    import subprocess
+
+    trash = folder.with_name(f".{folder.name.lstrip('.')}.trash-{os.getpid()}-{id(folder)}")
+    try:
+        os.rename(folder, trash)
+    except OSError:
+        trash = folder
+    rm = shutil.which("rm")
+    if rm is None:
+        shutil.rmtree(trash, ignore_errors=True)
+        return
+    subprocess.Popen(
+        [rm, "-rf", "--", str(trash)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 def recover(site_dir: Path) -> None:
@@ -311,5 +428,6 @@ def recover(site_dir: Path) -> None:
         os.rename(old, site_dir)
     elif old.exists():
         shutil.rmtree(old, ignore_errors=True)
-    for stale in site_dir.parent.glob(f".{site_dir.name}.build-*"):
-        shutil.rmtree(stale, ignore_errors=True)
+    for pattern in (f".{site_dir.name}.build-*", f".{site_dir.name}.build-*.trash-*", f".{site_dir.name}.old.trash-*"):
+        for stale in site_dir.parent.glob(pattern):
+            shutil.rmtree(stale, ignore_errors=True)

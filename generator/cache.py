@@ -1,0 +1,123 @@
+"""What a build remembers between runs: loaded briefs by content digest, and the last site's state.
+
+Nothing here is trusted for correctness by time alone: a brief is reused only when the sha256 of
+its brief.md and source.txt is the one it was loaded from, and the whole cache is dropped when the
+generator's version or the cache format changes. The files are JSON, never pickle: the state
+folder is data, not code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator import __version__
+
+CACHE_FORMAT = 2
+
+
+def _key() -> str:
+    return f"{CACHE_FORMAT}:{__version__}"
+
+
+@dataclass
+class LoadCache:
+    """Loaded briefs by digest, one small JSON file each: the brief, its line map, its findings.
+
+    One file per digest keeps an edit's cost to one write, however large the library.
+    """
+
+    folder: Path | None
+    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    used: set[str] = field(default_factory=set)
+    changed: set[str] = field(default_factory=set)
+    pending_lines: dict[str, list[Any]] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, folder: Path | None) -> LoadCache:
+        return cls(folder)
+
+    def _file(self, digest: str) -> Path | None:
+        if self.folder is None or not digest.isalnum():
+            return None
+        return self.folder / f"{digest}.json"
+
+    def get(self, digest: str) -> dict[str, Any] | None:
+        entry = self.entries.get(digest)
+        if entry is None:
+            path = self._file(digest)
+            data = read_json(path) if path is not None and path.is_file() else None
+            # A damaged or foreign entry is ignored and rebuilt, never trusted.
+            if not isinstance(data, dict) or data.get("key") != _key():
+                return None
+            entry = self.entries[digest] = data
+        self.used.add(digest)
+        return entry
+
+    def put(self, digest: str, entry: dict[str, Any]) -> None:
+        self.entries[digest] = {"key": _key(), **entry}
+        self.used.add(digest)
+        self.changed.add(digest)
+
+    def update(self, digest: str, **values: Any) -> None:
+        entry = self.entries.setdefault(digest, {"key": _key()})
+        entry.update(values)
+        self.used.add(digest)
+        self.changed.add(digest)
+
+    def put_lines(self, digest: str, lines: list[Any]) -> None:
+        """Line maps live in files of their own: read only when a finding needs a line."""
+        self.pending_lines[digest] = lines
+
+    def get_lines(self, digest: str) -> list[Any] | None:
+        if digest in self.pending_lines:
+            return self.pending_lines[digest]
+        path = self._file(digest)
+        data = read_json(path.with_suffix(".lines")) if path is not None else None
+        return data if isinstance(data, list) else None
+
+    def save(self) -> None:
+        """Write the entries this run added; remove those no brief uses any more."""
+        if self.folder is None:
+            return
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for digest in self.changed:
+            path = self._file(digest)
+            if path is not None:
+                write_json(path, self.entries[digest])
+        for digest, lines in self.pending_lines.items():
+            path = self._file(digest)
+            if path is not None:
+                write_json(path.with_suffix(".lines"), lines)
+        self.changed.clear()
+        self.pending_lines.clear()
+        for path in self.folder.iterdir():
+            if path.suffix in (".json", ".lines") and path.stem not in self.used:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Write JSON atomically: a crash leaves the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, separators=(",", ":"), ensure_ascii=False)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
