@@ -18,7 +18,7 @@ from typing import Any
 
 from generator import __version__
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3  # 3: the loader refuses more (links, control characters, huge numbers)
 
 
 def _key() -> str:

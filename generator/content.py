@@ -313,8 +313,17 @@ def bundle_digest(brief_path: Path, source_path: Path) -> str:
 
 def _load_cached(brief_path: Path, shown: str, cache: LoadCache) -> Bundle | None:
     source_path = brief_path.parent / SOURCE_FILE
-    if not source_path.is_file() or source_path.is_symlink():
+    if not source_path.is_file() or source_path.is_symlink() or brief_path.is_symlink():
         return None  # the full load path decides what a link means
+    try:
+        too_big = (
+            brief_path.stat().st_size > MAX_CONTENT_BYTES
+            or source_path.stat().st_size > MAX_SOURCE_BYTES
+        )
+    except OSError:
+        return None
+    if too_big or not _inside(brief_path, brief_path.parent.parent.resolve()):
+        return None  # refused, with its message, by the full load path; never read whole here
     digest = bundle_digest(brief_path, source_path)
     entry = cache.get(digest) if digest else None
     if not entry or "brief" not in entry:

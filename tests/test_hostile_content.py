@@ -417,3 +417,23 @@ def test_problems_of_many_files_are_all_reported(make_project, monkeypatch):
 
         load_library(Path("content"))
     assert {p.path.split("/")[1] for p in info.value.problems} == {"integer-title", "nul-in-source", "slug-reserved"}
+
+
+def test_cached_brief_that_becomes_a_link_out_is_refused(minimal_project, tmp_path, monkeypatch):
+    """The build's load cache keys on content, so the link check must not hide behind it."""
+    project = minimal_project
+    monkeypatch.chdir(project)
+    assert run(project, "build").exit_code == 0
+    bundle = project / "content" / "2025-01-06-acme-cuts"
+    outside = tmp_path / "elsewhere.md"
+    outside.write_bytes((bundle / "brief.md").read_bytes())  # the very bytes the cache knows
+    (bundle / "brief.md").unlink()
+    (bundle / "brief.md").symlink_to(outside)
+    before = tree_bytes(project / "site")
+    result = run(project, "build")
+    assert result.exit_code == 1
+    assert (
+        "content/2025-01-06-acme-cuts/brief.md:1: brief.md is a symbolic link that leads outside "
+        "content/; it was not read"
+    ) in result.output.splitlines()
+    assert tree_bytes(project / "site") == before
