@@ -79,6 +79,63 @@ def check(project_dir: Path, strict: bool, output: str) -> None:
 
 
 @cli.command()
+@click.argument("article", metavar="PATH|-")
+@click.option("--date", "published", help="Publication date, YYYY-MM-DD; resolves 'Friday', 'April 2'.")
+@click.option("--url", help="The article's address (http or https).")
+@click.option("--outlet", help="The publication, e.g. 'Associated Press'.")
+@click.option("--author", help="The byline.")
+@click.option("--title", help="The headline, when the file does not give it.")
+@click.option("--as", "kind", type=click.Choice(["txt", "md", "html"]), help="Read the file as this format (default: from its name or content).")
+@click.option("--format", "output", type=click.Choice(["bundle", "json", "yaml"]), default="bundle", show_default=True, help="Write a bundle into content/, or print the brief.")
+@PROJECT_OPTION
+def draft(article: str, published: str | None, url: str | None, outlet: str | None, author: str | None, title: str | None, kind: str | None, output: str, project_dir: Path) -> None:
+    """Draft a brief from an article file (txt, md, html) or standard input, offline."""
+    from generator.draft import draft_brief, render_front_matter, write_bundle
+    from generator.ingest import clean_line, load_article
+
+    date = _parse_date_option(published)
+    if url is not None and not _web_address(url):
+        raise BriefError(f"--url: only http:// and https:// addresses are allowed, got {url!r}")
+    loaded = load_article(None if article == "-" else Path(article), kind=kind)
+    brief = draft_brief(
+        loaded.text,
+        title=clean_line(title) or loaded.title,
+        published=date or loaded.published,
+        url=url or loaded.url,
+        outlet=clean_line(outlet) or loaded.outlet,
+        author=clean_line(author) or loaded.author,
+    )
+    if output == "json":
+        click.echo(brief.model_dump_json(indent=2, exclude_none=True))
+        return
+    if output == "yaml":
+        click.echo(render_front_matter(brief), nl=False)
+        return
+    from generator.site import load_settings
+
+    content_dir = load_settings(project_dir).content_dir
+    bundle_dir = write_bundle(content_dir, brief, loaded.text)
+    click.echo(str(bundle_dir))
+
+
+def _parse_date_option(value: str | None) -> "datetime.date | None":
+    import datetime
+
+    if value is None:
+        return None
+    try:
+        return datetime.date.fromisoformat(value.strip())
+    except ValueError:
+        raise BriefError(f"--date: expected YYYY-MM-DD, got {value!r}") from None
+
+
+def _web_address(url: str) -> bool:
+    import re
+
+    return bool(re.match(r"^https?://[^\s<>\"'`]+$", url, re.I))
+
+
+@cli.command()
 def schema() -> None:
     """Print the JSON Schema of a brief's front matter."""
     from generator.schema import brief_json_schema

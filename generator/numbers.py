@@ -53,7 +53,8 @@ CODES = {"USD", "CAD", "AUD", "NZD", "GBP", "EUR", "JPY", "CNY", "INR", "CHF", "
 CURRENCY_WORDS = {
     "dollars": "$", "dollar": "$", "pounds": "GBP", "pound": "GBP", "euros": "EUR", "euro": "EUR",
     "yen": "JPY", "yuan": "CNY", "rupees": "INR", "rand": "ZAR", "francs": "CHF", "pence": "GBX",
-    "cents": "$c", "p": "GBX",
+    "cents": "$c", "p": "GBX", "dlrs": "$", "dlr": "$", "pesos": "MXN", "won": "KRW",
+    "rupee": "INR", "franc": "CHF",
 }  # fmt: skip
 DOLLAR_CODES = {"USD", "CAD", "AUD", "NZD", "HKD", "SGD", "MXN"}
 
@@ -66,41 +67,80 @@ QUALIFIERS = [
 ]
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
-_WORD_NUM = r"(?:a\s+)?(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen|half)"
+_UNITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
+_TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_WORD_NUM = (
+    r"(?:a\s+)?(?:(?:" + "|".join(_TENS) + r")[-\s](?:" + "|".join(_UNITS) + r")"
+    r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
+    r"|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+    r"|hundred|dozen|half)"
+)
 _SCALE = r"(?:thousand|million|billion|trillion|mln|bln|trn|mn|bn|tn|k|m|b)\b"
 _SYMBOL = r"(?:US\$|C\$|CA\$|A\$|AU\$|NZ\$|HK\$|S\$|R\$|\$|£|€|¥|₹|₩|₽)"
 _CODE = r"(?:" + "|".join(sorted(CODES)) + r")"
-_PERCENT = r"(?:%|\s?per\s?cent\b|\s?percent\b|\s?pct\b|\s?percentage points?\b|\s?points?\b(?=\s))"
+_PERCENT = r"(?:%|\s?per\s?cent\b|\s?percent\b|\s?pct\b|\s?percentage points?\b)"
 _QUAL = r"(?:" + "|".join(q for q, _ in QUALIFIERS) + r")"
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
-_RANK_WORD = r"(?:largest|biggest|highest|lowest|smallest|most|least|best|worst|fastest|slowest|strongest|weakest|richest|poorest|busiest|oldest|youngest|longest|deadliest|heaviest|greatest)"
+_RANK_WORD = r"(?:largest|biggest|highest|lowest|smallest|most|least|best|worst|fastest|slowest|strongest|weakest|richest|poorest|busiest|oldest|youngest|longest|deadliest|heaviest|greatest|largest-ever|costliest|cheapest|closest|top|ranked)"
+_CURWORD = r"(?:dollars|dollar|pounds|euros|yen|yuan|rupees|rupee|rand|pesos|won|francs|pence|cents|dlrs|dlr)"
+# Measures written onto a number ("6km", "512kbps"); "m" is left out: "5m" is money as often as metres.
+_UNIT_SUFFIX = r"(?:km|kbps|mbps|gbps|kg|mph|kph|km/h|ft|mm|cm|mw|gw|kw|kwh|ghz|mhz|gb|mb|tb|sq\s?km)"
+_FRACTION_WORD = r"(?:half|halves|thirds?|quarters?|fifths?|tenths?)"
+_FRACTIONS = {"half": 2, "halve": 2, "third": 3, "quarter": 4, "fifth": 5, "tenth": 10}
 
 _AMOUNT = (
     rf"(?:(?P<sym>{_SYMBOL})\s?|(?P<code>{_CODE})\s?)?"
     rf"(?P<num>{_NUM})"
     rf"(?:\s?(?P<scale>{_SCALE}))?"
-    rf"(?:(?:\s?(?:-|–|to|and)\s?)(?:{_SYMBOL})?(?P<num2>{_NUM})(?:\s?(?P<scale2>{_SCALE}))?)?"
-    rf"(?P<pct>{_PERCENT})?"
+    rf"(?:(?P<join>\s?(?:-|–|to|and|or)\s?)(?:{_SYMBOL})?(?P<num2>{_NUM})(?:\s?(?P<scale2>{_SCALE}))?)?"
+    rf"(?P<pct>{_PERCENT}|\s(?P<points>points?)\b)?"
+    rf"(?(pct)(?:(?P<join2>\s(?:-|–|to|and)\s|[-–])(?P<num3>{_NUM})(?P<pct2>{_PERCENT}))?)"
     rf"(?:\s(?P<code2>{_CODE})\b)?"
-    rf"(?:\s(?P<curword>dollars|pounds|euros|yen|yuan|rupees|pence|cents)\b)?"
+    rf"(?:[\s-](?P<curword>{_CURWORD})\b)?"
+    rf"(?P<usuffix>\s?{_UNIT_SUFFIX}\b)?"
+    rf"(?P<decade>s\b)?"
+    rf"(?P<hyunit>-(?!to\b)[a-z]+\b(?!-\d))?"
 )
 
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "date",
         re.compile(
-            rf"\b(?P<month>{_MONTH})\s(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s(?P<year>(?:19|20)\d{{2}}))?\b"
+            rf"\b(?P<month>{_MONTH})\s(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:[-–](?P<day2>\d{{1,2}}))?(?:,?\s(?P<year>(?:19|20)\d{{2}}))?\b"
             rf"|\b(?P<day_b>\d{{1,2}})(?:st|nd|rd|th)?\s(?:of\s)?(?P<month_b>{_MONTH})(?:,?\s(?P<year_b>(?:19|20)\d{{2}}))?\b"
             rf"|\b(?P<month_c>{_MONTH})\s(?P<year_c>(?:19|20)\d{{2}})\b"
         ),
     ),
+    (
+        "time",
+        re.compile(
+            rf"(?:(?P<qual>{_QUAL})\s)?(?<![\w.,])(?P<hour>\d{{1,2}})(?::(?P<minute>\d{{2}}))?\s?(?:a\.m\.|p\.m\.|am\b|pm\b)"
+            r"|(?<![\w.,])(?P<hhmm>[0-2]\d[0-5]\d)\s(?:GMT|BST|EST|EDT|ET|UTC|CET)\b",
+            re.I,
+        ),
+    ),
     ("rank", re.compile(rf"\b(?P<ord>{'|'.join(ORDINAL_WORDS)}|\d+(?:st|nd|rd|th))[-\s](?P<rank>{_RANK_WORD})\b", re.I)),
-    ("ordinal", re.compile(r"\b(?P<ord>\d+(?:st|nd|rd|th))\b")),
+    ("ordinal", re.compile(r"(?<![\w.,])(?P<ord>\d+(?:st|nd|rd|th))\b")),
+    (
+        "ratio",
+        re.compile(
+            rf"(?:(?P<qual>{_QUAL})\s)?(?<![\w.,-])(?P<a>\d+)(?:\s(?:in|out of)\s|-to-|\sto\s(?=\d+\s(?:ratio|margin)))(?P<b>\d+)\b(?![.,]\d)",
+            re.I,
+        ),
+    ),
+    (
+        "fraction",
+        re.compile(
+            rf"(?:(?P<qual>{_QUAL})\s)?\b(?P<frac>(?:a|one|two|three|four|five|six|seven|eight|nine)[-\s]{_FRACTION_WORD})"
+            r"(?P<ofpoint>\sof\sa\spercentage\spoint)?(?P<of>\sof\b)?",
+            re.I,
+        ),
+    ),
     (
         "amount",
         re.compile(
-            rf"(?:(?P<qual>{_QUAL})\s)?(?:between\s)?"
-            + r"(?<![\w.,])"
+            rf"(?:(?P<qual>{_QUAL})\s)?(?P<between>between\s)?"
+            + r"(?<![\w.,])(?<![A-Za-z]-)"
             + _AMOUNT
             + r"(?![\w])",
             re.I,
@@ -109,11 +149,38 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "words",
         re.compile(
-            rf"(?:(?P<qual>{_QUAL})\s)?\b(?P<word>{_WORD_NUM})(?:\s(?P<scale>thousand|million|billion|trillion))?(?P<pct>\s(?:per\s?cent|percent))?\b",
+            rf"(?:(?P<qual>{_QUAL})\s)?\b(?P<word>{_WORD_NUM})(?:\s(?P<scale>thousand|million|billion|trillion))?"
+            rf"(?:(?P<pct>\s(?:per\s?cent|percent))|\s(?P<curword>pence|pounds|dollars|euros|cents))?"
+            r"(?P<hyunit>-(?!and\b)[a-z]+\b(?!-\d))?(?!-)\b",
             re.I,
         ),
     ),
 ]
+
+# A word number is a figure when it counts something the story reports ("four hurricanes"), not
+# when it names a set the story already holds ("the two leaders").
+_DETERMINER = re.compile(
+    r"(?:\b(?:the|its|their|his|her|these|those|both|all|our|your|my|each|every|whose)|\w['’]s)"
+    r"\s+(?:[\w-]+\s+)?$",
+    re.I,
+)
+_KEEP_BEFORE = re.compile(r"(?:\b(?:only|just|all but)\s|(?:^|[.!?]\s+|\n))$", re.I)
+# Words that make the number after them a name: "No 10", "Radio 4", "article 50".
+_LABEL_BEFORE = re.compile(
+    r"\b(?:No\.?|Nos\.?|Number|Radio|Channel|[Aa]rticle|[Ss]ection|[Cc]hapter|[Cc]lause|Room|"
+    r"Flight|Route|Gate|Platform|[Vv]ersion|Proposition|Prop\.?|Title|Rule|Highway|Interstate|"
+    r"Apollo|Windows|Formula|Pier|Phase|Level|Grade|Series|Model|Type|Class|Form|Schedule|Act|"
+    r"Resolution|Bill)\s$"
+)
+_MOTION_UP = re.compile(
+    r"\b(?:went|go|goes|going|gone|moved|moves|move|rose|rise|rises|risen|jumped|climbed|edged|"
+    r"inched|crept|shot|revised|ramped|stepped|scaled|bumped|pushed|push|pushes|ticked)\s$",
+    re.I,
+)
+_PLURAL_AFTER = re.compile(
+    r"\s+(?:[\w-]+\s+)?(?:[a-z]+s|people|children|men|women|staff|aircraft|police|personnel)\b"
+)
+_OF_THE = re.compile(r"\s+of\s+(?:the|them|its|their|these|those)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -123,7 +190,7 @@ class Number:
     start: int
     end: int
     as_written: str
-    kind: str  # percent | money | count | ordinal | rank | date | year
+    kind: str  # percent | money | count | quantity | ordinal | rank | ratio | date | year
     value: Decimal | None
     value_high: Decimal | None = None
     unit: str | None = None
@@ -142,7 +209,7 @@ def _decimal(text: str) -> Decimal | None:
 def _qualifier(text: str | None) -> str:
     if not text:
         return "exact"
-    lowered = text.lower()
+    lowered = re.sub(r"\s+", " ", text.lower())
     for pattern, name in QUALIFIERS:
         if re.fullmatch(pattern, lowered):
             return name
@@ -159,54 +226,144 @@ def _scaled(value: Decimal | None, scale: str | None, money: bool) -> Decimal | 
     return value * factor if factor else value
 
 
-def _from_match(kind: str, match: re.Match[str], text: str) -> Number | None:
+def _word_value(word: str) -> Decimal | None:
+    word = re.sub(r"[\s-]+", " ", word.lower()).removeprefix("a ")
+    if word in WORD_NUMBERS:
+        return Decimal(WORD_NUMBERS[word])
+    parts = word.split(" ")
+    if len(parts) == 2 and parts[0] in WORD_NUMBERS and parts[1] in WORD_NUMBERS:
+        return Decimal(WORD_NUMBERS[parts[0]]) + Decimal(WORD_NUMBERS[parts[1]])
+    return None
+
+
+def _keep_word(match: re.Match[str], text: str) -> bool:
+    """Decide from its neighbours whether a spelled-out number is a figure of the story."""
+    groups = match.groupdict()
+    word = re.sub(r"\s+", " ", groups["word"].lower())
+    if groups.get("scale") or groups.get("pct") or groups.get("curword"):
+        return True
+    if word.removeprefix("a ") in ("one", "half", "hundred", "dozen") or word.startswith("a "):
+        return False
+    if groups.get("hyunit"):
+        return True
+    before = text[max(0, match.start() - 40) : match.start()]
+    if _DETERMINER.search(before):
+        return False
+    if _KEEP_BEFORE.search(before) or not before:
+        return True
+    after = text[match.end() : match.end() + 40]
+    return bool(_OF_THE.match(after) or _PLURAL_AFTER.match(after))
+
+
+def _date(groups: dict[str, str | None], written: str, start: int, end: int) -> Number | None:
+    month = groups.get("month") or groups.get("month_b") or groups.get("month_c")
+    day = groups.get("day") or groups.get("day_b")
+    year = groups.get("year") or groups.get("year_b") or groups.get("year_c")
+    month_number = MONTHS.get(month.rstrip(".").lower()) if month else None
+    if month_number is None:
+        return None
+    if month == "May" and not day and not year:
+        return None
+    if day and not 1 <= int(day) <= 31:
+        return None
+    if day:
+        date = f"{year}-{month_number:02d}-{int(day):02d}" if year else f"--{month_number:02d}-{int(day):02d}"
+    else:
+        date = f"{year}-{month_number:02d}"
+    return Number(start, end, written, "date", None, date=date)
+
+
+def _from_match(kind: str, match: re.Match[str], text: str, context: bool) -> list[Number]:
     groups = match.groupdict()
     start, end = match.span()
     written = text[start:end]
     if kind == "date":
-        month = groups.get("month") or groups.get("month_b") or groups.get("month_c")
-        day = groups.get("day") or groups.get("day_b")
-        year = groups.get("year") or groups.get("year_b") or groups.get("year_c")
-        month_number = MONTHS.get(month.rstrip(".").lower()) if month else None
-        if month_number is None:
-            return None
-        if month == "May" and not day and not year:
-            return None
-        if day and not 1 <= int(day) <= 31:
-            return None
-        if day:
-            date = f"{year}-{month_number:02d}-{int(day):02d}" if year else f"--{month_number:02d}-{int(day):02d}"
+        found = _date(groups, written, start, end)
+        return [found] if found else []
+    if kind == "time":
+        if groups.get("hhmm"):
+            value = Decimal(groups["hhmm"])
         else:
-            date = f"{year}-{month_number:02d}"
-        return Number(start, end, written, "date", None, date=date)
+            value = Decimal(int(groups["hour"]) * 100 + int(groups.get("minute") or 0))
+        return [Number(start, end, written, "quantity", value, unit="time", qualifier=_qualifier(groups.get("qual")))]
     if kind == "rank":
         ordinal = groups["ord"].lower()
         value = ORDINAL_WORDS.get(ordinal)
         if value is None:
             value = int(re.sub(r"\D", "", ordinal))
-        return Number(start, end, written, "rank", Decimal(value), unit=groups["rank"].lower())
+        return [Number(start, end, written, "rank", Decimal(value), unit=groups["rank"].lower())]
     if kind == "ordinal":
-        return Number(start, end, written, "ordinal", Decimal(re.sub(r"\D", "", groups["ord"])))
+        return [Number(start, end, written, "ordinal", Decimal(re.sub(r"\D", "", groups["ord"])))]
+    if kind == "ratio":
+        a, b = int(groups["a"]), int(groups["b"])
+        if context and not (0 < a and (a < b <= 10 or b in (100, 1000) or "-to-" in written or a > b)):
+            return []
+        if context and "-to-" not in written and " to " not in written and a >= b:
+            return []
+        return [
+            Number(start, end, written, "ratio", Decimal(a), unit=f"in {b}" if " to " not in written and "-to-" not in written else f"to {b}", qualifier=_qualifier(groups.get("qual")))
+        ]
+    if kind == "fraction":
+        head, _, tail = re.split(r"([-\s])", groups["frac"].lower(), maxsplit=1)
+        count = 1 if head in ("a", "one") else WORD_NUMBERS.get(head, 1)
+        denominator = _FRACTIONS.get(tail.rstrip("s"), _FRACTIONS.get(tail))
+        if denominator is None:
+            return []
+        value = (Decimal(count) / Decimal(denominator)).quantize(Decimal("0.0001")).normalize()
+        if groups.get("ofpoint"):
+            return [Number(start, end, written, "percent", value, unit="percentage points", qualifier=_qualifier(groups.get("qual")))]
+        if context and not groups.get("of") and (head == "a" or "-" not in groups["frac"]):
+            return []  # "a third quarter", "a third-party": an ordinal, not a share
+        end = match.start("of") if groups.get("of") else end
+        written = text[start:end]
+        return [Number(start, end, written, "ratio", value, unit="fraction", qualifier=_qualifier(groups.get("qual")))]
     if kind == "words":
-        word = re.sub(r"\s+", " ", groups["word"].lower())
-        base = WORD_NUMBERS.get(word) or WORD_NUMBERS.get(word.removeprefix("a "))
-        if base is None:
-            return None
-        value = Decimal(base) * SCALES.get((groups.get("scale") or "").lower(), 1)
+        if context and not _keep_word(match, text):
+            return []
+        value = _word_value(groups["word"])
+        if value is None:
+            return []
+        value = value * SCALES.get((groups.get("scale") or "").lower(), 1)
         percent = bool(groups.get("pct"))
-        return Number(
-            start, end, written, "percent" if percent else "count", value,
-            unit="percent" if percent else None, qualifier=_qualifier(groups.get("qual")),
-        )  # fmt: skip
+        curword = (groups.get("curword") or "").lower()
+        qualifier = _qualifier(groups.get("qual"))
+        if curword:
+            currency = CURRENCY_WORDS.get(curword)
+            return [Number(start, end, written, "money", value, unit=curword, currency=currency, qualifier=qualifier)]
+        unit = "percent" if percent else (groups.get("hyunit") or "").lstrip("-") or None
+        return [Number(start, end, written, "percent" if percent else "count", value, unit=unit, qualifier=qualifier)]
+    return _amount(match, text, context)
+
+
+def _amount(match: re.Match[str], text: str, context: bool) -> list[Number]:
+    groups = match.groupdict()
+    start, end = match.span()
+    written = text[start:end]
+    if context and _LABEL_BEFORE.search(text[max(0, match.start("num") - 14) : match.start("num")]):
+        return []  # "No 10" names a place, it counts nothing
+    if (groups.get("num2") or groups.get("num3")) and context:
+        join = (groups.get("join") or groups.get("join2") or "").strip().lower()
+        before = text[max(0, start - 20) : start].lower()
+        from_to = join == "to" and re.search(r"\bfrom\s$", before) and not re.search(r"rang\w*\sfrom\s$", before)
+        mixed = join == "or" and bool(groups.get("sym") or groups.get("code"))
+        if from_to or mixed or (join == "and" and not groups.get("between")):
+            return _split_range(match, text)
+    if context and groups.get("qual") and groups["qual"].lower() == "up to":
+        if _MOTION_UP.search(text[max(0, start - 12) : start]):
+            groups = {**groups, "qual": None}  # "went up to 5.5%" is a movement, not a ceiling
+            start = match.start("sym") if groups.get("sym") else match.start("code") if groups.get("code") else match.start("num")
+            written = text[start:end]
     symbol = groups.get("sym")
     code = groups.get("code") or groups.get("code2")
     curword = (groups.get("curword") or "").lower()
     money = bool(symbol or code or curword)
     value = _scaled(_decimal(groups["num"]), groups.get("scale"), money)
     if value is None:
-        return None
+        return []
     high = None
-    if groups.get("num2"):
+    if groups.get("num3"):
+        high = _decimal(groups["num3"])
+    elif groups.get("num2"):
         high = _scaled(_decimal(groups["num2"]), groups.get("scale2") or groups.get("scale"), money)
         if groups.get("scale2") and not groups.get("scale"):
             value = _scaled(value, groups.get("scale2"), money)
@@ -221,30 +378,66 @@ def _from_match(kind: str, match: re.Match[str], text: str) -> Number | None:
     qualifier = _qualifier(groups.get("qual"))
     if high is not None:
         qualifier = "range"
+    if groups.get("points"):
+        return [Number(start, end, written, "quantity", value, high, unit="points", qualifier=qualifier)]
     if pct:
         unit = "percentage points" if "point" in pct else "percent"
-        return Number(start, end, written, "percent", value, high, unit=unit, qualifier=qualifier)
+        return [Number(start, end, written, "percent", value, high, unit=unit, qualifier=qualifier)]
     if money:
-        return Number(start, end, written, "money", value, high, currency=currency, qualifier=qualifier)
+        unit = curword if curword in ("pence", "cents", "p") else None
+        return [Number(start, end, written, "money", value, high, unit=unit, currency=currency, qualifier=qualifier)]
     raw = groups["num"]
-    if high is None and re.fullmatch(r"(?:1[5-9]|20)\d\d", raw) and not groups.get("scale"):
-        return Number(start, end, written, "year", value, date=raw, qualifier=qualifier)
-    return Number(start, end, written, "count", value, high, qualifier=qualifier)
+    suffix = (groups.get("usuffix") or "").strip().lower()
+    if suffix:
+        return [Number(start, end, written, "quantity", value, high, unit=suffix, qualifier=qualifier)]
+    year_like = re.fullmatch(r"(?:1[5-9]|20)\d\d", raw) and not groups.get("scale")
+    if high is None and year_like and groups.get("decade") and raw.endswith("0"):
+        return [Number(start, end, written, "year", value, date=raw, unit="decade", qualifier=qualifier)]
+    if groups.get("decade"):
+        return []
+    hyunit = (groups.get("hyunit") or "").lstrip("-").lower() or None
+    if high is None and year_like and not hyunit:
+        return [Number(start, end, written, "year", value, date=raw, qualifier=qualifier)]
+    return [Number(start, end, written, "count", value, high, unit=hyunit, qualifier=qualifier)]
 
 
-def find_numbers(text: str) -> list[Number]:
-    """Every number in `text`, left to right; where patterns overlap, the earliest, longest wins."""
+_SINGLE = re.compile(
+    rf"(?:(?P<qual>{_QUAL})\s)?(?<![\w.,])"
+    rf"(?:(?P<sym>{_SYMBOL})\s?|(?P<code>{_CODE})\s?)?(?P<num>{_NUM})(?:\s?(?P<scale>{_SCALE}))?"
+    rf"(?P<pct>{_PERCENT}|\s(?P<points>points?)\b)?(?:\s(?P<code2>{_CODE})\b)?"
+    rf"(?:[\s-](?P<curword>{_CURWORD})\b)?(?![\w])",
+    re.I,
+)
+
+
+def _split_range(match: re.Match[str], text: str) -> list[Number]:
+    """Read "from £6 to £10" as two figures: a change, not a range."""
+    found: list[Number] = []
+    position = match.start()
+    for _ in range(2):
+        single = _SINGLE.search(text, position, match.end())
+        if single is None:
+            break
+        found.extend(_amount(single, text, context=False))
+        position = single.end()
+    return found
+
+
+def find_numbers(text: str, *, context: bool = True) -> list[Number]:
+    """Every number in `text`, left to right; where patterns overlap, the earliest, longest wins.
+
+    With `context`, the words around a number decide doubtful cases: "the two leaders" and
+    "No 10" are not figures, "from 30 to 29" is two figures, not a range.
+    """
     found: list[Number] = []
     for kind, pattern in PATTERNS:
         for match in pattern.finditer(text):
             if match.end() == match.start():
                 continue
-            number = _from_match(kind, match, text)
-            if number is not None:
-                found.append(number)
+            found.extend(_from_match(kind, match, text, context))
     # Earlier patterns are more specific (a date before its day, a rank before its ordinal).
     order = {kind: i for i, (kind, _) in enumerate(PATTERNS)}
-    found.sort(key=lambda n: (n.start, -(n.end - n.start)))
+    found.sort(key=lambda n: (n.start, -(n.end - n.start), order.get(n.kind, 99)))
     kept: list[Number] = []
     taken_until = -1
     for number in found:
@@ -252,13 +445,12 @@ def find_numbers(text: str) -> list[Number]:
             continue
         kept.append(number)
         taken_until = number.end
-    del order
     return kept
 
 
 def parse_number(as_written: str) -> Number | None:
     """Read one number written alone ('$1.4 billion', 'more than 75%'); None when it holds none."""
-    numbers = find_numbers(as_written)
+    numbers = find_numbers(as_written, context=False)
     if not numbers:
         return None
     # the longest match is the figure; a leading qualifier is part of it
@@ -272,5 +464,5 @@ def currency_matches(found: str | None, stated: str | None) -> bool:
     if found == "$":
         return stated in DOLLAR_CODES
     if found == "$c":
-        return True
+        return stated in DOLLAR_CODES or stated == "$c"
     return found == stated or (found == "GBX" and stated == "GBP")

@@ -1,0 +1,152 @@
+"""Who did what to whom: a party, then its verb, read for status (taken, threatened, planned...)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from generator.draft.dates import DateMention
+from generator.draft.parties import Mention, PartyDraft
+from generator.draft.sentences import Sentence, one_line
+
+MAX_ACTIONS = 40
+_THREAT = r"threaten(?:s|ed|ing)?|warn(?:s|ed)? (?:of|that)"
+_PLAN = (
+    r"will|would|'ll|plans? to|planned to|planning to|intends? to|intended to|is to|are to|aims? to|"
+    r"is set to|are set to|is due to|are due to|expects? to|agreed to|pledged to|promised to|"
+    r"vowed to|is going to|are going to|hopes? to|wants? to|seeks? to|is expected to|are expected to"
+)
+_PROPOSE = r"proposed|proposes|propose|called for|calls for|urged|urges|suggested|suggests|recommended"
+_ANNOUNCE = r"announced|announces|unveiled|unveils|said|says|declared|confirmed|stated|told|wrote|revealed|reported"
+_TAKEN = (
+    r"put|cut|raised|imposed|signed|made|won|lost|rose|fell|killed|introduced|launched|approved|"
+    r"passed|rejected|blocked|voted|condemned|criticized|criticised|defended|accepted|received|"
+    r"earned|paid|spent|bought|sold|hit|closed|opened|ended|began|started|struck|upheld|ruled|"
+    r"agreed|met|called|sent|took|gave|held|reached|added|dropped|slipped|jumped|climbed|increased|"
+    r"decreased|declined|reduced|lowered|cancelled|canceled|delayed|suspended|resigned|fired|"
+    r"appointed|elected|arrested|charged|sued|attacked|invaded|seized|released|found|blamed|"
+    r"reported|created|hired|shed|posted|forecast|predicted|revised|warned|insisted|reacted|"
+    r"stressed|promised|pledged|vowed|threatened|declined|refused|failed|denied|dodged|"
+    r"brokered|backed|praised|reprimanded|issued|lashed|sided|joined|argued|claimed"
+)
+_VERB = re.compile(
+    rf"\b(?P<threat>{_THREAT})\b|\b(?P<plan>{_PLAN})\b|\b(?P<propose>{_PROPOSE})\b"
+    rf"|\b(?P<announce>{_ANNOUNCE})\b|\b(?P<taken>{_TAKEN}|has \w+ed|have \w+ed|had \w+ed)\b",
+    re.I,
+)
+_NOUN_THREAT = re.compile(r"\bthreats? (?:of|to)\b[^.;]*", re.I)
+_NEGATION = re.compile(r"\b(?:not|n't|never|no longer|declined to|refused to|failed to)\b", re.I)
+_CLAUSE_END = re.compile(r"[;:.!?]|,\s(?:and|but|while|which|who|as|although)\b|\s[—–]\s")
+
+
+@dataclass(frozen=True)
+class ActionDraft:
+    fields: dict[str, object]
+    start: int
+    end: int
+
+
+def _status(match: re.Match[str]) -> str:
+    if match.group("threat"):
+        return "threatened"
+    if match.group("plan"):
+        return "planned"
+    if match.group("propose"):
+        return "proposed"
+    if match.group("announce"):
+        word = match.group("announce").lower()
+        return "reported" if word == "reported" else "announced"
+    return "taken"
+
+
+def draft_actions(
+    text: str,
+    sentences: list[Sentence],
+    parties: list[PartyDraft],
+    mentions: list[Mention],
+    dates: list[DateMention],
+    quoted: list[tuple[int, int]],
+) -> list[ActionDraft]:
+    """Actions of the parties: subject, verb within a few words, the clause that follows."""
+    ids = {p.name: p.id for p in parties}
+    actions: list[ActionDraft] = []
+    seen: set[tuple[str, int]] = set()
+    by_sentence: dict[int, list[Mention]] = {}
+    index = 0
+    for mention in mentions:
+        while index < len(sentences) and sentences[index].end <= mention.start:
+            index += 1
+        if index < len(sentences) and sentences[index].start <= mention.start:
+            by_sentence.setdefault(index, []).append(mention)
+    for number, sentence in enumerate(sentences):
+        found = by_sentence.get(number, [])
+        if not found or any(s <= sentence.start and sentence.end <= e for s, e in quoted):
+            continue
+        for mention in found:
+            if any(s <= mention.start < e for s, e in quoted):
+                continue
+            tail = text[mention.end : sentence.end]
+            gap = re.match(r"^(?:['’]s)?(?P<gap>(?:\s+(?!and\b|or\b)[\w'’-]+){0,6}?)\s+(?=\S)", tail)
+            verb = _VERB.search(tail, 0, 80)
+            if verb is None or gap is None or re.search(r"[,;:.\"“”()]", tail[: verb.start()]):
+                continue
+            if re.match(r"^['’]s\b", tail) and not verb.group("threat"):
+                continue  # "Trump's hawkish policies": a possessive, not a subject
+            clause_start = mention.end + verb.start()
+            rest = text[clause_start : sentence.end]
+            stop = _CLAUSE_END.search(rest, len(verb.group()))
+            clause = rest[: stop.start()] if stop else rest
+            clause = clause.strip().rstrip(",")
+            if len(clause.split()) < 2:
+                continue
+            key = (ids[mention.party], sentence.start)
+            if key in seen:
+                continue
+            seen.add(key)
+            status = _status(verb)
+            evidence_start = mention.start
+            evidence_end = clause_start + len(clause)
+            actions.append(_action(text, mention, ids, status, clause, evidence_start, evidence_end, mentions, dates, tail[: verb.start()]))
+        for threat in _NOUN_THREAT.finditer(text, sentence.start, sentence.end):
+            before = [m for m in found if m.end <= threat.start()]
+            if not before:
+                continue
+            actor = before[-1]
+            clause = threat.group().split(",")[0].strip()
+            key = (ids[actor.party], threat.start())
+            if key in seen or len(clause.split()) < 3:
+                continue
+            seen.add(key)
+            start = threat.start()
+            actions.append(_action(text, actor, ids, "threatened", clause, start, start + len(clause), mentions, dates, ""))
+    return actions[:MAX_ACTIONS]
+
+
+def _action(
+    text: str,
+    actor: Mention,
+    ids: dict[str, str],
+    status: str,
+    clause: str,
+    start: int,
+    end: int,
+    mentions: list[Mention],
+    dates: list[DateMention],
+    between: str,
+) -> ActionDraft:
+    evidence = text[start:end].strip()
+    fields: dict[str, object] = {
+        "actor": ids[actor.party],
+        "action": one_line(clause),
+        "status": status,
+        "evidence": evidence,
+    }
+    if _NEGATION.search(between) or _NEGATION.search(clause[:40]):
+        fields["negated"] = True
+    targets = [m for m in mentions if start + len(text[start:end]) - len(clause) <= m.start < end and m.party != actor.party]
+    if targets:
+        fields["target"] = ids[targets[0].party]
+    when = [d for d in dates if start <= d.start < end + 40 and d.until is None]
+    if when:
+        fields["date"] = when[0].value
+    return ActionDraft(fields, start, end)

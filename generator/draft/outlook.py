@@ -1,0 +1,109 @@
+"""What comes next: sentences that say what will or may happen, with their date or trigger."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from generator.draft.dates import DateMention
+from generator.draft.sentences import Sentence, one_line
+
+MAX_OUTLOOK = 15
+_EXPECTED = re.compile(
+    r"\b(?:will|'ll|plans? to|planned|planning|expected to|expects? to|is expected|are expected|"
+    r"ahead of|set to|is due|are due|due to|scheduled|going to|intends? to|aims? to|forecasts?|"
+    r"projected|predicted|next (?:week|month|year|election|general election|meeting|round)|"
+    r"later this (?:week|month|year)|upcoming|coming (?:days|weeks|months)|soon)\b",
+    re.I,
+)
+_RISK = re.compile(r"\b(?:could|may|might|risks?|threats?|threaten(?:s|ed)?|warn(?:s|ed)?|danger|fear|possible|possibility|edge of)\b", re.I)
+_SCHEDULED = re.compile(r"\b(?:scheduled|is due|are due|due to|set to|begin(?:s|ning)?|start(?:s|ing)?|take effect|takes effect|meets)\b", re.I)
+_TRIGGER = re.compile(
+    r"\b(?:(?:right|soon|shortly|immediately|just|days|weeks|months)\s+)?(?:after|before|ahead of|until|once|when|following)\s+"
+    r"(?!(?:he|she|it|they|we|I|the\s+(?:call|meeting))\b)[^,.;:\"“”]{6,90}",
+    re.I,
+)
+_LIKELIHOOD = [
+    (re.compile(r"\b(?:almost certain(?:ly)?|virtually certain)\b", re.I), "almost_certain"),
+    (re.compile(r"\b(?:very likely|highly likely|high probability)\b", re.I), "highly_likely"),
+    (re.compile(r"\bunlikely\b", re.I), "unlikely"),
+    (re.compile(r"\b(?:likely|probably|expected)\b", re.I), "likely"),
+]
+_PAST_ONLY = re.compile(r"\b(?:said|had|was|were)\b.*\bwould\b", re.I)
+
+
+@dataclass(frozen=True)
+class OutlookDraft:
+    fields: dict[str, object]
+    start: int
+    end: int
+
+
+def _after(value: str, published: dt.date) -> bool:
+    """Does a partial date lie after publication (a month or year counts when it ends after)?"""
+    if len(value) == 10:
+        return value > published.isoformat()
+    if len(value) == 7:
+        return value > published.strftime("%Y-%m")
+    return value > str(published.year)
+
+
+def draft_outlook(
+    text: str,
+    sentences: list[Sentence],
+    dates: list[DateMention],
+    published: dt.date,
+) -> list[OutlookDraft]:
+    """Outlook items from sentences with a future marker or a date after publication."""
+    items: list[OutlookDraft] = []
+    for sentence in sentences:
+        body = sentence.text
+        if len(body) > 600 or len(body.split()) < 5:
+            continue
+        in_sentence = [d for d in dates if sentence.start <= d.start < sentence.end]
+        ahead = [d for d in in_sentence if _after(d.value, published)]
+        expected = _EXPECTED.search(body)
+        risk = _RISK.search(body)
+        if not (ahead or expected):
+            if not (risk and re.search(r"\b(?:could|may|might|risk|threat|edge of)\b", body, re.I)):
+                continue
+        if not ahead and expected and expected.group().lower() in ("would",) and _PAST_ONLY.search(body):
+            continue
+        fields: dict[str, object] = {"what": one_line(_clause(body, expected or risk)), "evidence": body.strip()}
+        if ahead:
+            fields["when"] = ahead[0].value
+            if ahead[0].until:
+                fields["until"] = ahead[0].until
+        else:
+            trigger = _TRIGGER.search(body)
+            if trigger and expected:
+                fields["trigger"] = one_line(trigger.group().strip())
+        if ahead and _SCHEDULED.search(body):
+            fields["kind"] = "scheduled"
+        elif risk and not expected:
+            fields["kind"] = "risk"
+        else:
+            fields["kind"] = "expected"
+        for pattern, likelihood in _LIKELIHOOD:
+            if pattern.search(body):
+                fields["likelihood"] = likelihood
+                break
+        items.append(OutlookDraft(fields, sentence.start, sentence.end))
+        if len(items) >= MAX_OUTLOOK:
+            break
+    return items
+
+
+def _clause(body: str, marker: re.Match[str] | None) -> str:
+    """The clause of a sentence that holds its future marker, for the one-line `what`."""
+    if marker is None or len(body) <= 200:
+        return body.strip()
+    pieces = re.split(r"(?<=[,;:])\s", body)
+    position = 0
+    for index, piece in enumerate(pieces):
+        if position <= marker.start() < position + len(piece) + 1:
+            chosen = " ".join(pieces[max(0, index - 1) : index + 2])
+            return chosen.strip(" ,;:")
+        position += len(piece) + 1
+    return body.strip()

@@ -1,0 +1,618 @@
+"""Who is involved: people with their titles, countries and nationalities, organisations.
+
+Rules over capitalised runs of words, no model: a run led by a title ("Prime Minister Mark
+Carney") or a role ("economist Gary Thayer") is a person; a run holding an organisation word
+("Party", "Bank", "Office") or an acronym is an organisation; a country name or a nationality
+("Canadian") is a country. Later mentions by surname ("Carney", "Mr Carney") join the full name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from generator.schema import slugify
+
+# name -> canonical country; nationalities and short forms included.
+_COUNTRY_ROWS = """
+United States|US|U.S.|USA|U.S.A.|America|American|Americans|United States of America
+United Kingdom|UK|U.K.|Britain|Great Britain|British|Briton|Britons
+Canada|Canadian|Canadians
+Mexico|Mexican|Mexicans
+China|Chinese|People's Republic of China|PRC
+Japan|Japanese
+South Korea|Korea|Korean|South Korean|South Koreans
+North Korea|North Korean|North Koreans
+India|Indian|Indians
+Pakistan|Pakistani|Pakistanis
+Russia|Russian|Russians
+Ukraine|Ukrainian|Ukrainians
+Germany|German|Germans
+France|French
+Italy|Italian|Italians
+Spain|Spanish|Spaniards
+Portugal|Portuguese
+Netherlands|Dutch|Holland
+Belgium|Belgian|Belgians
+Switzerland|Swiss
+Austria|Austrian
+Sweden|Swedish|Swedes
+Norway|Norwegian
+Denmark|Danish
+Finland|Finnish
+Poland|Polish|Poles
+Ireland|Irish|Republic of Ireland
+Greece|Greek|Greeks
+Turkey|Turkish|Turks
+Israel|Israeli|Israelis
+Iran|Iranian|Iranians
+Iraq|Iraqi|Iraqis
+Syria|Syrian|Syrians
+Saudi Arabia|Saudi|Saudis
+Egypt|Egyptian|Egyptians
+Jordan|Jordanian
+Lebanon|Lebanese
+Afghanistan|Afghan|Afghans
+Brazil|Brazilian|Brazilians
+Argentina|Argentine|Argentinian
+Chile|Chilean
+Colombia|Colombian
+Venezuela|Venezuelan
+Peru|Peruvian
+Cuba|Cuban|Cubans
+Australia|Australian|Australians
+New Zealand|N.Z.|New Zealander|New Zealanders
+South Africa|South African|South Africans|SA
+Nigeria|Nigerian|Nigerians
+Kenya|Kenyan|Kenyans
+Ethiopia|Ethiopian
+Ghana|Ghanaian
+Indonesia|Indonesian
+Malaysia|Malaysian
+Singapore|Singaporean
+Thailand|Thai
+Vietnam|Vietnamese
+Philippines|Filipino|Philippine
+Taiwan|Taiwanese
+Hong Kong
+Bangladesh|Bangladeshi
+Sri Lanka|Sri Lankan
+Qatar|Qatari
+United Arab Emirates|UAE|Emirati
+Kuwait|Kuwaiti
+Brunei
+Czech Republic|Czech|Czechia
+Hungary|Hungarian
+Romania|Romanian
+Bulgaria|Bulgarian
+Serbia|Serbian
+Croatia|Croatian
+Slovakia|Slovak
+Slovenia|Slovenian
+Estonia|Estonian
+Latvia|Latvian
+Lithuania|Lithuanian
+Belarus|Belarusian
+Georgia|Georgian
+Armenia|Armenian
+Azerbaijan|Azerbaijani
+Kazakhstan|Kazakh
+Iceland|Icelandic
+Luxembourg
+Morocco|Moroccan
+Algeria|Algerian
+Tunisia|Tunisian
+Libya|Libyan
+Sudan|Sudanese
+Yemen|Yemeni
+Palestine|Palestinian|Palestinians
+Scotland|Scottish|Scots
+Wales|Welsh
+England|English
+Northern Ireland
+"""
+COUNTRIES: dict[str, str] = {}
+for _row in _COUNTRY_ROWS.strip().splitlines():
+    _names = _row.split("|")
+    for _name in _names:
+        COUNTRIES[_name] = _names[0]
+# Words that are a country only when nothing else explains them.
+_AMBIGUOUS_COUNTRY = {"Georgia", "Jordan", "Chile", "Turkey", "English", "French", "SA", "Holland"}
+
+ORGANIZATIONS: dict[str, str] = {
+    "EU": "European Union", "European Union": "European Union", "UN": "United Nations",
+    "U.N.": "United Nations", "United Nations": "United Nations", "NATO": "NATO", "Nato": "NATO",
+    "AP": "Associated Press", "Associated Press": "Associated Press", "Fed": "Federal Reserve",
+    "Federal Reserve": "Federal Reserve", "IMF": "International Monetary Fund",
+    "OECD": "OECD", "WHO": "World Health Organization", "Reuters": "Reuters",
+    "Congress": "Congress", "Parliament": "Parliament", "Labour": "Labour Party",
+    "Conservatives": "Conservative Party", "Tories": "Conservative Party", "Tory": "Conservative Party",
+    "Republicans": "Republican Party", "Democrats": "Democratic Party", "GOP": "Republican Party",
+    "White House": "White House", "Kremlin": "Kremlin", "Pentagon": "Pentagon",
+    "Supreme Court": "Supreme Court", "The Economist": "The Economist", "BBC": "BBC",
+}  # fmt: skip
+
+_ORG_WORDS = {
+    "Party", "Ministry", "Department", "Bank", "Office", "Council", "Commission", "Committee",
+    "Institute", "University", "Association", "Agency", "Union", "Court", "Congress", "Parliament",
+    "Senate", "Corp", "Corporation", "Co", "Inc", "Ltd", "Limited", "Group", "Forum", "Center",
+    "Centre", "Times", "Post", "Journal", "News", "Press", "Airways", "Airlines", "Systems",
+    "Motors", "Fund", "Foundation", "Trust", "Board", "Authority", "Reserve", "Police", "Army",
+    "Navy", "Network", "Club", "Alliance", "Federation", "Organisation", "Organization", "Bureau",
+    "Administration", "Treasury", "Exchange", "Capital", "Consulting", "Partners", "Holdings",
+    "Industries", "Technologies", "Labs", "Service", "Services", "Society", "Campaign",
+    "Programme", "Program", "Unit", "Wholesale", "Retail", "Wireless", "Communications",
+    "Paribas", "Magazine", "Channel", "Radio", "Television", "Broadcasting", "Company",
+    "Conference", "Assembly", "Cabinet", "Government", "Commons", "Lords", "Secretariat",
+    "Guardian", "Telegraph", "Intelligence", "Management", "Investors", "Securities",
+    "Brothers", "Sons", "Media", "House", "Fed", "College", "Community", "Commission", "Studios", "Pharmaceuticals", "Energy", "Oil", "Gas", "Mining",
+}  # fmt: skip
+_OFFICE_PLACES = {"Oval Office", "Downing Street", "Wall Street", "Capitol Hill", "White House"}
+_TITLES = {
+    "President", "Prime", "Minister", "PM", "Chancellor", "Sen", "Sen.", "Senator", "Rep", "Rep.",
+    "Representative", "Gov", "Gov.", "Governor", "Mayor", "Secretary", "Justice", "Chief", "Judge",
+    "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "Sir", "Lady", "Lord", "Dame", "King",
+    "Queen", "Prince", "Princess", "Pope", "General", "Gen.", "Col.", "Capt.", "Commissioner",
+    "Ambassador", "Speaker", "Leader", "Chairman", "Chairwoman", "Vice", "Deputy", "Shadow",
+    "Foreign", "Home", "Defence", "Defense", "Finance", "Health", "Trade", "Treasury", "Former",
+    "Ex", "Senior", "Democratic", "Republican", "Conservative", "Labour", "Liberal", "Minority",
+    "Majority", "State", "Attorney", "Director", "Executive", "Officer", "Premier", "Emperor",
+    "Sheikh", "Crown", "Archbishop", "Bishop", "Constitutional", "Affairs", "Development",
+    "International", "Opposition", "Party", "Tory", "Chief Justice",
+}  # fmt: skip
+_HONORIFICS = {"Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "Sir", "Lady", "Lord", "Dame", "Miss"}
+_ROLE_WORDS = {
+    "president", "minister", "secretary", "leader", "chief", "executive", "economist", "analyst",
+    "spokesman", "spokeswoman", "spokesperson", "director", "chairman", "chairwoman", "chair",
+    "adviser", "advisor", "pollster", "strategist", "editor", "editor-in-chief", "commissioner",
+    "professor", "judge", "justice", "mayor", "delegate", "founder", "negotiator", "senator",
+    "governor", "chancellor", "ambassador", "general", "officer", "official", "head", "manager",
+    "partner", "ceo", "sen", "rep", "gov", "gen", "dr", "lt", "col", "capt", "sgt", "correspondent", "reporter", "coach", "captain", "candidate", "nominee",
+    "lawyer", "attorney", "prosecutor", "premier", "king", "queen", "prince", "emperor", "pope",
+    "bishop", "archbishop", "deputy", "mp", "mep", "designer", "republican", "democrat",
+    "billionaire", "investor", "researcher", "scientist", "expert", "author", "activist",
+    "campaigner", "singer", "actor", "player", "supremo", "boss", "chiefs", "lawmaker",
+    "congressman", "congresswoman", "councillor", "councilor", "inspector", "superintendent",
+    "detective", "sergeant", "constable", "admiral", "colonel", "major", "commander",
+}  # fmt: skip
+_NOT_NAMES = {
+    "The", "A", "An", "But", "And", "Or", "In", "On", "At", "It", "He", "She", "They", "We", "I",
+    "This", "That", "These", "Those", "As", "After", "Before", "When", "While", "Although",
+    "However", "Yet", "Still", "Even", "If", "Since", "For", "From", "With", "By", "Of", "To",
+    "Despite", "According", "Asked", "Speaking", "Other", "Some", "Many", "Most", "All", "Both",
+    "Last", "Next", "Overall", "Meanwhile", "Instead", "Currently", "There", "Here", "What",
+    "Who", "Why", "How", "Where", "Our", "Their", "His", "Her", "Its", "My", "Your", "No", "Not",
+    "Then", "Now", "So", "Also", "Only", "Just", "Such", "Each", "Every", "Any", "Under", "Over",
+    "Among", "Between", "During", "Without", "Within", "Through", "Until", "About", "Once",
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
+    "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "November", "December", "Day", "Week", "Year", "Christmas", "Easter", "Let", "Look", "Well",
+    "Yes", "Should", "Would", "Could", "Will", "Can", "Might", "Must", "Did", "Does", "Do", "Is",
+    "Are", "Was", "Were", "Has", "Have", "Had", "Privately", "Nationally", "Later", "Earlier", "Aside", "Part", "Details", "Trade",
+    "Profits", "Spending", "Forecasts", "Tax", "Earnings", "Shares", "Stocks", "Imports",
+    "Exports", "Government", "Police", "Experts", "Neighbours", "Authorities", "Officials",
+    "Economists", "Analysts", "Jobs", "Turnover", "Interest", "Debt", "Growth", "Inflation",
+}  # fmt: skip
+_PLACES = {
+    "London", "Paris", "Washington", "Beijing", "Tokyo", "Moscow", "Berlin", "Brussels", "Ottawa",
+    "New York", "Boston", "Florida", "California", "Texas", "Pennsylvania", "Michigan",
+    "Wisconsin", "Arizona", "Nevada", "North Carolina", "South Carolina", "Minnesota", "Virginia",
+    "New Jersey", "Iowa", "Ohio", "Nebraska", "Maine", "New Hampshire", "Europe", "Africa", "Asia",
+    "North America", "South America", "Latin America", "Middle East", "Wellington", "Valencia",
+    "Rio de Janeiro", "Altamira", "Amazonas", "Para", "Manaus", "Santerem", "Camden", "Tottenham",
+    "Mexico City", "Sun Belt", "Midwest", "Deep South", "Egypt", "Wadi Rum", "Durham", "Wake",
+    "Charlotte", "Mecklenberg County", "La Crosse", "Camarillo", "Tokyo", "Horsham", "Porto",
+    "Oval Office", "Downing Street", "Wall Street", "Capitol Hill", "Election Day", "Labor Day",
+    "Doha", "Geneva", "Davos", "Kyiv", "Kiev", "Jerusalem", "Gaza", "Tehran", "Baghdad", "Delhi",
+    "New Delhi", "Mumbai", "Shanghai", "Sydney", "Melbourne", "Toronto", "Montreal", "Vancouver",
+    "Chicago", "Los Angeles", "San Francisco", "Atlanta", "Dallas", "Houston", "Seattle",
+    "Scotland", "Wales", "England", "Westminster", "Whitehall", "Hollywood", "Silicon Valley",
+}  # fmt: skip
+_STOP_TOKENS = {"Brexit", "Aids", "GDP", "DNA", "TV", "GMT", "CEO", "MP", "MPs", "MEP", "MEPs",
+    "AM", "PM", "OK", "ADSL", "AEST", "BST", "EST", "ET", "UTC", "ID", "IT", "AI", "II", "III",
+    "IV", "VI", "X", "US$", "PAC", "PACs", "NB", "Q1", "Q2", "Q3", "Q4", "CLOSE", "LLC", "PLC",
+    "AP-NORC", "NORC", "DLRS", "MLN", "REUTER", "REUTERS", "AND", "THE", "OF", "IN", "TO"}  # fmt: skip
+
+_TOKEN = r"(?:[A-Z][\w'’\-]*[\w]|[A-Z]\.(?:[A-Z]\.)*|[A-Z])"
+_CONNECT = r"(?:\s(?:van|von|der|den|de|da|di|du|la|le|bin|al|of|for|for\sa|and|&)\s|\s|-)"
+_RUN = re.compile(rf"{_TOKEN}(?:{_CONNECT}{_TOKEN})*")
+_SAY_AFTER = re.compile(r"^[\s,]*(?:\([^)]{1,40}\)\s*)?(?:said|says|told|wrote|added|argued|explained|noted|warned|insisted|tweeted|stated|declared|asked|replied|responded|reacted|commented|posted|announced)\b")
+_SAY_BEFORE = re.compile(r"\b(?:said|says|told|wrote|added|according to|warned|noted|asked)\s$")
+
+
+Token = tuple[int, int, str]
+_PERSON_TITLES = {
+    "President", "Minister", "PM", "Chancellor", "Sen", "Senator", "Rep", "Representative", "Gov",
+    "Governor", "Mayor", "Secretary", "Justice", "Judge", "King", "Queen", "Prince", "Princess",
+    "Pope", "General", "Gen", "Commissioner", "Ambassador", "Speaker", "Chairman", "Premier",
+    "Emperor", "Sheikh", "Archbishop", "Bishop", "Director", "Leader",
+}  # fmt: skip
+_THINGS = {
+    "Plan", "Act", "Law", "Amendment", "Treaty", "Agreement", "Report", "Day", "War", "Clause",
+    "Order", "Citizenship", "Security", "Medicare", "Medicaid", "Week", "Awards", "Hamper",
+    "Programme", "Strategy", "Deal", "Summit", "Games", "Cup", "League", "Championship", "Prize",
+    "Index", "Line", "Beds", "Policy", "Initiative", "Bill", "Budget", "Register", "Review",
+    "Christmas", "Fashion", "Olympics", "Election", "Elections", "Referendum", "Protocol",
+    "Accord", "Convention", "Declaration", "Constitution", "Charter", "Doctrine", "Era",
+}  # fmt: skip
+_SKIP = {
+    "Truth Social", "Twitter", "Facebook", "Instagram", "TikTok", "YouTube", "WhatsApp", "Dow Jones",
+    "Nasdaq", "FTSE", "Nikkei", "Standard & Poor", "Standard & Poor's", "Wall Street",
+}  # fmt: skip
+_PARTY_LABELS = {
+    "Democrat", "Democrats", "Democratic", "Republican", "Republicans", "Conservative", "Labour",
+    "Liberal", "Tory", "Tories", "European", "African", "Asian", "Western", "Eastern", "Northern",
+    "Southern", "Catholic", "Muslim", "Christian", "Jewish", "Black", "White", "Latino", "Latinos",
+    "Europeans", "Post", "Pre", "Framers", "Court", "Justices", "Forensic", "Asymmetric", "Local",
+    "Carrier", "Digital", "Nuclear",
+}  # fmt: skip
+
+
+_ROLE_MODIFIERS = {
+    "state", "prison", "prisons", "aviation", "finance", "health", "foreign", "vice", "senior",
+    "chief", "general", "political", "economic", "global", "former", "shadow", "national",
+    "international", "development", "affairs", "constitutional", "industry", "party",
+    "opposition", "deputy", "veteran", "local", "regional", "policy", "ex-health", "managing",
+    "executive", "campaign", "communications", "press", "defence", "defense", "interior", "trade",
+}  # fmt: skip
+
+
+@dataclass
+class PartyDraft:
+    """A party found in the text, with every span that mentions it."""
+
+    name: str
+    kind: str  # person | country | organization | group
+    role: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    evidence: tuple[int, int] | None = None
+    score: float = 0.0
+    id: str = ""
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    party: str  # PartyDraft.name
+
+
+def _split_words(run: str) -> list[str]:
+    return run.split(" ")
+
+
+def _is_acronym(word: str) -> bool:
+    bare = word.replace(".", "").replace("&", "")
+    return 2 <= len(bare) <= 6 and bare.isupper() and bare.isalpha()
+
+
+def _sentence_start(text: str, offset: int) -> bool:
+    before = text[max(0, offset - 3) : offset]
+    return offset == 0 or bool(re.search(r"(?:[.!?:]['\"”’]?\s+|\n\s*|[\"“‘(]\s*|[—–]\s)$", text[max(0, offset - 4) : offset])) or before.endswith("\n")
+
+
+class _Finder:
+    """One pass over the text collecting parties and their mentions."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.parties: dict[str, PartyDraft] = {}
+        self.surnames: dict[str, str] = {}
+        self.mentions: list[Mention] = []
+        self.honorific: set[str] = set()
+        # Words written in lower case somewhere: "Long-dated" at a sentence start is a word.
+        self.lower_words = set(re.findall(r"(?<![\w'’-])[a-z][\w'’-]*", text))
+        self.capitalised_inside = {
+            m.group() for m in re.finditer(r"(?<=[a-z,;] )[A-Z][\w'’-]+", text)
+        }
+
+    def add(self, name: str, kind: str, start: int, end: int, role: str | None = None, evidence: tuple[int, int] | None = None, score: float = 1.0) -> None:
+        party = self.parties.get(name)
+        if party is None:
+            party = self.parties[name] = PartyDraft(name=name, kind=kind, role=role)
+        if role and not party.role:
+            party.role = role
+        if party.evidence is None:
+            party.evidence = evidence or (start, end)
+        party.mentions.append((start, end))
+        party.score += score
+        written = self.text[start:end]
+        if written != name and written not in party.aliases and len(party.aliases) < 50:
+            party.aliases.append(written)
+        self.mentions.append(Mention(start, end, name))
+
+    def run(self) -> None:
+        for match in _RUN.finditer(self.text):
+            self._classify(match.start(), match.end())
+        self._resolve_surnames()
+
+    def _classify(self, start: int, end: int) -> None:
+        tokens = [
+            (m.start() + start, m.end() + start, m.group())
+            for m in re.finditer(r"[^\s]+", self.text[start:end])
+        ]
+        for piece in self._split(tokens):
+            self._classify_piece(piece)
+
+    def _split(self, tokens: list[Token]) -> list[list[Token]]:
+        """Cut a run at possessives, and at "and", "of", "for" unless an organisation's name holds them."""
+        pieces: list[list[Token]] = []
+        current: list[Token] = []
+        for index, token in enumerate(tokens):
+            word = token[2]
+            if word == "&" and current and len(current) == 1 and current[0][2] in COUNTRIES:
+                pieces.append(current)
+                current = []
+                continue
+            if word in ("and", "of", "for", "a") and current:
+                left_org = current[-1][2].rstrip(".,") in _ORG_WORDS or current[-1][2] in ("Members", "Register")
+                if word == "and" or not left_org:
+                    pieces.append(current)
+                    current = []
+                    continue
+            possessive = re.search(r"(['’]s?)$", word)
+            if possessive and index < len(tokens) - 1:
+                cut = token[1] - len(possessive.group(1))
+                current.append((token[0], cut, word[: len(word) - len(possessive.group(1))]))
+                pieces.append(current)
+                current = []
+                continue
+            current.append(token)
+        if current:
+            pieces.append(current)
+        return pieces
+
+    def _classify_piece(self, tokens: list[Token]) -> None:
+        text = self.text
+        if not tokens:
+            return
+        last = tokens[-1]
+        cleaned = re.sub(r"['’]s?$|[.,:;]$", "", last[2]) if not re.fullmatch(r"(?:[A-Z]\.)+", last[2]) else last[2]
+        tokens = [*tokens[:-1], (last[0], last[0] + len(cleaned), cleaned)] if cleaned else tokens[:-1]
+        tokens = [t for t in tokens if not re.search(r"['’](?:m|ll|re|ve|d|t)$", t[2])]
+        # Leading words that begin a sentence but name nothing.
+        lead_role: list[str] = []
+        while tokens and tokens[0][2] not in _TITLES and (
+            (_sentence_start(text, tokens[0][0]) and self._common_word(tokens[0][2]))
+            or tokens[0][2].lower() in _ROLE_WORDS
+        ):
+            if tokens[0][2].lower() in _ROLE_WORDS:
+                lead_role.append(tokens[0][2])
+            tokens = tokens[1:]
+        while tokens and len(tokens) > 1 and tokens[-1][2].rstrip(".") in _TITLES and tokens[-1][2].rstrip(".") in _PERSON_TITLES:
+            tokens = tokens[:-1]  # "South Carolina Sen." before a name: the title of the next run
+        while tokens and (tokens[0][2].lower() in ("the", "of", "and", "for", "on", "a", "&") or re.search(r"-[a-z]", tokens[0][2])):
+            tokens = tokens[1:]
+        while tokens and tokens[-1][2].lower() in ("the", "of", "and", "for", "on", "a", "&"):
+            tokens = tokens[:-1]
+        if not tokens:
+            return
+        # Country pairs written with a hyphen: "US-Canada relations".
+        if len(tokens) == 1 and "-" in tokens[0][2]:
+            parts = tokens[0][2].split("-")
+            if all(part in COUNTRIES for part in parts):
+                offset = tokens[0][0]
+                for part in parts:
+                    self._country(part, offset, offset + len(part))
+                    offset += len(part) + 1
+                return
+        # A nationality or a country leading the run: "Canadian Prime Minister Mark Carney".
+        while len(tokens) > 1:
+            two = f"{tokens[0][2]} {tokens[1][2]}"
+            if two in COUNTRIES and (len(tokens) == 2 or not self._org_words([t[2] for t in tokens[2:]])):
+                self._country(two, tokens[0][0], tokens[1][1])
+                tokens = tokens[2:]
+                continue
+            word = tokens[0][2]
+            if word in COUNTRIES and not self._org_words([t[2] for t in tokens[1:]]):
+                self._country(word, tokens[0][0], tokens[0][1])
+                tokens = tokens[1:]
+                continue
+            break
+        if not tokens:
+            return
+        words = [t[2] for t in tokens]
+        phrase = text[tokens[0][0] : tokens[-1][1]]
+        if len(words) > 1 and all(w.isupper() for w in words if w.isalpha()) and phrase not in ORGANIZATIONS:
+            return  # a dateline or a headline in capitals
+        if phrase in COUNTRIES:
+            if phrase in _AMBIGUOUS_COUNTRY:
+                return
+            self._country(phrase, tokens[0][0], tokens[-1][1])
+            return
+        if phrase in ORGANIZATIONS:
+            self.add(ORGANIZATIONS[phrase], "organization", tokens[0][0], tokens[-1][1])
+            return
+        if phrase in _PLACES or phrase in _SKIP or any(w in _THINGS for w in words) or any(re.search(r"\d", w) for w in words):
+            return
+        titles = [i for i, w in enumerate(words) if w in _TITLES or w.rstrip(".") in _TITLES]
+        if len(titles) == len(words):
+            return  # "Prime Minister" alone
+        # A title inside the run splits it: "Home Office Minister Ann Widdecombe".
+        last_title = max((i for i in titles if i < len(words) - 1), default=-1)
+        person_tail = words[last_title + 1 :]
+        title_word = words[last_title].rstrip(".") if last_title >= 0 else ""
+        if (
+            last_title >= 0
+            and (title_word in _PERSON_TITLES or title_word in {h.rstrip(".") for h in _HONORIFICS})
+            and 1 <= len(person_tail) <= 4
+            and all(w[:1].isupper() for w in person_tail)
+            and not self._org_words(person_tail)
+            and " ".join(person_tail) not in COUNTRIES
+        ):
+            role_words = words[: last_title + 1]
+            role = " ".join(w for w in role_words if w.rstrip(".") not in _HONORIFICS) or None
+            honorific = role_words[-1].rstrip(".") in {h.rstrip(".") for h in _HONORIFICS}
+            name_tokens = tokens[last_title + 1 :]
+            lead = self._role_span(tokens[0][0])
+            before_role = self._role_before(tokens[0][0])
+            if before_role:
+                role = f"{before_role} {role}" if role else before_role
+            if len(person_tail) == 1:
+                word = person_tail[0]
+                strong = role_words[-1].rstrip(".") in _PERSON_TITLES
+                if honorific:
+                    self._honorific(role_words[-1], word, tokens[0][0], tokens[-1][1])
+                elif strong and word not in _NOT_NAMES:
+                    full = self.surnames.get(word)
+                    if full:
+                        self.add(full, "person", name_tokens[0][0], name_tokens[-1][1])
+                    else:
+                        self.add(word, "person", name_tokens[0][0], name_tokens[-1][1], role=role, evidence=(lead if lead is not None else tokens[0][0], tokens[-1][1]))
+                        self.surnames.setdefault(word, word)
+                return
+            self._person(name_tokens, role, (lead if lead is not None else tokens[0][0], tokens[-1][1]))
+            return
+        followed = self.text[tokens[-1][1] : tokens[-1][1] + 12]
+        if self._org_words(words) or re.match(r",?\s\((?:[A-Z]\.?){2,6}\)", followed):
+            if len(words) == 1 and words[0] in _ORG_WORDS:
+                return
+            self.add(phrase, "organization", tokens[0][0], tokens[-1][1])
+            return
+        if len(words) == 1:
+            word = words[0]
+            if _is_acronym(word):
+                if word in _STOP_TOKENS or re.match(r"\.[A-Z]{1,2}\)", followed) or word.lower() in self.lower_words:
+                    return
+                self.add(word, "organization", tokens[0][0], tokens[-1][1])
+                return
+            if len(word) > 1 and word not in _STOP_TOKENS and not self._common_word(word):
+                self.mentions.append(Mention(tokens[0][0], tokens[0][1], word))  # resolved at the end
+            return
+        if any((w[:1].isupper() and self._common_word(w)) or w in _PARTY_LABELS for w in words) or len(words) > 4:
+            return
+        lead = self._role_span(tokens[0][0])
+        role = self._role_before(tokens[0][0])
+        self._person(tokens, role, (lead if lead is not None else tokens[0][0], tokens[-1][1]))
+
+    def _person(self, name_tokens: list[Token], role: str | None, evidence: tuple[int, int]) -> None:
+        name_words = [t[2] for t in name_tokens]
+        if any(w in _NOT_NAMES or w in _STOP_TOKENS or w in _PARTY_LABELS for w in name_words):
+            return
+        name = " ".join(name_words)
+        if name in _PLACES or name in COUNTRIES:
+            return
+        self.add(name, "person", name_tokens[0][0], name_tokens[-1][1], role=role, evidence=evidence)
+        self.surnames.setdefault(name_words[-1], name)
+
+    def _common_word(self, word: str) -> bool:
+        """A capitalised word that is an ordinary word: listed, or written in lower case elsewhere."""
+        if word in _NOT_NAMES or word in _STOP_TOKENS:
+            return True
+        if word.isupper():
+            return False
+        return word.lower() in self.lower_words
+
+    def _honorific(self, title: str, word: str, start: int, end: int) -> None:
+        full = self.surnames.get(word)
+        if full and title.rstrip(".") in ("Mr", "Sir", "Lord", "Dr"):
+            # "Lady Starmer" is not "Keir Starmer": only a title of the same person joins
+            self.add(full, "person", start, end)
+            return
+        first_names = {p.name.split()[0]: p.name for p in self.parties.values() if p.kind == "person" and " " in p.name}
+        if title.rstrip(".") in ("Sir", "Dame") and word in first_names:
+            self.add(first_names[word], "person", start, end)
+            return
+        name = f"{title.rstrip('.')} {word}" if title.rstrip(".") in ("Lord", "Lady", "Dame", "Sir") else word
+        if title.rstrip(".") in ("Mr", "Dr", "Mrs", "Ms", "Miss"):
+            # "Mr Manuel" before "Trevor Manuel" is known: keep the surname, resolve later
+            self.mentions.append(Mention(start, end, word))
+            self.honorific.add(word)
+            return
+        self.add(name, "person", start, end)
+        if title.rstrip(".") == "Lord":
+            self.surnames.setdefault(word, name)
+
+    def _org_words(self, words: list[str]) -> bool:
+        return any(w.rstrip(".,") in _ORG_WORDS for w in words)
+
+    def _country(self, word: str, start: int, end: int) -> None:
+        self.add(COUNTRIES[word], "country", start, end)
+
+    def _speaks(self, end: int, start: int) -> bool:
+        return bool(_SAY_AFTER.match(self.text[end : end + 40]) or _SAY_BEFORE.search(self.text[max(0, start - 20) : start]))
+
+    def _role_words_before(self, offset: int) -> list[tuple[int, str]]:
+        """Role words just before a name, nearest first: "Conservative leader" Pierre Poilievre."""
+        window_start = max(0, offset - 80)
+        before = self.text[window_start:offset]
+        found: list[tuple[int, str]] = []
+        position = len(before)
+        for word in reversed(list(re.finditer(r"[\w'’.-]+", before))):
+            if before[word.end() : position].strip():
+                break  # punctuation between: the role ended
+            token = word.group()
+            bare = token.lower().rstrip(".")
+            if token.endswith(".") and bare not in _ROLE_WORDS:
+                break  # the end of the sentence before
+            if token in _NOT_NAMES or bare in ("the", "a", "an", "and", "of", "said", "by", "to", "with"):
+                break
+            is_role = bare in _ROLE_WORDS or bare.rstrip("s") in _ROLE_WORDS
+            if is_role or (found and (token[:1].isupper() or bare in _ROLE_MODIFIERS)):
+                found.append((window_start + word.start(), token))
+                position = word.start()
+                continue
+            break
+        return found
+
+    def _role_before(self, offset: int) -> str | None:
+        found = self._role_words_before(offset)
+        if not found:
+            return None
+        return " ".join(t for _, t in reversed(found))
+
+    def _role_span(self, offset: int) -> int | None:
+        found = self._role_words_before(offset)
+        return found[-1][0] if found else None
+
+    def _resolve_surnames(self) -> None:
+        """Join surname-only mentions to the full name; keep lone names that act as parties."""
+        resolved: list[Mention] = []
+        lone: dict[str, list[tuple[int, int]]] = {}
+        for mention in self.mentions:
+            if mention.party in self.parties:
+                resolved.append(mention)
+                continue
+            full = self.surnames.get(mention.party)
+            if full and full in self.parties:
+                party = self.parties[full]
+                party.mentions.append((mention.start, mention.end))
+                party.score += 1
+                if mention.party not in party.aliases:
+                    party.aliases.append(mention.party)
+                resolved.append(Mention(mention.start, mention.end, full))
+                continue
+            lone.setdefault(mention.party, []).append((mention.start, mention.end))
+        for word, spans in lone.items():
+            if word in COUNTRIES or word in _PLACES or word in _ORG_WORDS or word in _PARTY_LABELS or word in _THINGS or word in _SKIP:
+                continue
+            speaks = any(self._speaks(e, s) for s, e in spans)
+            inside = any(not _sentence_start(self.text, s) for s, _ in spans)
+            if word in self.honorific or speaks or (len(spans) >= 2 and inside):
+                kind = "person" if word in self.honorific or (speaks and not word.endswith("s")) else "organization"
+                for s, e in spans:
+                    self.add(word, kind, s, e, score=1.0 if speaks or word in self.honorific else 0.5)
+                resolved.extend(Mention(s, e, word) for s, e in spans)
+        self.mentions = sorted(resolved, key=lambda m: m.start)
+
+
+def find_parties(text: str) -> tuple[list[PartyDraft], list[Mention]]:
+    """Every party of the text, most mentioned first, and every mention in text order."""
+    finder = _Finder(text)
+    finder.run()
+    parties = sorted(finder.parties.values(), key=lambda p: (-p.score, p.mentions[0][0]))
+    used: set[str] = set()
+    for party in parties:
+        base = slugify(party.name.split()[-1] if party.kind == "person" else party.name, 60) or "party"
+        candidate = base
+        if candidate in used and party.kind == "person":
+            candidate = slugify(party.name, 60) or base
+        number = 2
+        while candidate in used:
+            candidate = f"{base}-{number}"
+            number += 1
+        used.add(candidate)
+        party.id = candidate
+        party.aliases = [a for a in party.aliases if a != party.name][:50]
+    return parties, finder.mentions

@@ -1,0 +1,197 @@
+"""Direct quotations, their speaker (said, wrote, told, according to) and the channel used."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from generator.draft.parties import Mention, PartyDraft
+
+MIN_WORDS = 4
+_OPEN = "\"“"
+_PAIRS = re.compile(r"(?:“|(?<![\w])\")([^“”\"\n]+)([”\"]|(?=\n)|$)")
+_SPEECH = (
+    r"said|says|say|told|tells|wrote|writes|added|adds|argued|explained|noted|warned|insisted|"
+    r"tweeted|stated|declared|asked|replied|responded|reacted|commented|posted|continued|went on|"
+    r"saying|according to|read|reads|cautioned|conceded|admitted|acknowledged|urged|recalled|"
+    r"called(?! (?:on|for)\b)|describ(?:ed|ing)"
+)
+_SAY = re.compile(rf"\b(?:{_SPEECH})\b", re.I)
+_PRONOUN = re.compile(r"^\s*(?:he|she|they|it)\b", re.I)
+_CHANNELS = [
+    (re.compile(r"\b(?:on|in a post on|in a (?:social media )?post on|via) (Truth Social|Twitter|X|Facebook|Instagram|TikTok|Threads|Bluesky|LinkedIn|Telegram)\b"), None),
+    (re.compile(r"\btweet(?:ed|s)?\b", re.I), "Twitter"),
+    (re.compile(r"\b(?:told|during|at|in) (?:a |the )?(news conference|press conference|press briefing|briefing)\b", re.I), None),
+    (re.compile(r"\btold (reporters|journalists)\b", re.I), None),
+    (re.compile(r"\bin (?:a |an )(statement|interview|written statement|letter|speech|email|memo)\b", re.I), None),
+    (re.compile(r"\btold (?:the )?((?:[A-Z][\w'’]*\s?)+)"), None),
+    (re.compile(r"\bspeaking (?:on|to) ((?:[A-Z][\w'’]*\s?)+)"), None),
+    (re.compile(r"\bthe (statement|letter|report|memo) (?:read|said)\b", re.I), None),
+]
+
+
+@dataclass(frozen=True)
+class QuoteDraft:
+    """A quotation: its words, the passage that holds it and who said it."""
+
+    text: str
+    evidence: tuple[int, int]
+    speaker: str | None  # PartyDraft.name
+    channel: str | None
+
+
+_PREPOSITION_BEFORE = re.compile(r"\b(?:to|from|with|by|of|for|at|on|against|about|than|like|between|and)\s+(?:the\s+)?$", re.I)
+
+
+_SAID_AROUND = re.compile(r"\b(?:said|says|told|wrote|added)\s+(?:the\s+)?$")
+_SAY_NEXT = re.compile(r"\s+(?:said|says|told|wrote|added|tweeted|argued|warned)\b")
+
+
+class _Speakers:
+    """Who speaks: mentions outside quotations, read as subjects or as objects."""
+
+    def __init__(self, text: str, mentions: list[Mention], kinds: dict[str, str], quoted: list[tuple[int, int]]) -> None:
+        self.text = text
+        self.kinds = kinds
+        inside = _inside_any(quoted)
+        self.mentions = [m for m in mentions if not inside(m.start)]
+        self.subjects = self._find_subjects()
+
+    def _free(self, mention: Mention) -> bool:
+        return not _PREPOSITION_BEFORE.search(self.text[max(0, mention.start - 14) : mention.start])
+
+    def _find_subjects(self) -> set[int]:
+        """Offsets of mentions that open their sentence or clause: the likely subjects."""
+        subjects: set[int] = set()
+        last_boundary = -1
+        seen_in_sentence = False
+        for mention in self.mentions:
+            boundary = max(
+                self.text.rfind(". ", 0, mention.start), self.text.rfind("\n", 0, mention.start),
+                self.text.rfind("? ", 0, mention.start), self.text.rfind("! ", 0, mention.start),
+            )  # fmt: skip
+            if boundary != last_boundary:
+                last_boundary, seen_in_sentence = boundary, False
+            if not seen_in_sentence and self._free(mention):
+                subjects.add(mention.start)
+                seen_in_sentence = True
+            elif _SAID_AROUND.search(self.text[max(0, mention.start - 12) : mention.start]) or _SAY_NEXT.match(self.text, mention.end):
+                subjects.add(mention.start)  # "..., the OECD said": the speaker is a subject too
+        return subjects
+
+    def first_free(self, start: int, end: int) -> str | None:
+        for mention in self.mentions:
+            if start <= mention.start and mention.end <= end and self._free(mention):
+                return mention.party
+        return None
+
+    def nearest_before(self, offset: int, floor: int) -> str | None:
+        candidates = [m for m in self.mentions if floor <= m.start and m.end <= offset and self._free(m)]
+        for mention in reversed(candidates):
+            if self.kinds.get(mention.party) == "person":
+                return mention.party
+        return candidates[-1].party if candidates else None
+
+    def first_after(self, offset: int, limit: int) -> str | None:
+        for mention in self.mentions:
+            if offset <= mention.start and mention.end <= limit:
+                return mention.party
+        return None
+
+    def last_subject(self, offset: int, person: bool) -> str | None:
+        """Who a pronoun points back to: the last party named as a subject before `offset`."""
+        for mention in reversed(self.mentions):
+            if mention.end > offset:
+                continue
+            if offset - mention.start > (1500 if person else 300):
+                break
+            if (self.kinds.get(mention.party) == "person") == person and mention.start in self.subjects:
+                return mention.party
+        return None
+
+
+def _inside_any(spans: list[tuple[int, int]]):  # type: ignore[no-untyped-def]
+    starts = [s for s, _ in spans]
+
+    def inside(offset: int) -> bool:
+        import bisect
+
+        index = bisect.bisect_right(starts, offset) - 1
+        return index >= 0 and spans[index][0] <= offset < spans[index][1]
+
+    return inside
+
+
+def _channel(window: str) -> str | None:
+    for pattern, fixed in _CHANNELS:
+        match = pattern.search(window)
+        if match:
+            if fixed:
+                return fixed
+            value = match.group(1).strip()
+            return value or None
+    return None
+
+
+def find_quotes(text: str, parties: list[PartyDraft], mentions: list[Mention]) -> list[QuoteDraft]:
+    """Every direct quotation of at least four words whose speaker the text names."""
+    kinds = {p.name: p.kind for p in parties}
+    spans = [m.span(1) for m in _PAIRS.finditer(text)]
+    who = _Speakers(text, mentions, kinds, spans)
+    quotes: list[QuoteDraft] = []
+    previous: tuple[str | None, str | None, int] | None = None  # speaker, channel, end
+    for match in _PAIRS.finditer(text):
+        inner = match.group(1)
+        closing = match.group(2)
+        open_at = match.start()
+        quote_text = inner.strip().rstrip(",").strip()
+        line_start = text.rfind("\n", 0, open_at) + 1
+        line_end = text.find("\n", match.end())
+        line_end = len(text) if line_end < 0 else line_end
+        after_start = match.end()
+        sentence_end = re.search(r"[.!?](?=\s|$)|\n", text[after_start : line_end + 1])
+        after_end = after_start + (sentence_end.end() if sentence_end else line_end - after_start)
+        after = text[after_start:after_end]
+        clause_start = line_start
+        cut = max(text.rfind(". ", line_start, open_at), text.rfind("? ", line_start, open_at))
+        if cut >= 0:
+            clause_start = cut + 2
+        before = text[clause_start:open_at]
+        speaker = channel = None
+        evidence_start, evidence_end = open_at, match.end()
+        verb_after = _SAY.search(after[:100]) if closing else None
+        if verb_after and not re.search(r"[“\"]", after[: verb_after.start()]):
+            evidence_end = after_end
+            head = after[: verb_after.start()]
+            if re.search(r"\b(?:he|she|they)\s*$", head, re.I):
+                speaker = who.last_subject(open_at, person=True)
+            elif re.search(r"\bit\s*$", head, re.I):
+                speaker = who.last_subject(open_at, person=False)
+            else:
+                verb_at = after_start + verb_after.start()
+                speaker = who.nearest_before(verb_at, after_start) or who.first_after(verb_at, after_end)
+            channel = _channel(after)
+        verbs_before = list(_SAY.finditer(before))
+        if speaker is None and verbs_before and not re.search(r"\b(?:was|were|been|being) asked\b", before):
+            verb = verbs_before[-1]
+            verb_at = clause_start + verb.start()
+            head = before[: verb.start()]
+            speaker = who.first_free(clause_start, verb_at)
+            if re.search(r"\b(?:he|she|they)\s+(?:\w+\s+)?$", head, re.I) and (speaker is None or kinds.get(speaker) != "person"):
+                speaker = who.last_subject(clause_start, person=True)
+            if speaker is not None:
+                evidence_start = clause_start
+                channel = _channel(before)
+        if speaker is None and previous is not None and not re.search(r"\b(?:was|were) asked\b", before):
+            gap = text[previous[2] : open_at]
+            continued = open_at == line_start and not re.search(r"[A-Za-z]{3}", gap)
+            same_sentence = len(gap) < 40 and "\n" not in gap and not re.search(r"[.!?]", gap)
+            if continued or same_sentence:
+                speaker, channel = previous[0], previous[1]
+        previous = (speaker, channel, max(evidence_end, match.end())) if speaker else None
+        if speaker is None or len(quote_text.split()) < MIN_WORDS:
+            continue
+        evidence_text = text[evidence_start:evidence_end].strip()
+        offset = text.find(evidence_text, evidence_start)
+        quotes.append(QuoteDraft(quote_text, (offset, offset + len(evidence_text)), speaker, channel))
+    return quotes

@@ -1,0 +1,84 @@
+"""Paragraphs and sentences of a source text, by offset, so every extract is an exact slice."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Abbreviations after which a full stop does not end a sentence.
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "st", "sen", "rep", "gov", "gen", "col", "capt", "lt", "sgt", "prof",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "no",
+    "inc", "co", "corp", "ltd", "vs", "etc", "jr", "sr", "u.s", "u.k", "u.n", "e.g", "i.e", "a.m",
+    "p.m", "mt", "ft", "fig", "approx", "dept", "est", "rev", "hon", "messrs", "n.z", "d.c",
+}  # fmt: skip
+_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of the source: its offsets, its text and the paragraph it belongs to."""
+
+    start: int
+    end: int
+    text: str
+    paragraph: int
+
+
+def find_paragraphs(text: str) -> list[tuple[int, int]]:
+    """Offsets of every paragraph (blocks separated by blank lines, or by single lines)."""
+    spans = []
+    for match in re.finditer(r"[^\n]+", text):
+        start, end = match.span()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            spans.append((start, end))
+    return spans
+
+
+def find_sentences(text: str) -> list[Sentence]:
+    """Every sentence of `text` with exact offsets; abbreviations and initials do not split."""
+    sentences: list[Sentence] = []
+    for index, (p_start, p_end) in enumerate(find_paragraphs(text)):
+        begin = p_start
+        for match in _END.finditer(text, p_start, p_end):
+            stop = match.end()
+            word = re.search(r"([\w.]+)[.!?…]*[\"'”’)\]]*$", text[begin:stop])
+            token = word.group(1).lower().rstrip(".") if word else ""
+            if match.group().startswith(".") and (
+                token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())
+            ):
+                continue  # "Mr. Smith", "George W. Bush"
+            sentences.append(Sentence(begin, stop, text[begin:stop], index))
+            begin = stop
+            while begin < p_end and text[begin].isspace():
+                begin += 1
+        if begin < p_end:
+            sentences.append(Sentence(begin, p_end, text[begin:p_end], index))
+    return sentences
+
+
+def sentence_at(sentences: list[Sentence], offset: int) -> Sentence | None:
+    """The sentence holding `offset`."""
+    lo, hi = 0, len(sentences)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if sentences[mid].end <= offset:
+            lo = mid + 1
+        else:
+            hi = mid
+    if lo < len(sentences) and sentences[lo].start <= offset < sentences[lo].end:
+        return sentences[lo]
+    return None
+
+
+def one_line(text: str, limit: int = 300) -> str:
+    """Collapse white space and cut at a word so the text fits a one-line field."""
+    line = re.sub(r"\s+", " ", text).strip()
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"

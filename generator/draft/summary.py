@@ -1,0 +1,57 @@
+"""A bottom line from the lede and key points chosen by the facts they hold; both extractive."""
+
+from __future__ import annotations
+
+import re
+
+from generator.draft.sentences import Sentence, one_line
+
+MAX_KEY_POINTS = 5
+# "WASHINGTON (Reuters) - ", "RIO DE JANEIRO (AP) — ": the dateline is not part of the lede.
+_DATELINE = re.compile(r"^[A-Z][A-Z .,'’]+(?:\([A-Za-z.]+\))?,?(?: [A-Z][a-z]+\.? \d{1,2})?\s*[-–—]\s+")
+
+
+def strip_dateline(sentence: str) -> str:
+    """The lede without its dateline."""
+    return _DATELINE.sub("", sentence, count=1)
+
+
+def _is_heading(sentence: Sentence, text: str) -> bool:
+    """A paragraph of one short line without a full stop: a headline or a crosshead."""
+    line_start = text.rfind("\n", 0, sentence.start) + 1
+    line_end = text.find("\n", sentence.end)
+    line = text[line_start : len(text) if line_end < 0 else line_end]
+    return line.strip() == sentence.text.strip() and not re.search(r"[.!?][\"'”’)]*$", line.strip())
+
+
+def draft_summary(
+    text: str,
+    sentences: list[Sentence],
+    facts: dict[int, float],
+    title: str | None,
+) -> tuple[str, list[str]]:
+    """The bottom line (lede) and up to five key points, each a sentence of the article."""
+    body = [s for s in sentences if not _is_heading(s, text) and len(s.text.split()) >= 6]
+    if not body:
+        body = [s for s in sentences if s.text.strip()]
+    if not body:
+        return one_line(title or text, 300), []
+    lede = body[0]
+    bottom = strip_dateline(lede.text.strip())
+    used = {lede.start}
+    if len(bottom) < 80 and len(body) > 1 and body[1].paragraph == lede.paragraph:
+        bottom = f"{bottom} {body[1].text.strip()}"
+        used.add(body[1].start)
+    scored = []
+    for position, sentence in enumerate(body):
+        if sentence.start in used or len(sentence.text) > 400:
+            continue
+        score = facts.get(sentence.start, 0.0)
+        if re.match(r"^[\"“]", sentence.text):
+            score -= 1.5  # a quotation is better read in `quotes`
+        score += max(0.0, 2.0 - position * 0.25)  # news puts what matters first
+        scored.append((score, sentence.start, sentence))
+    scored.sort(key=lambda item: (-item[0], item[1]))
+    chosen = sorted((s for score, _, s in scored[:MAX_KEY_POINTS] if score > 0), key=lambda s: s.start)
+    points = [re.sub(r"\s+", " ", strip_dateline(s.text.strip())) for s in chosen]
+    return re.sub(r"\s+", " ", bottom), points
