@@ -14,6 +14,8 @@ from generator.errors import SourceError
 
 MAX_ARTICLE_BYTES = 5_000_000
 MAX_TITLE_CHARS = 300
+# A long feature is 100,000 characters; drafting a book-sized text would take minutes.
+MAX_ARTICLE_CHARS = 1_000_000
 TEXT_SUFFIXES = {".txt", ".text", ""}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -145,6 +147,11 @@ def load_article(path: Path | None, *, kind: str | None = None) -> Article:
         article = article_from_text(text)
     if not article.text.strip():
         raise SourceError(f"{name}: holds no article text")
+    if len(article.text) > MAX_ARTICLE_CHARS:
+        raise SourceError(
+            f"{name}: {len(article.text):,} characters of text; drafting reads at most "
+            f"{MAX_ARTICLE_CHARS:,} (is this one article?)"
+        )
     return article
 
 
@@ -192,7 +199,7 @@ def article_from_html(html: str) -> Article:
     import trafilatura
 
     document = trafilatura.bare_extraction(
-        html,
+        _without_code(html),
         include_comments=False,
         include_tables=False,
         include_links=False,
@@ -222,6 +229,24 @@ def article_from_html(html: str) -> Article:
     if url and not re.match(r"^https?://[^\s<>\"'`]+$", url, re.I):
         url = None  # only plain web addresses may reach the brief (no javascript:, data:)
     return Article(text=text, title=title, published=published, url=url, outlet=outlet, author=author)
+
+
+def _without_code(html: str) -> str:
+    """The page without script, style and template elements, whose text is no article's words.
+
+    trafilatura drops them from the body, but not from the headline it reads out of an <h1>.
+    """
+    import lxml.etree
+    import lxml.html
+
+    html = re.sub(r"\A\s*<\?xml[^>]*\?>", "", html)  # lxml refuses a declared encoding in str
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return html
+    for element in tree.xpath("//script | //style | //template"):
+        element.drop_tree()  # keeps the text that follows the element
+    return lxml.html.tostring(tree, encoding="unicode")
 
 
 def _fallback_html_text(html: str) -> str:

@@ -18,9 +18,18 @@ def strip_dateline(sentence: str) -> str:
 
 def _is_heading(sentence: Sentence, text: str) -> bool:
     """A paragraph of one short line without a full stop: a headline or a crosshead."""
-    line_start = text.rfind("\n", 0, sentence.start) + 1
-    line_end = text.find("\n", sentence.end)
-    line = text[line_start : len(text) if line_end < 0 else line_end]
+    # Walk out over blanks only: searching the whole text for the line's ends, per sentence,
+    # was quadratic on a long article without newlines.
+    start, end = sentence.start, sentence.end
+    while start > 0 and text[start - 1] != "\n" and text[start - 1].isspace():
+        start -= 1
+    if start > 0 and text[start - 1] != "\n":
+        return False  # words before it on its line
+    while end < len(text) and text[end] != "\n" and text[end].isspace():
+        end += 1
+    if end < len(text) and text[end] != "\n":
+        return False  # words after it on its line
+    line = text[start:end]
     return line.strip() == sentence.text.strip() and not re.search(r"[.!?][\"'”’)]*$", line.strip())
 
 
