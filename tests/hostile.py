@@ -71,9 +71,17 @@ def pick(payloads: list[str], seed: int, count: int = 4) -> str:
     return " ".join(payloads[(seed + k) % len(payloads)] for k in range(count))
 
 
-def hostile_source() -> str:
+# The same library with plain words in place of payloads: what the generator and theme emit on
+# their own, so that a scan can tell their markup from markup a payload made.
+_WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"]
+BENIGN_LINE = [f"{_WORDS[n % 10]} {_WORDS[n // 10 % 10]} words" for n in range(len(LINE_PAYLOADS))]
+BENIGN_BLOCK = [f"{_WORDS[n % 10]} block words" for n in range(len(BLOCK_PAYLOADS))]
+
+
+def hostile_source(benign: bool = False) -> str:
     """The article: every payload on a line of its own, then prose the figures cite."""
-    return "\n".join(p.replace("\n", " ") if "\n" in p.strip() else p for p in PAYLOADS) + "\n" + SOURCE_PROSE
+    payloads = BENIGN_LINE + BENIGN_BLOCK if benign else PAYLOADS
+    return "\n".join(p.replace("\n", " ") if "\n" in p.strip() else p for p in payloads) + "\n" + SOURCE_PROSE
 
 
 def _q(text: str) -> str:
@@ -81,28 +89,30 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=True)
 
 
-def hostile_brief(index: int, status: str = "published") -> str:
+def hostile_brief(index: int, status: str = "published", benign: bool = False) -> str:
     """A brief whose every free-text field holds payloads; offsets vary so fields see them all."""
     n = 0
+    line_payloads = BENIGN_LINE if benign else LINE_PAYLOADS
+    payloads = BENIGN_LINE + BENIGN_BLOCK if benign else PAYLOADS
 
     def line() -> str:
         nonlocal n
         n += 1
-        return _q(pick(LINE_PAYLOADS, index * 11 + n * 3))
+        return _q(pick(line_payloads, index * 11 + n * 3))
 
     def text() -> str:
         nonlocal n
         n += 1
-        return _q(pick(PAYLOADS, index * 7 + n * 5, 5))
+        return _q(pick(payloads, index * 7 + n * 5, 5))
 
     def evidence() -> str:
         nonlocal n
         n += 1
-        return _q(LINE_PAYLOADS[(index * 5 + n) % len(LINE_PAYLOADS)])
+        return _q(line_payloads[(index * 5 + n) % len(line_payloads)])
 
-    title = _q(pick(LINE_PAYLOADS, index * 13, 6))
-    quote_text = LINE_PAYLOADS[(index + 3) % len(LINE_PAYLOADS)]
-    tags = ", ".join(_q(LINE_PAYLOADS[(index + k) % len(LINE_PAYLOADS)].lower()) for k in range(3))
+    title = _q(pick(line_payloads, index * 13, 6))
+    quote_text = line_payloads[(index + 3) % len(line_payloads)]
+    tags = ", ".join(_q(line_payloads[(index + k) % len(line_payloads)].lower()) for k in range(3))
     return f"""\
 ---
 title: {title}
@@ -113,7 +123,7 @@ source:
   outlet: {line()}
   author: {line()}
   title: {line()}
-  url: "https://example.com/{index}/javascript:alert(1)?q=%3Cscript%3E#x"
+  url: "https://example.com/{index}/{'plain' if benign else 'javascript:alert(1)?q=%3Cscript%3E#x'}"
 bottom_line: {text()}
 key_points:
   - {text()}
@@ -164,12 +174,14 @@ quotes:
 tags: [{tags}]
 ---
 
-{notes_body()}
+{notes_body(benign)}
 """
 
 
-def notes_body() -> str:
+def notes_body(benign: bool = False) -> str:
     """The analyst's Markdown: every payload, plus the Markdown-only tricks."""
+    if benign:
+        return "\n\n".join(BENIGN_LINE + BENIGN_BLOCK + ["[click](https://example.com/)"] * 10)
     tricks = [
         "[click](javascript:alert(50))",
         "[click](JaVaScRiPt:alert(51))",
@@ -185,14 +197,14 @@ def notes_body() -> str:
     return "\n\n".join(PAYLOADS + tricks)
 
 
-def write_hostile_library(project: Path, briefs: int = 3) -> list[str]:
+def write_hostile_library(project: Path, briefs: int = 3, benign: bool = False) -> list[str]:
     """Write `briefs` hostile bundles (the last a draft) under project/content; return their slugs."""
     slugs = []
     for index in range(briefs):
         folder = project / "content" / f"hostile-{index}"
         folder.mkdir(parents=True, exist_ok=True)
         status = "draft" if index == briefs - 1 and briefs > 1 else "published"
-        (folder / "brief.md").write_text(hostile_brief(index, status), encoding="utf-8")
-        (folder / "source.txt").write_text(hostile_source(), encoding="utf-8")
+        (folder / "brief.md").write_text(hostile_brief(index, status, benign), encoding="utf-8")
+        (folder / "source.txt").write_text(hostile_source(benign), encoding="utf-8")
         slugs.append(f"hostile-{index}")
     return slugs
