@@ -14,6 +14,7 @@ import errno
 import fcntl
 import logging
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -163,6 +164,7 @@ def stage_pages(pages: Iterable[tuple[str, str | bytes | None]], staging_dir: Pa
     wanted: set[str] = set()
     written = 0
     for rel, content in pages:
+        check_page_path(rel)
         wanted.add(rel)
         if content is None:
             continue
@@ -179,6 +181,19 @@ def stage_pages(pages: Iterable[tuple[str, str | bytes | None]], staging_dir: Pa
         if path.is_file() and path.relative_to(staging_dir).as_posix() not in wanted:
             path.unlink()
     return written, wanted
+
+
+_PAGE_PATH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_][A-Za-z0-9_.-]*)*")
+
+
+def check_page_path(rel: str) -> None:
+    """Refuse a page path that could leave the staging folder or name a hidden or odd file.
+
+    Page paths are built from slugs, which the schema limits to [a-z0-9-]; this is the last
+    gate, for every page any module renders.
+    """
+    if not _PAGE_PATH.fullmatch(rel) or ".." in rel.split("/") or len(rel.encode()) > 1000:
+        raise BuildError(f"refusing to write page {rel!r}: not a plain relative path")
 
 
 def _write_atomic(target: Path, data: bytes) -> None:

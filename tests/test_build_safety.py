@@ -149,3 +149,18 @@ def test_sigkill_at_any_moment_leaves_the_last_good_site(minimal_project, tmp_pa
         k: v for k, v in content_before.items() if "brief.md" not in k
     }
     print(f"build {duration:.2f}s; kills: {outcomes}")
+
+
+@pytest.mark.parametrize(
+    "rel",
+    ["../escape.md", "briefs/../../escape.md", "/etc/passwd", "briefs/.hidden.md", "a\nb.md", "briefs//x.md", "", "briefs/x.md\x00"],
+)
+def test_page_paths_cannot_leave_the_staging_folder(rel, tmp_path):
+    with pytest.raises(BriefError, match="not a plain relative path"):
+        site.stage_pages([(rel, "text")], tmp_path / "docs")
+    assert sorted(p.name for p in tmp_path.rglob("*")) in ([], ["docs"])
+
+
+def test_plain_page_paths_are_staged(tmp_path):
+    site.stage_pages([("briefs/2025-01-06-acme.md", "a"), ("index.md", "b")], tmp_path / "docs")
+    assert tree_bytes(tmp_path / "docs") == {"briefs/2025-01-06-acme.md": b"a", "index.md": b"b"}
