@@ -45,7 +45,7 @@ def _no_control(value: str) -> str:
 
 
 def _one_line(value: str) -> str:
-    if any(c in value for c in "\n\r\u2028\u2029"):
+    if "\n" in value or "\r" in value:
         raise ValueError("must be a single line")
     return value
 

@@ -46,6 +46,7 @@ LINE_PAYLOADS = [
     "[^note]",
     "<form action=\"javascript:alert(31)\"><button>go</button></form>",
     "&quot; onmouseover=&quot;alert(32)",
+    "line\u2028separator\u2029paragraph <script>alert(33)</script>",
 ]
 BLOCK_PAYLOADS = [
     "\n# heading injected\n",

@@ -152,8 +152,8 @@ CASES: dict[str, Case] = {
         swap("    role: Chief executive of Acme", "    role: Chief\x85executive"), "role:", "parties[1].role: control character U+0085 is not allowed"
     ),
     "bell-in-notes": brief_case(swap("Notes with", "Notes\x07 with"), "Notes", "notes: control character U+0007 is not allowed"),
-    "line-separator-in-title": brief_case(
-        swap(TITLE, 'title: "Acme\\u2028# heading"'), "title:", "title: must be a single line, got 'Acme\\u2028# heading'"
+    "newline-in-title": brief_case(
+        swap(TITLE, 'title: "Acme\\n# heading"'), "title:", "title: must be a single line, got 'Acme\\n# heading'"
     ),
     # Unsafe addresses and evidence
     "javascript-url": brief_case(
