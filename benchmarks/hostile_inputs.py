@@ -18,7 +18,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-SENTENCE = "Acme Corp said on Monday it would cut 1,200 jobs in Toronto, chief executive Jane Roe said. "
+SENTENCE = (
+    "Acme Corp said on Monday it would cut 1,200 jobs in Toronto, chief executive Jane Roe said. "
+)
 
 
 def inputs() -> dict[str, tuple[str, bytes]]:
@@ -26,9 +28,15 @@ def inputs() -> dict[str, tuple[str, bytes]]:
     near_limit = (SENTENCE * (999_000 // len(SENTENCE)))[:999_000]
     return {
         "text at the 1,000,000-character cap, one line": ("a.txt", near_limit.encode()),
-        "text at the cap, a paragraph per sentence": ("a.txt", near_limit.replace(". ", ".\n\n").encode()[:999_000]),
+        "text at the cap, a paragraph per sentence": (
+            "a.txt",
+            near_limit.replace(". ", ".\n\n").encode()[:999_000],
+        ),
         "4.8 MB of markup (560,000 elements)": ("a.html", ("<p><span>a</span>" * 280_000).encode()),
-        "4.9 MB page, 120,000 short paragraphs": ("a.html", ("<p>Acme said on Monday jobs go.</p>" * 120_000).encode()),
+        "4.9 MB page, 120,000 short paragraphs": (
+            "a.html",
+            ("<p>Acme said on Monday jobs go.</p>" * 120_000).encode(),
+        ),
         "gzip bomb (100 MB inside)": ("a.html", gzip.compress(b"a" * 100_000_000, 9)),
         "5,000,001 bytes": ("a.txt", b"a" * 5_000_001),
     }
@@ -53,7 +61,11 @@ def main() -> None:
             seconds = time.perf_counter() - started
             process.returncode = os.waitstatus_to_exitcode(status)
             peak = usage.ru_maxrss  # KiB on Linux
-            answer = "draft" if process.returncode == 0 else stderr.decode().strip().split(": ", 1)[-1][:70]
+            answer = (
+                "draft"
+                if process.returncode == 0
+                else stderr.decode().strip().split(": ", 1)[-1][:70]
+            )
             print(f"{name:48} {len(data):>10,} B {seconds:6.1f} s {peak / 1024:6.0f} MiB  {answer}")
 
 

@@ -27,10 +27,10 @@ LINE_PAYLOADS = [
     "data:text/html,<script>alert(13)</script>",
     "vbscript:msgbox(14)",
     "<svg onload=alert(15)>",
-    "<a href=\"javascript:alert(16)\">link</a>",
-    "{: onclick=\"alert(17)\" }",
-    "<div markdown=\"1\">*alert(18)*</div>",
-    "<iframe srcdoc=\"<script>alert(19)</script>\"></iframe>",
+    '<a href="javascript:alert(16)">link</a>',
+    '{: onclick="alert(17)" }',
+    '<div markdown="1">*alert(18)*</div>',
+    '<iframe srcdoc="<script>alert(19)</script>"></iframe>',
     "<details open ontoggle=alert(20)>",
     "![x](javascript:alert(21))",
     "<javascript:alert(22)>",
@@ -38,13 +38,13 @@ LINE_PAYLOADS = [
     "`<script>alert(24)</script>`",
     "\\<script>alert(25)\\</script>",
     "javascript&colon;alert(26)",
-    "<math><mi xlink:href=\"javascript:alert(27)\">x</mi></math>",
-    "<base href=\"javascript:alert(28)//\">",
+    '<math><mi xlink:href="javascript:alert(27)">x</mi></math>',
+    '<base href="javascript:alert(28)//">',
     "<style>@import 'javascript:alert(29)'</style>",
-    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(30)\">",
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(30)">',
     "*a* _b_ **c** ~~d~~ ^e^ ==f== :smile: $x$",
     "[^note]",
-    "<form action=\"javascript:alert(31)\"><button>go</button></form>",
+    '<form action="javascript:alert(31)"><button>go</button></form>',
     "&quot; onmouseover=&quot;alert(32)",
     "line\u2028separator\u2029paragraph <script>alert(33)</script>",
 ]
@@ -74,7 +74,18 @@ def pick(payloads: list[str], seed: int, count: int = 4) -> str:
 
 # The same library with plain words in place of payloads: what the generator and theme emit on
 # their own, so that a scan can tell their markup from markup a payload made.
-_WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet"]
+_WORDS = [
+    "alpha",
+    "bravo",
+    "charlie",
+    "delta",
+    "echo",
+    "foxtrot",
+    "golf",
+    "hotel",
+    "india",
+    "juliet",
+]
 BENIGN_LINE = [f"{_WORDS[n % 10]} {_WORDS[n // 10 % 10]} words" for n in range(len(LINE_PAYLOADS))]
 BENIGN_BLOCK = [f"{_WORDS[n % 10]} block words" for n in range(len(BLOCK_PAYLOADS))]
 
@@ -82,7 +93,11 @@ BENIGN_BLOCK = [f"{_WORDS[n % 10]} block words" for n in range(len(BLOCK_PAYLOAD
 def hostile_source(benign: bool = False) -> str:
     """The article: every payload on a line of its own, then prose the figures cite."""
     payloads = BENIGN_LINE + BENIGN_BLOCK if benign else PAYLOADS
-    return "\n".join(p.replace("\n", " ") if "\n" in p.strip() else p for p in payloads) + "\n" + SOURCE_PROSE
+    return (
+        "\n".join(p.replace("\n", " ") if "\n" in p.strip() else p for p in payloads)
+        + "\n"
+        + SOURCE_PROSE
+    )
 
 
 def _q(text: str) -> str:
@@ -124,7 +139,7 @@ source:
   outlet: {line()}
   author: {line()}
   title: {line()}
-  url: "https://example.com/{index}/{'plain' if benign else 'javascript:alert(1)?q=%3Cscript%3E#x'}"
+  url: "https://example.com/{index}/{"plain" if benign else "javascript:alert(1)?q=%3Cscript%3E#x"}"
 bottom_line: {text()}
 key_points:
   - {text()}
@@ -189,8 +204,8 @@ def notes_body(benign: bool = False) -> str:
         "[click](java\tscript:alert(52))",
         "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCg1Myk8L3NjcmlwdD4=)",
         "[click](vbscript:msgbox(54))",
-        "<https://example.com/\"onmouseover=\"alert(55)>",
-        "![img](x\" onerror=\"alert(56))",
+        '<https://example.com/"onmouseover="alert(55)>',
+        '![img](x" onerror="alert(56))',
         "[ref][bad]\n\n[bad]: javascript:alert(57)",
         "<div onclick=alert(58)>raw html</div>",
         "{{ 7*7 }} and {% raw %} and {# c #}",

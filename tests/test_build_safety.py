@@ -54,12 +54,18 @@ def test_second_build_fails_while_the_lock_is_held(minimal_project):
     assert tree_bytes(project / "site") == before_site
     assert tree_bytes(project / "content") == before_content
     assert run_build(project).returncode == 0
-    assert b"A title the locked build must not publish" in (project / "site" / "index.html").read_bytes()
+    assert (
+        b"A title the locked build must not publish"
+        in (project / "site" / "index.html").read_bytes()
+    )
 
 
 def test_builds_cannot_interleave_in_one_process(minimal_project):
     settings = site.load_settings(minimal_project)
-    with site.build_lock(settings), pytest.raises(BriefError, match="another `brief build` is running"):
+    with (
+        site.build_lock(settings),
+        pytest.raises(BriefError, match="another `brief build` is running"),
+    ):
         build_project(minimal_project)
 
 
@@ -80,7 +86,9 @@ def test_mkdocs_failure_leaves_previous_site(minimal_project):
     build_project(project)
     before = tree_bytes(project / "site")
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text(encoding="utf-8") + "markdown_extensions:\n  - no_such_extension\n")
+    config.write_text(
+        config.read_text(encoding="utf-8") + "markdown_extensions:\n  - no_such_extension\n"
+    )
     result = run_build(project)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
@@ -133,7 +141,9 @@ def test_sigkill_at_any_moment_leaves_the_last_good_site(minimal_project, tmp_pa
             outcomes.append("previous")
             continue
         # The build got to its swap before the kill: then site/ must be that whole new site.
-        assert process.returncode in (0, -signal.SIGKILL), process.stderr.read() if process.stderr else ""
+        assert process.returncode in (0, -signal.SIGKILL), (
+            process.stderr.read() if process.stderr else ""
+        )
         reference = tmp_path / f"reference-{n}"
         assert run_build(project, "--site-dir", str(reference)).returncode == 0
         assert after == tree_bytes(reference), f"kill {n} after {delay:.2f}s left a mixed site"
@@ -155,7 +165,16 @@ def test_sigkill_at_any_moment_leaves_the_last_good_site(minimal_project, tmp_pa
 
 @pytest.mark.parametrize(
     "rel",
-    ["../escape.md", "briefs/../../escape.md", "/etc/passwd", "briefs/.hidden.md", "a\nb.md", "briefs//x.md", "", "briefs/x.md\x00"],
+    [
+        "../escape.md",
+        "briefs/../../escape.md",
+        "/etc/passwd",
+        "briefs/.hidden.md",
+        "a\nb.md",
+        "briefs//x.md",
+        "",
+        "briefs/x.md\x00",
+    ],
 )
 def test_page_paths_cannot_leave_the_staging_folder(rel, tmp_path):
     with pytest.raises(BriefError, match="not a plain relative path"):

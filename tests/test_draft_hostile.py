@@ -58,7 +58,10 @@ XXE = (
     '<?xml version="1.0" encoding="utf-8"?>\n'
     '<!DOCTYPE html [<!ENTITY xxe SYSTEM "file:///etc/passwd">'
     '<!ENTITY a "lollollollollollollollollollol">'
-    + "".join(f'<!ENTITY {n} "{("&" + p + ";") * 10}">' for p, n in zip("abcdefgh", "bcdefghi"))
+    + "".join(
+        f'<!ENTITY {n} "{("&" + p + ";") * 10}">'
+        for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+    )
     + "]>\n"
     + page(body=PARAGRAPHS.replace("</p>", " &xxe; &i;</p>", 1), doctype="")
 )
@@ -98,37 +101,87 @@ def _random_bytes(size: int, seed: int, alphabet: bytes | None = None) -> bytes:
     return rng.randbytes(size)
 
 
-LONG_TEXT = ("Acme Corp said on Monday it would cut 1,200 jobs in Toronto, Jane Roe said. " * 14_000)
+LONG_TEXT = "Acme Corp said on Monday it would cut 1,200 jobs in Toronto, Jane Roe said. " * 14_000
 CONTROLS = bytes(range(1, 9)) + bytes(range(14, 32))
 MONTREAL = "<p>Café Acme Corp said on Monday it would cut 1,200 jobs, about 8% of its staff, in Montréal.</p>"
 
 CASES: dict[str, Draft] = {
     "scripts-styles-handlers": Draft(SCRIPTS.encode(), check=_no_code),
     "xxe-and-entity-bomb": Draft(XXE.encode(), check=_no_entities),
-    "gzip-bomb": Draft(gzip.compress(b"<p>" + b"a" * 100_000_000 + b"</p>", 9), error="this is a gzip archive, not a text article"),
-    "gzip-bomb-named-txt": Draft(gzip.compress(b"a" * 100_000_000, 9), name="article.txt", error="this is a gzip archive, not a text article"),
-    "utf8-labelled-utf16": Draft(page('<meta charset="utf-16">', MONTREAL).encode("utf-8"), check=_montreal),
-    "cp1252-labelled-utf8": Draft(page('<meta charset="utf-8">', MONTREAL).encode("cp1252"), check=_montreal),
+    "gzip-bomb": Draft(
+        gzip.compress(b"<p>" + b"a" * 100_000_000 + b"</p>", 9),
+        error="this is a gzip archive, not a text article",
+    ),
+    "gzip-bomb-named-txt": Draft(
+        gzip.compress(b"a" * 100_000_000, 9),
+        name="article.txt",
+        error="this is a gzip archive, not a text article",
+    ),
+    "utf8-labelled-utf16": Draft(
+        page('<meta charset="utf-16">', MONTREAL).encode("utf-8"), check=_montreal
+    ),
+    "cp1252-labelled-utf8": Draft(
+        page('<meta charset="utf-8">', MONTREAL).encode("cp1252"), check=_montreal
+    ),
     "utf16-with-bom": Draft(page("", MONTREAL).encode("utf-16"), check=_montreal),
     "shift-jis-labelled-latin1": Draft(
-        page('<meta charset="iso-8859-1">', "<p>東京で株価が下落した。Acme Corp said on Monday it would cut 1,200 jobs.</p>").encode("shift_jis"),
+        page(
+            '<meta charset="iso-8859-1">',
+            "<p>東京で株価が下落した。Acme Corp said on Monday it would cut 1,200 jobs.</p>",
+        ).encode("shift_jis"),
         error="neither UTF-8 nor cp1252 text (byte 0x81); save it as UTF-8",
     ),
-    "random-binary": Draft(_random_bytes(100_000, 1), name="article.txt", error="holds NUL bytes: a binary file, not a text article"),
-    "control-characters": Draft(_random_bytes(20_000, 2, CONTROLS + b"abc "), name="article.txt", error="17348 control characters: a binary file, not a text article"),
-    "png-named-html": Draft(b"\x89PNG\r\n\x1a\n" + _random_bytes(5_000, 3), error="this is a PNG image, not a text article"),
-    "pdf-named-txt": Draft(b"%PDF-1.7\n" + _random_bytes(5_000, 4), name="article.txt", error="this is a PDF document, not a text article"),
+    "random-binary": Draft(
+        _random_bytes(100_000, 1),
+        name="article.txt",
+        error="holds NUL bytes: a binary file, not a text article",
+    ),
+    "control-characters": Draft(
+        _random_bytes(20_000, 2, CONTROLS + b"abc "),
+        name="article.txt",
+        error="17348 control characters: a binary file, not a text article",
+    ),
+    "png-named-html": Draft(
+        b"\x89PNG\r\n\x1a\n" + _random_bytes(5_000, 3),
+        error="this is a PNG image, not a text article",
+    ),
+    "pdf-named-txt": Draft(
+        b"%PDF-1.7\n" + _random_bytes(5_000, 4),
+        name="article.txt",
+        error="this is a PDF document, not a text article",
+    ),
     "empty": Draft(b"", name="article.txt", error="is empty"),
-    "only-markup": Draft(page("", "<div><span></span></div>" * 10).encode(), error="holds no article text"),
-    "over-5-mb": Draft(b"a" * 5_000_001, name="article.txt", error="larger than 5,000,000 bytes; an article is far smaller (is this the right file?)"),
-    "five-mb-of-markup": Draft(page("", "<span>a</span>" * 350_000).encode(), error="holds no article text"),
-    "deep-nesting": Draft(page("", "<div>" * 50_000 + PARAGRAPHS + "</div>" * 50_000).encode(), error="holds no article text"),
-    "book-length-text": Draft((LONG_TEXT * 2).encode(), name="article.txt", error=f"{len((LONG_TEXT * 2).strip()) + 1:,} characters of text; drafting reads at most 1,000,000 (is this one article?)"),
-    "long-text-one-line": Draft(LONG_TEXT[: 100_000].encode(), name="article.txt", check=lambda b, s: None),
+    "only-markup": Draft(
+        page("", "<div><span></span></div>" * 10).encode(), error="holds no article text"
+    ),
+    "over-5-mb": Draft(
+        b"a" * 5_000_001,
+        name="article.txt",
+        error="larger than 5,000,000 bytes; an article is far smaller (is this the right file?)",
+    ),
+    "five-mb-of-markup": Draft(
+        page("", "<span>a</span>" * 350_000).encode(), error="holds no article text"
+    ),
+    "deep-nesting": Draft(
+        page("", "<div>" * 50_000 + PARAGRAPHS + "</div>" * 50_000).encode(),
+        error="holds no article text",
+    ),
+    "book-length-text": Draft(
+        (LONG_TEXT * 2).encode(),
+        name="article.txt",
+        error=f"{len((LONG_TEXT * 2).strip()) + 1:,} characters of text; drafting reads at most 1,000,000 (is this one article?)",
+    ),
+    "long-text-one-line": Draft(
+        LONG_TEXT[:100_000].encode(), name="article.txt", check=lambda b, s: None
+    ),
     # Markdown's raw HTML is not rendered: it stays the article's literal words, which every page
     # shows escaped (test_pages_hostile); the headline and text must still be plain lines.
     "markdown-with-html": Draft(
-        ("# Acme <script>alert(1)</script> cuts\n\n" + ARTICLE + "\n<img src=x onerror=alert(2)>\n").encode(),
+        (
+            "# Acme <script>alert(1)</script> cuts\n\n"
+            + ARTICLE
+            + "\n<img src=x onerror=alert(2)>\n"
+        ).encode(),
         name="article.md",
     ),
 }
@@ -174,7 +227,9 @@ def test_hostile_article_gives_clean_draft_or_one_line(name, tmp_path):
 def test_gzip_bomb_on_standard_input_is_refused(tmp_path):
     result = draft(Path("-"), "--format", "json", stdin=gzip.compress(b"a" * 50_000_000, 9))
     assert result.returncode == 1
-    assert result.stderr.decode().splitlines() == ["standard input: this is a gzip archive, not a text article"]
+    assert result.stderr.decode().splitlines() == [
+        "standard input: this is a gzip archive, not a text article"
+    ]
 
 
 def test_hostile_title_cannot_place_a_bundle_outside_content(make_project):
@@ -182,13 +237,18 @@ def test_hostile_title_cannot_place_a_bundle_outside_content(make_project):
     before = tree_bytes(project / "content")
     article = project.parent / "article.html"
     article.write_text(
-        page(head="<title>../../../tmp/escape</title>", body="<h1>../../../../tmp/escape</h1>" + PARAGRAPHS),
+        page(
+            head="<title>../../../tmp/escape</title>",
+            body="<h1>../../../../tmp/escape</h1>" + PARAGRAPHS,
+        ),
         encoding="utf-8",
     )
     result = draft(article, "--project", str(project))
     assert result.returncode == 0, result.stderr
     written = Path(result.stdout.decode().strip())
-    assert written.parent == (project / "content").resolve() or written.parent == project / "content"
+    assert (
+        written.parent == (project / "content").resolve() or written.parent == project / "content"
+    )
     assert written.name.replace("-", "").isalnum() and written.name == written.name.lower()
     assert len(written.name.encode()) <= 80
     after = tree_bytes(project / "content")
@@ -199,8 +259,16 @@ def test_hostile_title_cannot_place_a_bundle_outside_content(make_project):
 @pytest.mark.parametrize(
     ("option", "value", "message"),
     [
-        ("--url", "javascript:alert(1)", "--url: only http:// and https:// addresses are allowed, got 'javascript:alert(1)'"),
-        ("--url", "data:text/html,<script>alert(1)</script>", "--url: only http:// and https:// addresses are allowed, got 'data:text/html,<script>alert(1)</script>'"),
+        (
+            "--url",
+            "javascript:alert(1)",
+            "--url: only http:// and https:// addresses are allowed, got 'javascript:alert(1)'",
+        ),
+        (
+            "--url",
+            "data:text/html,<script>alert(1)</script>",
+            "--url: only http:// and https:// addresses are allowed, got 'data:text/html,<script>alert(1)</script>'",
+        ),
         ("--date", "2025-13-45", "--date: expected YYYY-MM-DD, got '2025-13-45'"),
     ],
 )
@@ -212,11 +280,37 @@ def test_hostile_options_are_refused(option, value, message, tmp_path):
     assert result.stderr.decode().splitlines() == [message]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     data=st.binary(max_size=2_000)
     | st.text(max_size=2_000).map(str.encode)
-    | st.lists(st.sampled_from(["<p>", "</p>", "<script>", "</script>", "<!--", "-->", "&amp;", "&#0;", "<![CDATA[", "]]>", "<h1>", "Acme said 1,200 jobs.", "\u2028", "\x00", "\xff", "\ufeff", " ", "\n"]), max_size=60).map(lambda parts: "".join(parts).encode("utf-8", "surrogatepass")),
+    | st.lists(
+        st.sampled_from(
+            [
+                "<p>",
+                "</p>",
+                "<script>",
+                "</script>",
+                "<!--",
+                "-->",
+                "&amp;",
+                "&#0;",
+                "<![CDATA[",
+                "]]>",
+                "<h1>",
+                "Acme said 1,200 jobs.",
+                "\u2028",
+                "\x00",
+                "\xff",
+                "\ufeff",
+                " ",
+                "\n",
+            ]
+        ),
+        max_size=60,
+    ).map(lambda parts: "".join(parts).encode("utf-8", "surrogatepass")),
     kind=st.sampled_from(["txt", "md", "html"]),
 )
 def test_any_bytes_draft_or_raise_our_error(tmp_path: Path, data: bytes, kind: str):
@@ -230,6 +324,13 @@ def test_any_bytes_draft_or_raise_our_error(tmp_path: Path, data: bytes, kind: s
     article.write_bytes(data)
     try:
         loaded = load_article(article, kind=kind)
-        draft_brief(loaded.text, title=loaded.title, published=dt.date(2025, 1, 6), url=loaded.url, outlet=loaded.outlet, author=loaded.author)
+        draft_brief(
+            loaded.text,
+            title=loaded.title,
+            published=dt.date(2025, 1, 6),
+            url=loaded.url,
+            outlet=loaded.outlet,
+            author=loaded.author,
+        )
     except BriefError as exc:
         assert "\n" not in exc.format_message()

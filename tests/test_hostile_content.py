@@ -62,51 +62,92 @@ MANY_ITEMS = swap("tags: [jobs]", "tags: [" + ", ".join(f"t{n}" for n in range(5
 
 CASES: dict[str, Case] = {
     # YAML: anchors, aliases, tags, duplicate keys, syntax
-    "anchor-and-alias": brief_case(ALIAS, "&t", "YAML anchor 't' is not allowed in content; write the value out"),
+    "anchor-and-alias": brief_case(
+        ALIAS, "&t", "YAML anchor 't' is not allowed in content; write the value out"
+    ),
     "undefined-alias": brief_case(
         swap(TITLE, "title: *nothing"), "*nothing", "invalid YAML: found undefined alias"
     ),
-    "duplicate-key": brief_case(DUP_TOP, "Second title", f"title: duplicate key (first set on line {line_of(DUP_TOP, TITLE)})"),
+    "duplicate-key": brief_case(
+        DUP_TOP,
+        "Second title",
+        f"title: duplicate key (first set on line {line_of(DUP_TOP, TITLE)})",
+    ),
     "duplicate-nested-key": brief_case(
-        DUP_NESTED, "Acme Inc", f"parties[0].name: duplicate key (first set on line {line_of(DUP_NESTED, 'Acme Corp')})"
+        DUP_NESTED,
+        "Acme Inc",
+        f"parties[0].name: duplicate key (first set on line {line_of(DUP_NESTED, 'Acme Corp')})",
     ),
     "python-tag": brief_case(
         swap(TITLE, "title: !!python/object/apply:os.system [id]"),
         "!!python",
         "title: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed in content",
     ),
-    "local-tag": brief_case(swap(TITLE, "title: !x Acme"), "!x", "title: YAML tag '!x' is not allowed in content"),
-    "merge-key": brief_case(
-        swap("tags: [jobs]", "source:\n  <<: {outlet: AP}"), "<<", "source: YAML merge keys are not allowed"
+    "local-tag": brief_case(
+        swap(TITLE, "title: !x Acme"), "!x", "title: YAML tag '!x' is not allowed in content"
     ),
-    "mapping-as-key": brief_case(swap("tags: [jobs]", "? [a, b]\n: x"), "? [a, b]", "keys must be plain words"),
+    "merge-key": brief_case(
+        swap("tags: [jobs]", "source:\n  <<: {outlet: AP}"),
+        "<<",
+        "source: YAML merge keys are not allowed",
+    ),
+    "mapping-as-key": brief_case(
+        swap("tags: [jobs]", "? [a, b]\n: x"), "? [a, b]", "keys must be plain words"
+    ),
     "tab-indent": brief_case(
-        swap("    name: Acme Corp", "\tname: Acme Corp"), "\tname", "invalid YAML: found a tab character that violates indentation"
+        swap("    name: Acme Corp", "\tname: Acme Corp"),
+        "\tname",
+        "invalid YAML: found a tab character that violates indentation",
     ),
     "bad-unicode-escape": brief_case(
-        swap(TITLE, 'title: "Acme \\ud800"'), "ud800", "invalid YAML: found invalid Unicode character escape code"
+        swap(TITLE, 'title: "Acme \\ud800"'),
+        "ud800",
+        "invalid YAML: found invalid Unicode character escape code",
     ),
-    "front-matter-list": Case(brief="---\n- a\n- b\n---\n", expected=f"{BRIEF}:2: front matter must be a mapping of fields, got list"),
-    "no-front-matter": Case(brief="# Just Markdown\n", expected=f"{BRIEF}:1: expected YAML front matter between '---' lines at the top of the file"),
+    "front-matter-list": Case(
+        brief="---\n- a\n- b\n---\n",
+        expected=f"{BRIEF}:2: front matter must be a mapping of fields, got list",
+    ),
+    "no-front-matter": Case(
+        brief="# Just Markdown\n",
+        expected=f"{BRIEF}:1: expected YAML front matter between '---' lines at the top of the file",
+    ),
     "notes-as-field": brief_case(
-        swap("tags: [jobs]", "notes: sneaky"), "notes: sneaky",
+        swap("tags: [jobs]", "notes: sneaky"),
+        "notes: sneaky",
         "notes: the analyst's notes are the Markdown body below the front matter, not a field",
     ),
     "script-as-field-name": brief_case(
-        swap("tags: [jobs]", "<script>alert(1)</script>: x"), "<script>", "<script>alert(1)</script>: unknown field"
+        swap("tags: [jobs]", "<script>alert(1)</script>: x"),
+        "<script>",
+        "<script>alert(1)</script>: unknown field",
     ),
     # Strict types: nothing silently becomes a date, a number or text
-    "integer-title": brief_case(swap(TITLE, "title: 1200"), "title: 1200", "title: expected text, got the number 1200; quote it"),
+    "integer-title": brief_case(
+        swap(TITLE, "title: 1200"),
+        "title: 1200",
+        "title: expected text, got the number 1200; quote it",
+    ),
     "decimal-bottom-line": brief_case(
-        swap(BOTTOM, "bottom_line: 1.10"), "bottom_line", "bottom_line: expected text, got the number 1.10; quote it"
+        swap(BOTTOM, "bottom_line: 1.10"),
+        "bottom_line",
+        "bottom_line: expected text, got the number 1.10; quote it",
     ),
     "boolean-channel": brief_case(
-        swap("channel: reporters", "channel: true"), "channel: true", "quotes[0].channel: expected text, got the boolean true; quote it"
+        swap("channel: reporters", "channel: true"),
+        "channel: true",
+        "quotes[0].channel: expected text, got the boolean true; quote it",
     ),
     "integer-date": brief_case(
-        swap("date: 2025-01-06", "date: 20250106"), "date: 2025", "date: expected a date as YYYY-MM-DD, got 20250106"
+        swap("date: 2025-01-06", "date: 20250106"),
+        "date: 2025",
+        "date: expected a date as YYYY-MM-DD, got 20250106",
     ),
-    "year-as-date": brief_case(swap("date: 2025-01-06", "date: 1742"), "date: 1742", "date: expected a date as YYYY-MM-DD, got 1742"),
+    "year-as-date": brief_case(
+        swap("date: 2025-01-06", "date: 1742"),
+        "date: 1742",
+        "date: expected a date as YYYY-MM-DD, got 1742",
+    ),
     "integer-partial-date": brief_case(
         swap("    status: planned", "    status: planned\n    date: 2025"),
         "    date: 2025",
@@ -117,80 +158,163 @@ CASES: dict[str, Case] = {
         "2025-02-30",
         "actions[0].date: '2025-02-30' is not a calendar date (day is out of range for month)",
     ),
-    "nan-value": brief_case(swap("value: 1200", "value: .nan"), ".nan", "numbers[0].value: '.nan' is not a finite number"),
-    "inf-value": brief_case(swap("value: 1200", "value: -.inf"), "-.inf", "numbers[0].value: '-.inf' is not a finite number"),
-    "huge-exponent": brief_case(swap("value: 1200", "value: 1e999999999"), "1e999", "numbers[0].value: '1e999999999' is out of range"),
+    "nan-value": brief_case(
+        swap("value: 1200", "value: .nan"),
+        ".nan",
+        "numbers[0].value: '.nan' is not a finite number",
+    ),
+    "inf-value": brief_case(
+        swap("value: 1200", "value: -.inf"),
+        "-.inf",
+        "numbers[0].value: '-.inf' is not a finite number",
+    ),
+    "huge-exponent": brief_case(
+        swap("value: 1200", "value: 1e999999999"),
+        "1e999",
+        "numbers[0].value: '1e999999999' is out of range",
+    ),
     "quoted-huge-exponent": brief_case(
-        swap("value: 1200", 'value: "1e-999999999"'), "1e-999", "numbers[0].value: must be between 10^-30 and 10^30 in size, or 0, got '1e-999999999'"
+        swap("value: 1200", 'value: "1e-999999999"'),
+        "1e-999",
+        "numbers[0].value: must be between 10^-30 and 10^30 in size, or 0, got '1e-999999999'",
     ),
     "five-thousand-digits": brief_case(
-        swap("value: 1200", "value: " + "9" * 5000), "9999", "numbers[0].value: a number of 5000 characters; the limit is 40 (quote it if it is text)"
+        swap("value: 1200", "value: " + "9" * 5000),
+        "9999",
+        "numbers[0].value: a number of 5000 characters; the limit is 40 (quote it if it is text)",
     ),
     # Limits
-    "title-301-characters": brief_case(LONG_TITLE, "xxxx", "title: at most 300 characters, got 301"),
-    "nested-25-deep": brief_case(DEEP, "[[[[", "tags" + "[0]" * 20 + ": nested deeper than 20 levels"),
+    "title-301-characters": brief_case(
+        LONG_TITLE, "xxxx", "title: at most 300 characters, got 301"
+    ),
+    "nested-25-deep": brief_case(
+        DEEP, "[[[[", "tags" + "[0]" * 20 + ": nested deeper than 20 levels"
+    ),
     "51-tags": brief_case(MANY_ITEMS, "t50", "tags: at most 50 items, got 51"),
-    "brief-over-1mb": Case(brief=MINIMAL_BRIEF + "x" * 1_000_000, expected=f"{BRIEF}:1: brief.md is {len(MINIMAL_BRIEF) + 1_000_000:,} bytes; the limit is 1,000,000"),
+    "brief-over-1mb": Case(
+        brief=MINIMAL_BRIEF + "x" * 1_000_000,
+        expected=f"{BRIEF}:1: brief.md is {len(MINIMAL_BRIEF) + 1_000_000:,} bytes; the limit is 1,000,000",
+    ),
     "source-over-5mb": Case(
         source=MINIMAL_SOURCE + "y" * 5_000_000,
         expected=f"{SOURCE}:1: source.txt is {len(MINIMAL_SOURCE) + 5_000_000:,} bytes; the limit is 5,000,000",
     ),
     # Encoding, NUL and control characters
-    "latin-1-brief": Case(brief=swap(TITLE, "title: Acmé").encode("latin-1"), expected=f"{BRIEF}:2: brief.md is not UTF-8 (byte 0xe9); save it as UTF-8"),
-    "utf-16-brief": Case(brief=MINIMAL_BRIEF.encode("utf-16"), expected=f"{BRIEF}:1: brief.md holds a NUL byte: it is not a text file"),
-    "latin-1-source": Case(source=(MINIMAL_SOURCE + "Café\n").encode("latin-1"), expected=f"{SOURCE}:4: source.txt is not UTF-8 (byte 0xe9); save it as UTF-8"),
-    "nul-in-brief": Case(brief=swap(BOTTOM, BOTTOM + "\0"), expected=f"{BRIEF}:5: brief.md holds a NUL byte: it is not a text file"),
-    "nul-in-source": Case(source=MINIMAL_SOURCE + "\0", expected=f"{SOURCE}:4: source.txt holds a NUL byte: it is not a text file"),
-    "escaped-nul-in-title": brief_case(
-        swap(TITLE, 'title: "Acme\\0"'), "title:", "title: control character U+0000 is not allowed, got 'Acme\\x00'"
+    "latin-1-brief": Case(
+        brief=swap(TITLE, "title: Acmé").encode("latin-1"),
+        expected=f"{BRIEF}:2: brief.md is not UTF-8 (byte 0xe9); save it as UTF-8",
     ),
-    "bell-in-title": brief_case(swap(TITLE, "title: Acme\x07 cuts"), "title:", "title: control character U+0007 is not allowed"),
+    "utf-16-brief": Case(
+        brief=MINIMAL_BRIEF.encode("utf-16"),
+        expected=f"{BRIEF}:1: brief.md holds a NUL byte: it is not a text file",
+    ),
+    "latin-1-source": Case(
+        source=(MINIMAL_SOURCE + "Café\n").encode("latin-1"),
+        expected=f"{SOURCE}:4: source.txt is not UTF-8 (byte 0xe9); save it as UTF-8",
+    ),
+    "nul-in-brief": Case(
+        brief=swap(BOTTOM, BOTTOM + "\0"),
+        expected=f"{BRIEF}:5: brief.md holds a NUL byte: it is not a text file",
+    ),
+    "nul-in-source": Case(
+        source=MINIMAL_SOURCE + "\0",
+        expected=f"{SOURCE}:4: source.txt holds a NUL byte: it is not a text file",
+    ),
+    "escaped-nul-in-title": brief_case(
+        swap(TITLE, 'title: "Acme\\0"'),
+        "title:",
+        "title: control character U+0000 is not allowed, got 'Acme\\x00'",
+    ),
+    "bell-in-title": brief_case(
+        swap(TITLE, "title: Acme\x07 cuts"),
+        "title:",
+        "title: control character U+0007 is not allowed",
+    ),
     "escape-in-key-point": brief_case(
-        swap("tags: [jobs]", "key_points:\n  - Jobs \x1b[2J cleared"), "Jobs", "key_points[0]: control character U+001B is not allowed"
+        swap("tags: [jobs]", "key_points:\n  - Jobs \x1b[2J cleared"),
+        "Jobs",
+        "key_points[0]: control character U+001B is not allowed",
     ),
     "next-line-in-role": brief_case(
-        swap("    role: Chief executive of Acme", "    role: Chief\x85executive"), "role:", "parties[1].role: control character U+0085 is not allowed"
+        swap("    role: Chief executive of Acme", "    role: Chief\x85executive"),
+        "role:",
+        "parties[1].role: control character U+0085 is not allowed",
     ),
-    "bell-in-notes": brief_case(swap("Notes with", "Notes\x07 with"), "Notes", "notes: control character U+0007 is not allowed"),
+    "bell-in-notes": brief_case(
+        swap("Notes with", "Notes\x07 with"),
+        "Notes",
+        "notes: control character U+0007 is not allowed",
+    ),
     "newline-in-title": brief_case(
-        swap(TITLE, 'title: "Acme\\n# heading"'), "title:", "title: must be a single line, got 'Acme\\n# heading'"
+        swap(TITLE, 'title: "Acme\\n# heading"'),
+        "title:",
+        "title: must be a single line, got 'Acme\\n# heading'",
     ),
     # Unsafe addresses and evidence
     "javascript-url": brief_case(
-        swap("tags: [jobs]", "source:\n  url: javascript:alert(1)"), "url:",
+        swap("tags: [jobs]", "source:\n  url: javascript:alert(1)"),
+        "url:",
         "source.url: only http:// and https:// addresses without spaces are allowed, got 'javascript:alert(1)'",
     ),
     "data-url": brief_case(
-        swap("tags: [jobs]", "source:\n  url: data:text/html,<script>alert(1)</script>"), "url:",
+        swap("tags: [jobs]", "source:\n  url: data:text/html,<script>alert(1)</script>"),
+        "url:",
         "source.url: only http:// and https:// addresses without spaces are allowed, got 'data:text/html,<script>alert(1)</script>'",
     ),
     "vbscript-url": brief_case(
-        swap("tags: [jobs]", "source:\n  url: vbscript:msgbox(1)"), "url:",
+        swap("tags: [jobs]", "source:\n  url: vbscript:msgbox(1)"),
+        "url:",
         "source.url: only http:// and https:// addresses without spaces are allowed, got 'vbscript:msgbox(1)'",
     ),
     "quote-in-url": brief_case(
-        swap("tags: [jobs]", "source:\n  url: 'https://x.org/\" onmouseover=\"alert(1)'"), "url:",
+        swap("tags: [jobs]", "source:\n  url: 'https://x.org/\" onmouseover=\"alert(1)'"),
+        "url:",
         "source.url: only http:// and https:// addresses without spaces are allowed, got 'https://x.org/\" onmouseover=\"alert(1)'",
     ),
     "script-as-party-id": brief_case(
-        swap("  - id: acme", "  - id: <script>"), "<script>", "parties[0].id: String should match pattern '^[a-z0-9]+(?:-[a-z0-9]+)*$', got '<script>'"
+        swap("  - id: acme", "  - id: <script>"),
+        "<script>",
+        "parties[0].id: String should match pattern '^[a-z0-9]+(?:-[a-z0-9]+)*$', got '<script>'",
     ),
     "script-evidence-not-in-source": brief_case(
-        swap("    evidence: Acme Corp", "    evidence: <script>alert(1)</script>"), "<script>", "parties[0].evidence: evidence is not in source.txt"
+        swap("    evidence: Acme Corp", "    evidence: <script>alert(1)</script>"),
+        "<script>",
+        "parties[0].evidence: evidence is not in source.txt",
     ),
     # Slugs
     "slug-climbs-out": brief_case(
-        swap("status: published", "status: published\nslug: ../../etc"), "slug:",
+        swap("status: published", "status: published\nslug: ../../etc"),
+        "slug:",
         "slug: slug must be lower-case letters, digits and single hyphens, e.g. 'etc', got '../../etc'",
     ),
-    "slug-reserved": brief_case(swap("status: published", "status: published\nslug: search"), "slug:", "slug: 'search' is a reserved name"),
-    "slug-81-bytes": brief_case(swap("status: published", "status: published\nslug: " + "a" * 81), "slug:", "slug: at most 80 characters, got 81"),
-    "slug-empty": brief_case(swap("status: published", "status: published\nslug: ''"), "slug:", "slug: must not be empty"),
-    "folder-without-ascii": Case(folder="日本", expected="content/日本/brief.md:1: slug: folder name '日本' gives an empty slug; set `slug:`"),
-    "folder-reserved": Case(folder="Search", expected="content/Search/brief.md:1: slug: folder name 'Search' gives the reserved slug 'search'; set `slug:`"),
-    "folder-device-name": Case(folder="CON", expected="content/CON/brief.md:1: slug: folder name 'CON' gives the reserved slug 'con'; set `slug:`"),
+    "slug-reserved": brief_case(
+        swap("status: published", "status: published\nslug: search"),
+        "slug:",
+        "slug: 'search' is a reserved name",
+    ),
+    "slug-81-bytes": brief_case(
+        swap("status: published", "status: published\nslug: " + "a" * 81),
+        "slug:",
+        "slug: at most 80 characters, got 81",
+    ),
+    "slug-empty": brief_case(
+        swap("status: published", "status: published\nslug: ''"), "slug:", "slug: must not be empty"
+    ),
+    "folder-without-ascii": Case(
+        folder="日本",
+        expected="content/日本/brief.md:1: slug: folder name '日本' gives an empty slug; set `slug:`",
+    ),
+    "folder-reserved": Case(
+        folder="Search",
+        expected="content/Search/brief.md:1: slug: folder name 'Search' gives the reserved slug 'search'; set `slug:`",
+    ),
+    "folder-device-name": Case(
+        folder="CON",
+        expected="content/CON/brief.md:1: slug: folder name 'CON' gives the reserved slug 'con'; set `slug:`",
+    ),
     "folder-with-newline": Case(
-        folder="a\nb", brief=swap("status: published", "status: published\nslug: ../x"),
+        folder="a\nb",
+        brief=swap("status: published", "status: published\nslug: ../x"),
         expected="content/a\\nb/brief.md:5: slug: slug must be lower-case letters, digits and single hyphens, e.g. 'x', got '../x'",
     ),
 }
@@ -212,7 +336,9 @@ def assert_refused(project: Path, expected: str, *commands: str) -> None:
     before = tree_bytes(project / "content")
     for command in commands:
         result = run(project, command)
-        assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            result.exception
+        )
         assert result.exit_code == 1, result.output
         assert expected in result.output.splitlines(), result.output
         assert "Traceback" not in result.output
@@ -232,9 +358,17 @@ def test_hostile_brief_gives_one_clear_line(name, make_project, monkeypatch):
 def test_duplicate_slug_names_both_files(make_project, monkeypatch):
     project = make_project({})
     write_case(project, Case(folder="acme"))
-    write_case(project, Case(folder="other", brief=swap("status: published", "status: published\nslug: acme")))
+    write_case(
+        project,
+        Case(folder="other", brief=swap("status: published", "status: published\nslug: acme")),
+    )
     monkeypatch.chdir(project)
-    assert_refused(project, "content/other/brief.md:5: slug: slug 'acme' is also used by content/acme/brief.md", "check", "build")
+    assert_refused(
+        project,
+        "content/other/brief.md:5: slug: slug 'acme' is also used by content/acme/brief.md",
+        "check",
+        "build",
+    )
 
 
 BOMB_464 = """\
@@ -260,7 +394,11 @@ def test_alias_bomb_fails_small(make_project, monkeypatch):
     monkeypatch.chdir(project)
     tracemalloc.start()
     try:
-        assert_refused(project, f"{BRIEF}:2: YAML anchor 'a' is not allowed in content; write the value out", "check")
+        assert_refused(
+            project,
+            f"{BRIEF}:2: YAML anchor 'a' is not allowed in content; write the value out",
+            "check",
+        )
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -331,12 +469,29 @@ def _dangling_brief(project: Path, secret: Path) -> None:
 
 LINK_CASES = {
     "link-loop": LinkCase(_link_loop, "content/loop: symbolic link loop; it was not read"),
-    "dangling-brief-link": LinkCase(_dangling_brief, f"{BRIEF}:1: brief.md is a symbolic link that leads outside content/; it was not read"),
-    "bundle-folder-links-out": LinkCase(_bundle_dir_link, "content/stolen: folder is a symbolic link that leads outside content/; it was not read"),
-    "brief-links-to-passwd": LinkCase(_brief_link, f"{BRIEF}:1: brief.md is a symbolic link that leads outside content/; it was not read"),
-    "source-links-to-passwd": LinkCase(_source_link, f"{SOURCE}:1: source.txt is a symbolic link that leads outside content/; it was not read"),
-    "parties-links-to-passwd": LinkCase(_parties_link, "content/parties.yaml:1: parties.yaml is a symbolic link that leads outside content/; it was not read"),
-    "source-is-a-fifo": LinkCase(_source_fifo, f"{SOURCE}:1: source.txt is not a regular file; it was not read"),
+    "dangling-brief-link": LinkCase(
+        _dangling_brief,
+        f"{BRIEF}:1: brief.md is a symbolic link that leads outside content/; it was not read",
+    ),
+    "bundle-folder-links-out": LinkCase(
+        _bundle_dir_link,
+        "content/stolen: folder is a symbolic link that leads outside content/; it was not read",
+    ),
+    "brief-links-to-passwd": LinkCase(
+        _brief_link,
+        f"{BRIEF}:1: brief.md is a symbolic link that leads outside content/; it was not read",
+    ),
+    "source-links-to-passwd": LinkCase(
+        _source_link,
+        f"{SOURCE}:1: source.txt is a symbolic link that leads outside content/; it was not read",
+    ),
+    "parties-links-to-passwd": LinkCase(
+        _parties_link,
+        "content/parties.yaml:1: parties.yaml is a symbolic link that leads outside content/; it was not read",
+    ),
+    "source-is-a-fifo": LinkCase(
+        _source_fifo, f"{SOURCE}:1: source.txt is not a regular file; it was not read"
+    ),
 }
 
 
@@ -375,7 +530,9 @@ SITE_DIRS = {
 
 @pytest.mark.parametrize("value", sorted(SITE_DIRS))
 @pytest.mark.parametrize("where", ["option", "mkdocs.yml"])
-def test_site_dir_that_would_destroy_the_project_is_refused(value, where, minimal_project, monkeypatch):
+def test_site_dir_that_would_destroy_the_project_is_refused(
+    value, where, minimal_project, monkeypatch
+):
     project = minimal_project
     (project / ".git").mkdir()
     (project / ".git" / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
@@ -386,7 +543,9 @@ def test_site_dir_that_would_destroy_the_project_is_refused(value, where, minima
         prefix = "--site-dir: site_dir: "
     else:
         config = project / "mkdocs.yml"
-        config.write_text(config.read_text(encoding="utf-8") + f"site_dir: '{value}'\n", encoding="utf-8")
+        config.write_text(
+            config.read_text(encoding="utf-8") + f"site_dir: '{value}'\n", encoding="utf-8"
+        )
         before = tree_bytes(project)
         result = CliRunner().invoke(cli, ["build", "--project", str(project)])
         prefix = f"mkdocs.yml:{line_of(config.read_text(encoding='utf-8'), 'site_dir')}: site_dir: "
@@ -402,7 +561,10 @@ def test_site_dir_holding_git_is_refused(minimal_project, monkeypatch):
     monkeypatch.chdir(project)
     result = CliRunner().invoke(cli, ["build", "--project", str(project), "--site-dir", "public"])
     assert result.exit_code == 1
-    assert f"--site-dir: site_dir: {project.resolve() / 'public'} holds a .git folder; it would be deleted" in result.output
+    assert (
+        f"--site-dir: site_dir: {project.resolve() / 'public'} holds a .git folder; it would be deleted"
+        in result.output
+    )
     assert (project / "public" / ".git").is_dir()
 
 
@@ -416,7 +578,11 @@ def test_problems_of_many_files_are_all_reported(make_project, monkeypatch):
         from generator.content import load_library
 
         load_library(Path("content"))
-    assert {p.path.split("/")[1] for p in info.value.problems} == {"integer-title", "nul-in-source", "slug-reserved"}
+    assert {p.path.split("/")[1] for p in info.value.problems} == {
+        "integer-title",
+        "nul-in-source",
+        "slug-reserved",
+    }
 
 
 def test_cached_brief_that_becomes_a_link_out_is_refused(minimal_project, tmp_path, monkeypatch):

@@ -80,7 +80,9 @@ def own_elements(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Counter[
     counts: dict[str, Counter[str]] = {}
     for path in site_files(site_dir, ".html", ".htm"):
         doc = lxml.html.document_fromstring(read_file(path))
-        tags = Counter(e.tag for e in doc.iter() if isinstance(e.tag, str) and e.tag in FORBIDDEN_ELEMENTS)
+        tags = Counter(
+            e.tag for e in doc.iter() if isinstance(e.tag, str) and e.tag in FORBIDDEN_ELEMENTS
+        )
         counts[path.relative_to(site_dir).as_posix()] = tags
     return counts
 
@@ -143,7 +145,9 @@ def scan_html(
         if tag == "table":
             widths = {len(row.xpath("./th|./td")) for row in element.iter("tr")}
             if len(widths) > 1:
-                found.append(f"{where}: a table whose rows have {sorted(widths)} cells: a '|' split one")
+                found.append(
+                    f"{where}: a table whose rows have {sorted(widths)} cells: a '|' split one"
+                )
         if not structure or element.xpath("ancestor-or-self::*[contains(@class, 'brief-notes')]"):
             continue  # the analyst's notes are Markdown by design
         words = element.text_content().strip()
@@ -201,7 +205,9 @@ def read_file(path: Path) -> str:
 
 def test_static_scan_of_every_file(hostile_site: Path, own_elements: dict[str, Counter[str]]):
     html_files = site_files(hostile_site, ".html", ".htm")
-    data_files = site_files(hostile_site, ".xml", ".xml.gz", ".json", ".rss", ".atom", ".jsonld", ".webmanifest")
+    data_files = site_files(
+        hostile_site, ".xml", ".xml.gz", ".json", ".rss", ".atom", ".jsonld", ".webmanifest"
+    )
     assert len(html_files) >= 5 and data_files
     found: list[str] = []
     for path in html_files:
@@ -218,10 +224,12 @@ def test_static_scan_of_every_file(hostile_site: Path, own_elements: dict[str, C
             # Data whose strings are text; still, the file escapes '<' (\u003c) so that no
             # sniffing browser or page that inlines it meets raw markup.
             json.loads(text)
-            found += [f"{where}: unescaped {f!r}" for f in RAW_FRAGMENTS if f.lower() in text.lower()]
+            found += [
+                f"{where}: unescaped {f!r}" for f in RAW_FRAGMENTS if f.lower() in text.lower()
+            ]
         else:
             root = ElementTree.fromstring(text)  # well-formed: no payload broke the XML
-            for string in (root.itertext()):
+            for string in root.itertext():
                 found += scan_text_blob(string, where)
             found += scan_text_blob(text, where)
     assert found == []
@@ -229,7 +237,9 @@ def test_static_scan_of_every_file(hostile_site: Path, own_elements: dict[str, C
 
 def test_template_syntax_shows_literally(hostile_site: Path):
     for slug in ("hostile-0", "hostile-1", "hostile-2"):
-        page = lxml.html.document_fromstring(read_file(hostile_site / "briefs" / slug / "index.html"))
+        page = lxml.html.document_fromstring(
+            read_file(hostile_site / "briefs" / slug / "index.html")
+        )
         words = page.text_content()
         assert "{{ 7*7 }}" in words and "{% raw %}" in words and "{# comment #}" in words
         assert "49" not in words  # no template ever evaluated a payload
@@ -237,7 +247,9 @@ def test_template_syntax_shows_literally(hostile_site: Path):
 
 
 def test_payloads_show_as_text_in_titles_and_nav(hostile_site: Path):
-    page = lxml.html.document_fromstring(read_file(hostile_site / "briefs" / "hostile-0" / "index.html"))
+    page = lxml.html.document_fromstring(
+        read_file(hostile_site / "briefs" / "hostile-0" / "index.html")
+    )
     title = page.findtext(".//title") or ""
     assert title.startswith(" ".join(LINE_PAYLOADS[:6]))  # shown, not parsed: the raw title escaped
     home = lxml.html.document_fromstring(read_file(hostile_site / "index.html"))
@@ -285,7 +297,9 @@ def browser_page(hostile_site: Path):
         # Only our own server: fonts and anything else from the web are refused, not waited for.
         context.route(
             "**/*",
-            lambda route: route.continue_() if route.request.url.startswith(base) else route.abort(),
+            lambda route: (
+                route.continue_() if route.request.url.startswith(base) else route.abort()
+            ),
         )
         page = context.new_page()
         dialogs: list[str] = []
@@ -329,7 +343,9 @@ def test_every_page_in_a_real_browser_fires_no_dialog(browser_page, hostile_site
         page.wait_for_function("() => document.readyState === 'complete'")
         bad_links += [f"{rel}: {b}" for b in page.evaluate(POKE)]
     # Search highlighting puts the query into the page: a payload there must stay text too.
-    page.goto(base + "briefs/hostile-0/?h=%3Cimg%20src%3Dx%20onerror%3Dalert(90)%3E", wait_until="load")
+    page.goto(
+        base + "briefs/hostile-0/?h=%3Cimg%20src%3Dx%20onerror%3Dalert(90)%3E", wait_until="load"
+    )
     page.evaluate(POKE)
     assert bad_links == []
     assert dialogs == []
@@ -369,7 +385,9 @@ def test_search_for_payloads_fires_no_dialog(browser_page):
         results = page.inner_html(".md-search-result")
         # The theme folds extra matches of a page into <details> of its own: not content's.
         theirs = Counter({"details": results.count("<details")})
-        found += scan_html(f"<html><body>{results}</body></html>", f"search {query!r}", False, theirs)
+        found += scan_html(
+            f"<html><body>{results}</body></html>", f"search {query!r}", False, theirs
+        )
         found += [f"search {query!r}: {b}" for b in page.evaluate(POKE)]
     assert shown > 0  # the search did show hostile briefs' sections
     assert found == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -86,11 +87,15 @@ VALUE_LINES = [n for n, line in enumerate(BRIEF_LINES) if ": " in line]
 
 @SETTINGS
 @given(where=st.sampled_from(VALUE_LINES), value=yamlish | st.text(max_size=60))
-def test_any_value_in_a_valid_brief_gives_problems_not_tracebacks(tmp_path: Path, where: int, value: str):
+def test_any_value_in_a_valid_brief_gives_problems_not_tracebacks(
+    tmp_path: Path, where: int, value: str
+):
     lines = list(BRIEF_LINES)
     key = lines[where].split(": ", 1)[0]
     lines[where] = f"{key}: {value}"
-    write(tmp_path / "content" / "fuzz", ("\n".join(lines) + "\n").encode(), MINIMAL_SOURCE.encode())
+    write(
+        tmp_path / "content" / "fuzz", ("\n".join(lines) + "\n").encode(), MINIMAL_SOURCE.encode()
+    )
     load_quietly(tmp_path / "content")
 
 
@@ -101,7 +106,9 @@ def test_any_value_in_a_valid_brief_gives_problems_not_tracebacks(tmp_path: Path
     notes=st.text(max_size=200),
     number=st.decimals(allow_nan=True, allow_infinity=True) | st.integers() | st.text(max_size=20),
 )
-def test_any_field_text_loads_or_is_refused(tmp_path: Path, title: str, point: str, notes: str, number: object):
+def test_any_field_text_loads_or_is_refused(
+    tmp_path: Path, title: str, point: str, notes: str, number: object
+):
     """Field values of any kind, written as JSON (which is YAML): loaded and rendered, or refused."""
     assume(not isinstance(number, float))
     value = str(number) if not isinstance(number, int) else number
@@ -121,9 +128,7 @@ def test_parties_file_of_any_bytes_is_refused_cleanly(tmp_path: Path):
     def check(data: bytes) -> None:
         write(tmp_path / "content" / "acme", MINIMAL_BRIEF.encode(), MINIMAL_SOURCE.encode())
         (tmp_path / "content" / "parties.yaml").write_bytes(data)
-        try:
+        with contextlib.suppress(BriefError):  # a parties error of its own kind is an answer too
             load_quietly(tmp_path / "content")
-        except BriefError:
-            pass
 
     check()
