@@ -138,7 +138,7 @@ numbers:
     measures: talks resume
     evidence: {_q(sentences[4])}
 outlook:
-  - what: Talks between the two sides resume
+  - what: Talks between the sides resume
     when: {later.isoformat()}
     kind: scheduled
     likelihood: likely

@@ -13,18 +13,29 @@ import hashlib
 import os
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import __version__, site
 from generator.cache import LoadCache, read_json, write_json
-from generator.content import Library, load_library
 from generator.errors import Problem, ProblemsError
-from generator.render import Page, default_templates_dir, render_pages
 
-NAV = [{"Home": "index.md"}]
+if TYPE_CHECKING:  # the up-to-date path must not pay for pydantic, jinja and markdown
+    from generator.content import Library
+    from generator.render import Page
+
+# Sections only: briefs, parties and topics are reached from these pages, so the nav stays short.
+NAV = [
+    {"Home": "index.md"},
+    {"Timeline": "timeline.md"},
+    {"What to watch": "watch.md"},
+    {"By the numbers": "numbers.md"},
+    {"Parties": "parties/index.md"},
+    {"Topics": "topics/index.md"},
+    {"Archive": "archive/index.md"},
+]
 UNCHANGED = "nothing was built; the previous site is unchanged"
-STATE_FILE = "state.json"
 CACHE_DIR = "cache"
 
 
@@ -37,6 +48,7 @@ class BuildResult:
     site_dir: Path
     warnings: list[Problem]
     mode: str = "full"  # full | incremental | unchanged
+    timings: dict[str, float] = field(default_factory=dict)
 
     def summary(self) -> str:
         if self.mode == "unchanged":
@@ -68,15 +80,31 @@ def check_library(library: Library, cache: LoadCache | None = None) -> list[Prob
     return problems
 
 
-def render_site(library: Library, settings: site.Settings, known: dict[str, str] | None = None) -> list[Page]:
-    return render_pages(library, settings.project_dir, settings.site_name, known)
+def render_site(
+    library: Library,
+    settings: site.Settings,
+    known: dict[str, str] | None = None,
+    problems: list[Problem] | None = None,
+) -> list[Page]:
+    from generator.render import render_pages
+
+    return render_pages(
+        library,
+        settings.project_dir,
+        settings.site_name,
+        known,
+        publish_source=settings.publish_source,  # type: ignore[arg-type]
+        problems=problems,
+        site_url=settings.site_url,
+        directory_urls=site.use_directory_urls(settings),
+    )
 
 
 def _inputs(settings: site.Settings, drafts: bool) -> str:
     """A fingerprint of everything a build reads, from file metadata: cheap enough to run first."""
     digest = hashlib.sha256()
     digest.update(f"{__version__}|{drafts}|{dt.date.today().isoformat()}|{settings.site_dir}\n".encode())
-    roots = [settings.content_dir, settings.project_dir / "templates", default_templates_dir()]
+    roots = [settings.content_dir, settings.project_dir / "templates", site.default_templates_dir()]
     files: list[Path] = [p for p in (settings.config_path,) if p is not None]
     for root in roots:
         if root.is_dir():
@@ -110,11 +138,25 @@ def _config_key(settings: site.Settings, drafts: bool) -> str:
     digest = hashlib.sha256(f"{__version__}|{versions}|{drafts}|{settings.site_dir}".encode())
     if settings.config_path is not None:
         digest.update(settings.config_path.read_bytes())
-    for root in (settings.project_dir / "templates", default_templates_dir()):
+    for root in (settings.project_dir / "templates", site.default_templates_dir()):
         if root.is_dir():
             for path in _walk(root):
                 digest.update(path.as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+def _jobs() -> int:
+    """Worker processes for loading: one per core this process may use, at most four."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, min(4, cores))
+
+
+def _site_key(settings: site.Settings, drafts: bool) -> str:
+    """Each (site folder, drafts) pair keeps its own staging and state: `serve` and `build` differ."""
+    return hashlib.sha256(f"{settings.site_dir}|{drafts}".encode()).hexdigest()[:12]
 
 
 def _site_id(site_dir: Path) -> list[int] | None:
@@ -133,7 +175,7 @@ def build_project(
     settings = site.load_settings(project_dir, site_dir)
     with site.build_lock(settings):
         site.recover(settings.site_dir)
-        state_path = settings.state_dir / STATE_FILE
+        state_path = settings.state_dir / f"state-{_site_key(settings, drafts)}.json"
         state = read_json(state_path) if incremental else None
         state = state if isinstance(state, dict) else {}
         inputs = _inputs(settings, drafts)
@@ -144,14 +186,27 @@ def build_project(
                 time.perf_counter() - started, settings.site_dir, [], "unchanged",
             )  # fmt: skip
 
+        timings: dict[str, float] = {}
+        clock = time.perf_counter()
+
+        def lap(name: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            timings[name] = now - clock
+            clock = now
+
+        from generator.content import load_library
+
         cache = LoadCache.open(settings.state_dir / CACHE_DIR)
         try:
-            library = load_library(settings.content_dir, drafts=drafts, cache=cache)
+            library = load_library(settings.content_dir, drafts=drafts, cache=cache, jobs=_jobs())
         except ProblemsError as exc:
             raise ProblemsError(exc.problems, UNCHANGED) from None
+        lap("load")
         problems = list(library.problems) + check_library(library, cache)
         if any(p.severity == "error" for p in problems):
             raise ProblemsError(problems, UNCHANGED)
+        lap("check")
         config_key = _config_key(settings, drafts)
         base_ok = (
             incremental
@@ -161,17 +216,20 @@ def build_project(
             and isinstance(state.get("pages"), dict)
             and isinstance(state.get("keys"), dict)
         )
-        pages = render_site(library, settings, state["keys"] if base_ok else None)
+        pages = render_site(library, settings, state["keys"] if base_ok else None, problems)
         old: dict[str, str] = state["pages"] if base_ok else {}
         hashes = {
             page.path: old[page.path] if page.text is None else hashlib.sha256(page.text.encode()).hexdigest()
             for page in pages
         }
-        site.stage_pages(((p.path, p.text) for p in pages), settings.staging_dir)
+        lap("render")
+        staging_dir = settings.state_dir / f"docs-{_site_key(settings, drafts)}"
+        site.stage_pages(((p.path, p.text) for p in pages), staging_dir)
+        lap("stage")
         if base_ok:
             rebuild = {path for path, value in hashes.items() if old.get(path) != value}
             removed = set(old) - set(hashes)
-            out_dir, mkdocs_warnings = site.run_mkdocs(settings, settings.staging_dir, NAV, rebuild)
+            out_dir, mkdocs_warnings = site.run_mkdocs(settings, staging_dir, NAV, rebuild)
             directory_urls = site.use_directory_urls(settings)
             dropped = {site.dest_uri(path, directory_urls) for path in removed | rebuild}
             site.assemble(settings.site_dir, out_dir, dropped)
@@ -179,9 +237,10 @@ def build_project(
             site.finish_search_index(out_dir, settings.site_dir, pages_gone)
             mode, written = "incremental", len(rebuild) + len(removed)
         else:
-            out_dir, mkdocs_warnings = site.run_mkdocs(settings, settings.staging_dir, NAV)
+            out_dir, mkdocs_warnings = site.run_mkdocs(settings, staging_dir, NAV)
             site.finish_search_index(out_dir, None, set())
             mode, written = "full", len(hashes)
+        lap("mkdocs")
         site.swap_into_place(out_dir, settings.site_dir)
         cache.save()
         write_json(
@@ -195,6 +254,7 @@ def build_project(
                 "keys": {page.path: page.key for page in pages if page.key},
             },
         )
+        lap("swap")
     warnings = [p for p in problems if p.severity == "warning"]
     warnings += [Problem("mkdocs", 0, "", message, "warning") for message in mkdocs_warnings]
     return BuildResult(
@@ -205,6 +265,7 @@ def build_project(
         site_dir=settings.site_dir,
         warnings=warnings,
         mode=mode,
+        timings=timings,
     )
 
 

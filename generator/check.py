@@ -1,8 +1,9 @@
-"""Proving a brief against its source: digest, quotes, figures, and every number typed into prose.
+"""Proving a brief against its source: digest, evidence, quotes, figures, and numbers in prose.
 
-Loading already refuses evidence and quotes that are not in the source (content.py); these are
-the checks that need the whole brief: the source's digest, each figure re-read from its own
-words, and the numbers and dates an editor typed into prose fields.
+Loading refuses a brief that does not fit the schema; a brief that does is proved here, every
+finding collected: the source's digest, each evidence span and quote found in the source (or the
+closest passage offered), each figure re-read from its own words, and every number or date an
+editor typed into prose matched against the brief's grounded figures and dates.
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from generator.content import Bundle, source_digest
+from generator.content import Bundle, evidence_fields, source_digest
 from generator.errors import Problem
 from generator.frontmatter import dotted
-from generator.grounding import locate_quote, normalise
+from generator.grounding import SourceText, locate_quote, normalise
 from generator.numbers import Number, currency_matches, find_numbers, parse_number
 
 
@@ -31,12 +32,14 @@ Finding = tuple[int, str, str, str]
 
 def _findings(bundle: Bundle) -> Iterator[Finding]:
     yield from check_digest(bundle)
+    yield from check_grounding(bundle)
     yield from check_quotes(bundle)
     yield from check_figures(bundle)
     yield from check_prose(bundle)
 
 
 def check_digest(bundle: Bundle) -> Iterator[Finding]:
+    """The source still has the sha256 recorded in the brief."""
     recorded = bundle.brief.source.sha256
     actual = source_digest(bundle.source.text)
     path = ("source", "sha256")
@@ -54,7 +57,32 @@ def check_digest(bundle: Bundle) -> Iterator[Finding]:
         )
 
 
+def check_grounding(bundle: Bundle) -> Iterator[Finding]:
+    """Every evidence text and quote is in the source, exactly or normalised; else the closest."""
+    # Read from the model, not the YAML: a bundle from the load cache has no parsed data.
+    source = bundle.source
+    for path, span in evidence_fields(bundle.brief):
+        if span.start is None or span.end is None:
+            message = "evidence is not in source.txt" + _did_you_mean(source, span.text)
+            yield bundle.parsed.line_of(path), dotted(path), message, "error"
+    for index, quote in enumerate(bundle.brief.quotes):
+        if locate_quote(source, quote.text) is None:
+            path = ("quotes", index, "text")
+            message = "quote is not verbatim in source.txt" + _did_you_mean(source, quote.text)
+            yield bundle.parsed.line_of(path), dotted(path), message, "error"
+
+
+def _did_you_mean(source: SourceText, text: str) -> str:
+    hint = source.closest(text)
+    return f' (did you mean: "{_clip(hint)}"?)' if hint else ""
+
+
+def _clip(text: str, size: int = 120) -> str:
+    return text if len(text) <= size else text[: size - 3] + "..."
+
+
 def check_quotes(bundle: Bundle) -> Iterator[Finding]:
+    """Each quote's words lie inside the passage it cites."""
     for index, quote in enumerate(bundle.brief.quotes):
         found = locate_quote(bundle.source, quote.text)
         span = quote.evidence
@@ -69,6 +97,7 @@ def check_quotes(bundle: Bundle) -> Iterator[Finding]:
 
 
 def check_figures(bundle: Bundle) -> Iterator[Finding]:
+    """Each figure's `as_written` is inside its evidence, and its value and unit re-read from it."""
     for index, figure in enumerate(bundle.brief.numbers):
         base = ("numbers", index)
         if normalise(figure.as_written) not in normalise(figure.evidence.text):
@@ -104,12 +133,33 @@ def _compare(bundle: Bundle, base: tuple[str | int, ...], figure: object, parsed
         )
     if parsed.value_high is not None and figure.value_high is not None and parsed.value_high != figure.value_high:
         yield finding("value_high", f"{_plain(figure.value_high)} does not match {figure.as_written!r}")
+    if parsed.unit and figure.unit and _unit(parsed.unit) != _unit(figure.unit):
+        yield finding(
+            "unit",
+            f"{figure.unit!r} does not match {figure.as_written!r}, which reads as {parsed.unit!r}",
+        )
     if parsed.kind == "money" and not currency_matches(parsed.currency, figure.currency):
         yield finding("currency", f"{figure.currency} does not match {figure.as_written!r}")
     if parsed.kind == "percent" and figure.kind not in ("percent", "ratio"):
         yield finding("kind", f"{figure.as_written!r} is a percentage, not a {figure.kind}", "warning")
     if parsed.qualifier not in ("exact", figure.qualifier) and figure.qualifier == "exact":
         yield finding("qualifier", f"{figure.as_written!r} reads as {parsed.qualifier}, not exact", "warning")
+
+
+# Spellings of one unit that an editor may type: '%' is 'percent', 'pp' is 'percentage points'.
+UNIT_SPELLINGS = {
+    "%": "percent",
+    "per cent": "percent",
+    "pct": "percent",
+    "pp": "percentage points",
+    "points": "percentage points",
+    "percentage point": "percentage points",
+}
+
+
+def _unit(unit: str) -> str:
+    key = normalise(unit).lower()
+    return UNIT_SPELLINGS.get(key, key)
 
 
 def _same_date(read: str, stated: str) -> bool:

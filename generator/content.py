@@ -286,9 +286,12 @@ def load_brief(
         problems.append(Problem(display(source_path, content_dir), exc.line, "", message))
         return None, problems
     source = SourceText(source_text)
-    for line, field_, message in check_evidence(data, parsed, source):
-        problem(line, field_, message)
     if brief is None or problems:
+        # A brief that cannot be read is reported whole: its evidence too, so that one wrong type
+        # does not hide the other mistakes. A valid brief is proved by generator.check instead,
+        # beside the source's digest, so that drafts may only warn.
+        for line, field_, message in check_evidence(data, parsed, source):
+            problem(line, field_, message)
         return None, problems
     bundle = Bundle(brief, brief_path, source_path, shown, source, parsed)
     locate_spans(bundle)
@@ -537,15 +540,67 @@ def load_library(
     kept = [b for b in by_slug.values() if drafts or b.brief.status == "published"]
     kept.sort(key=lambda b: (b.brief.date, b.slug), reverse=True)
     library = Library(kept, content_dir, problems, registry)
-    if registry is not None:
-        from generator.parties import resolve_parties
+    # Look-alike parties across briefs are worth a warning with or without a registry.
+    from generator.parties import resolve_parties
 
-        library.problems.extend(resolve_parties(library))
+    library.problems.extend(resolve_parties(library))
     return library
+
+
+PARALLEL_FROM = 64  # below this many unloaded briefs, a second process costs more than it saves
 
 
 def _load_all(
     paths: Iterable[Path], content_dir: Path, jobs: int, cache: LoadCache | None
 ) -> Iterator[tuple[Bundle | None, list[Problem]]]:
+    paths = list(paths)
+    if jobs <= 1 or len(paths) < PARALLEL_FROM:
+        for path in paths:
+            yield load_brief(path, content_dir, cache)
+        return
+    # Cached briefs load here; the rest are parsed, validated and checked by worker processes.
+    todo: list[Path] = []
     for path in paths:
-        yield load_brief(path, content_dir, cache)
+        bundle = _load_cached(path, display(path, content_dir), cache) if cache is not None else None
+        if bundle is None:
+            todo.append(path)
+        else:
+            yield bundle, []
+    if len(todo) < PARALLEL_FROM:
+        for path in todo:
+            yield load_brief(path, content_dir, cache)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(8, len(todo) // (jobs * 8))
+    chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+    # fork: the workers start with every module already imported (no second start-up cost).
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        for results in pool.map(_load_chunk, chunks, [content_dir] * len(chunks)):
+            for bundle, problems, entry, lines in results:
+                if bundle is not None and cache is not None and entry is not None:
+                    cache.put(bundle.digest, entry)
+                    cache.put_lines(bundle.digest, lines)
+                yield bundle, problems
+
+
+def _load_chunk(paths: list[Path], content_dir: Path) -> list[tuple[Bundle | None, list[Problem], dict[str, Any] | None, list[Any]]]:
+    """In a worker: load and check briefs, and what the cache will keep of them."""
+    from generator.check import check_bundle
+
+    out = []
+    for path in paths:
+        bundle, problems = load_brief(path, content_dir)
+        if bundle is None:
+            out.append((None, problems, None, []))
+            continue
+        findings = check_bundle(bundle)
+        entry = {
+            "brief": bundle.brief.model_dump_json(),
+            "check": [[p.line, p.field, p.message, p.severity] for p in findings],
+        }
+        lines = [[list(k), v] for k, v in bundle.parsed.lines.items()]
+        bundle.source.__dict__.pop("_normal", None)  # recomputed on demand; not worth the transfer
+        out.append((bundle, problems, entry, lines))
+    return out

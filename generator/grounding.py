@@ -87,26 +87,47 @@ class SourceText:
         if not needle:
             return None
         normal, _ = self._normal
-        size = len(needle)
-        if size > len(normal):
-            size = len(normal)
-        best_ratio, best = 0.0, None
+        size = min(len(needle), len(normal))
+        best_ratio, best_start = 0.0, None
         matcher = difflib.SequenceMatcher(autojunk=False)
         matcher.set_seq2(needle)
         # Candidate windows start at word boundaries; a stride keeps this linear in the source.
         starts = [0] + [m.end() for m in re.finditer(r"\s+", normal)]
         stride = max(1, len(starts) // 400)
         for begin in starts[::stride]:
-            window = normal[begin : begin + size]
-            matcher.set_seq1(window)
+            matcher.set_seq1(normal[begin : begin + size])
             if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
                 continue
             ratio = matcher.ratio()
             if ratio > best_ratio:
-                best_ratio, best = ratio, window
-        if best is None or best_ratio < 0.6:
+                best_ratio, best_start = ratio, begin
+        if best_start is None or best_ratio < 0.6:
             return None
-        return best.strip()
+        return _whole_words(normal, best_start, size, needle, matcher)
+
+
+def _whole_words(
+    normal: str, begin: int, size: int, needle: str, matcher: difflib.SequenceMatcher[str]
+) -> str:
+    """The best window from `begin`, ending at a word boundary, trimmed like the needle."""
+    # A suggestion about as long as the evidence: editors change a word more often than they cut.
+    low, high = begin + max(1, size * 4 // 5), min(len(normal), begin + size * 4 // 3 + 1)
+    ends = [low + m.start() for m in re.finditer(r"\s", normal[low:high])]
+    if high == len(normal):
+        ends.append(high)
+    best_ratio, best = -1.0, normal[begin : begin + size]
+    for end in ends or [begin + size]:
+        window = normal[begin:end]
+        # Drop punctuation the editor left out: an opening quote mark, a closing comma.
+        if needle[:1].isalnum():
+            window = window.lstrip("\"'([")
+        if needle[-1:].isalnum():
+            window = window.rstrip("\"'.,;:!?)]")
+        matcher.set_seq1(window)
+        ratio = matcher.ratio()
+        if ratio > best_ratio:
+            best_ratio, best = ratio, window
+    return best.strip()
 
 
 def quote_parts(text: str) -> list[str]:

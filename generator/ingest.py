@@ -35,7 +35,9 @@ _MAGIC = [
 ]
 # Every C0/C1 control but tab and newline; the schema refuses them in any text field.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ufeff]")
-_HTML_START = re.compile(rb"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|article|p|div)\b", re.I | re.S)
+_HTML_START = re.compile(
+    rb"\A\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|article|p|div)\b", re.I | re.S
+)
 
 
 @dataclass
@@ -100,13 +102,20 @@ def decode_article(data: bytes, name: str = "article") -> str:
             ) from None
     controls = len(_CONTROL.findall(text))
     if controls > max(8, len(text) // 100):
-        raise SourceError(f"{name}: {controls} control characters: a binary file, not a text article")
+        raise SourceError(
+            f"{name}: {controls} control characters: a binary file, not a text article"
+        )
     return text
 
 
 def normalise_text(text: str) -> str:
     """NFC, `\\n` line ends, no control characters, no trailing blanks, at most one blank line."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = (
+        text.replace("\r\n", "\n")
+        .replace("\r", "\n")
+        .replace("\u2028", "\n")
+        .replace("\u2029", "\n\n")
+    )
     text = unicodedata.normalize("NFC", text)
     text = _CONTROL.sub("", text).replace("\t", " ")
     lines = [re.sub(r"[ \u00a0]+$", "", line) for line in text.split("\n")]
@@ -161,7 +170,11 @@ def article_from_text(text: str) -> Article:
     text = normalise_text(text)
     first, _, rest = text.partition("\n")
     title = None
-    if rest.startswith("\n") and 0 < len(first) <= MAX_TITLE_CHARS and not first.rstrip().endswith((".", ":")):
+    if (
+        rest.startswith("\n")
+        and 0 < len(first) <= MAX_TITLE_CHARS
+        and not first.rstrip().endswith((".", ":"))
+    ):
         title = clean_line(first)
     return Article(text=text, title=title)
 
@@ -170,7 +183,10 @@ def article_from_markdown(text: str) -> Article:
     """A Markdown article as text: headings and paragraphs kept, markup, links and HTML dropped."""
     from markdown_it import MarkdownIt
 
-    md = MarkdownIt("commonmark", {"html": False})
+    # Parse raw HTML and every link so that they can be dropped: with HTML off, or with a
+    # `javascript:` address refused, markdown-it would keep them as literal text.
+    md = MarkdownIt("commonmark", {"html": True})
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
     tokens = md.parse(normalise_text(text))
     blocks: list[str] = []
     title: str | None = None
@@ -189,7 +205,12 @@ def article_from_markdown(text: str) -> Article:
         if not block:
             continue
         opener = tokens[index - 1] if index else None
-        if title is None and opener is not None and opener.type == "heading_open" and opener.tag == "h1":
+        if (
+            title is None
+            and opener is not None
+            and opener.type == "heading_open"
+            and opener.tag == "h1"
+        ):
             title = clean_line(block)
         blocks.append(block)
     return Article(text=normalise_text("\n\n".join(blocks)) if blocks else "", title=title)
@@ -217,7 +238,9 @@ def article_from_html(html: str) -> Article:
     title = outlet = author = url = None
     published: dt.date | None = None
     if document is not None:
-        get = document.get if isinstance(document, dict) else lambda key: getattr(document, key, None)
+        get = (
+            document.get if isinstance(document, dict) else lambda key: getattr(document, key, None)
+        )
         text = get("text") or ""
         title = clean_line(get("title"))
         outlet = clean_line(get("sitename"))
@@ -234,7 +257,9 @@ def article_from_html(html: str) -> Article:
         text = f"{title}\n\n{text}"
     if url and not re.match(r"^https?://[^\s<>\"'`]+$", url, re.I):
         url = None  # only plain web addresses may reach the brief (no javascript:, data:)
-    return Article(text=text, title=title, published=published, url=url, outlet=outlet, author=author)
+    return Article(
+        text=text, title=title, published=published, url=url, outlet=outlet, author=author
+    )
 
 
 def _without_code(html: str) -> tuple[str, int]:
@@ -265,7 +290,18 @@ def _fallback_html_text(html: str) -> str:
         tree = lxml.html.document_fromstring(html)
     except Exception:  # lxml raises several types on pages with no content
         return ""
-    cleaner = Cleaner(scripts=True, javascript=True, style=True, comments=True, links=True, meta=True, page_structure=False, forms=True, embedded=True, frames=True)
+    cleaner = Cleaner(
+        scripts=True,
+        javascript=True,
+        style=True,
+        comments=True,
+        links=True,
+        meta=True,
+        page_structure=False,
+        forms=True,
+        embedded=True,
+        frames=True,
+    )
     tree = cleaner.clean_html(tree)
     blocks = []
     for element in tree.iter("h1", "h2", "h3", "p", "li", "blockquote", "pre"):

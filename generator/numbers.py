@@ -63,28 +63,47 @@ QUALIFIERS = [
     (r"less than|fewer than|under|below|short of", "less_than"),
     (r"at least|no fewer than|no less than|a minimum of|a minimum", "at_least"),
     (r"up to|as many as|as much as|at most|no more than|a maximum of", "up_to"),
-    (r"about|around|roughly|approximately|nearly|almost|some|close to|an estimated|estimated|circa|approx\.?|~", "approx"),
+    (
+        r"about|around|roughly|approximately|nearly|almost|some|close to|an estimated|estimated|circa|approx\.?|~",
+        "approx",
+    ),
 ]
 
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
 _UNITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 _TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+
+def _cased(words: list[str]) -> str:
+    """An alternation matching each word in lower case or with a capital, without re.I (faster)."""
+    return "|".join(f"[{w[0].upper()}{w[0]}]{w[1:]}" for w in words)
+
+
 _WORD_NUM = (
-    r"(?:a\s+)?(?:(?:" + "|".join(_TENS) + r")[-\s](?:" + "|".join(_UNITS) + r")"
-    r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen"
-    r"|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
-    r"|hundred|dozen|half)"
+    r"(?:(?:"
+    + _cased(_TENS)
+    + r")[-\s](?:"
+    + "|".join(_UNITS)
+    + r")|"
+    + _cased(
+        ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "dozen", "half"]
+    )
+    + ")"
 )
-_SCALE = r"(?:thousand|million|billion|trillion|mln|bln|trn|mn|bn|tn|k|m|b)\b"
+_SCALE = (
+    r"(?:[Tt]housand|[Mm]illion|[Bb]illion|[Tt]rillion|mln|bln|trn|mn|bn|tn|k|m|b|M|B|K|BN|MN)\b"
+)
 _SYMBOL = r"(?:US\$|C\$|CA\$|A\$|AU\$|NZ\$|HK\$|S\$|R\$|\$|£|€|¥|₹|₩|₽)"
 _CODE = r"(?:" + "|".join(sorted(CODES)) + r")"
-_PERCENT = r"(?:%|\s?per\s?cent\b|\s?percent\b|\s?pct\b|\s?percentage points?\b)"
+_PERCENT = r"(?:%|\s?[Pp]er\s?[Cc]ent\b|\s?[Pp]ercent\b|\s?pct\b|\s?percentage points?\b)"
 _QUAL = r"(?:" + "|".join(q for q, _ in QUALIFIERS) + r")"
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 _RANK_WORD = r"(?:largest|biggest|highest|lowest|smallest|most|least|best|worst|fastest|slowest|strongest|weakest|richest|poorest|busiest|oldest|youngest|longest|deadliest|heaviest|greatest|largest-ever|costliest|cheapest|closest|top|ranked)"
 _CURWORD = r"(?:dollars|dollar|pounds|euros|yen|yuan|rupees|rupee|rand|pesos|won|francs|pence|cents|dlrs|dlr)"
 # Measures written onto a number ("6km", "512kbps"); "m" is left out: "5m" is money as often as metres.
-_UNIT_SUFFIX = r"(?:km|kbps|mbps|gbps|kg|mph|kph|km/h|ft|mm|cm|mw|gw|kw|kwh|ghz|mhz|gb|mb|tb|sq\s?km)"
+_UNIT_SUFFIX = (
+    r"(?:km|kbps|mbps|gbps|kg|mph|kph|km/h|ft|mm|cm|mw|gw|kw|kwh|ghz|mhz|gb|mb|tb|sq\s?km)"
+)
 _FRACTION_WORD = r"(?:half|halves|thirds?|quarters?|fifths?|tenths?)"
 _FRACTIONS = {"half": 2, "halve": 2, "third": 3, "quarter": 4, "fifth": 5, "tenth": 10}
 
@@ -114,24 +133,30 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "time",
         re.compile(
-            rf"(?:(?P<qual>{_QUAL})\s)?(?<![\w.,])(?P<hour>\d{{1,2}})(?::(?P<minute>\d{{2}}))?\s?(?:a\.m\.|p\.m\.|am\b|pm\b)"
+            r"(?<![\w.,])(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s?(?:a\.m\.|p\.m\.|am\b|pm\b)"
             r"|(?<![\w.,])(?P<hhmm>[0-2]\d[0-5]\d)\s(?:GMT|BST|EST|EDT|ET|UTC|CET)\b",
             re.I,
         ),
     ),
-    ("rank", re.compile(rf"\b(?P<ord>{'|'.join(ORDINAL_WORDS)}|\d+(?:st|nd|rd|th))[-\s](?P<rank>{_RANK_WORD})\b", re.I)),
+    (
+        "rank",
+        re.compile(
+            rf"\b(?P<ord>{'|'.join(ORDINAL_WORDS)}|\d+(?:st|nd|rd|th))[-\s](?P<rank>{_RANK_WORD})\b",
+            re.I,
+        ),
+    ),
     ("ordinal", re.compile(r"(?<![\w.,])(?P<ord>\d+(?:st|nd|rd|th))\b")),
     (
         "ratio",
         re.compile(
-            rf"(?:(?P<qual>{_QUAL})\s)?(?<![\w.,-])(?P<a>\d+)(?:\s(?:in|out of)\s|-to-|\sto\s(?=\d+\s(?:ratio|margin)))(?P<b>\d+)\b(?![.,]\d)",
+            r"(?<![\w.,-])(?P<a>\d+)(?:\s(?:in|out of)\s|-to-|\sto\s(?=\d+\s(?:ratio|margin)))(?P<b>\d+)\b(?![.,]\d)",
             re.I,
         ),
     ),
     (
         "fraction",
         re.compile(
-            rf"(?:(?P<qual>{_QUAL})\s)?\b(?P<frac>(?:a|one|two|three|four|five|six|seven|eight|nine)[-\s]{_FRACTION_WORD})"
+            rf"\b(?P<frac>(?:a|one|two|three|four|five|six|seven|eight|nine)[-\s]{_FRACTION_WORD})"
             r"(?P<ofpoint>\sof\sa\spercentage\spoint)?(?P<of>\sof\b)?",
             re.I,
         ),
@@ -139,20 +164,15 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "amount",
         re.compile(
-            rf"(?:(?P<qual>{_QUAL})\s)?(?P<between>between\s)?"
-            + r"(?<![\w.,])(?<![A-Za-z]-)"
-            + _AMOUNT
-            + r"(?![\w])",
-            re.I,
+            r"(?<![\w.,])(?<![A-Za-z]-)" + _AMOUNT + r"(?![\w])",
         ),
     ),
     (
         "words",
         re.compile(
-            rf"(?:(?P<qual>{_QUAL})\s)?\b(?P<word>{_WORD_NUM})(?:\s(?P<scale>thousand|million|billion|trillion))?"
+            rf"\b(?P<word>{_WORD_NUM})(?:\s(?P<scale>thousand|million|billion|trillion))?"
             rf"(?:(?P<pct>\s(?:per\s?cent|percent))|\s(?P<curword>pence|pounds|dollars|euros|cents))?"
             r"(?P<hyunit>-(?!and\b)[a-z]+\b(?!-\d))?(?!-)\b",
-            re.I,
         ),
     ),
 ]
@@ -178,7 +198,7 @@ _MOTION_UP = re.compile(
     re.I,
 )
 _PLURAL_AFTER = re.compile(
-    r"\s+(?:[\w-]+\s+)?(?:[a-z]+s|people|children|men|women|staff|aircraft|police|personnel)\b"
+    r"\s+(?:[\w-]+\s+){0,3}?(?:[a-z]+s|people|children|men|women|staff|aircraft|police|personnel)\b"
 )
 _OF_THE = re.compile(r"\s+of\s+(?:the|them|its|their|these|those)\b", re.I)
 
@@ -267,7 +287,11 @@ def _date(groups: dict[str, str | None], written: str, start: int, end: int) -> 
     if day and not 1 <= int(day) <= 31:
         return None
     if day:
-        date = f"{year}-{month_number:02d}-{int(day):02d}" if year else f"--{month_number:02d}-{int(day):02d}"
+        date = (
+            f"{year}-{month_number:02d}-{int(day):02d}"
+            if year
+            else f"--{month_number:02d}-{int(day):02d}"
+        )
     else:
         date = f"{year}-{month_number:02d}"
     return Number(start, end, written, "date", None, date=date)
@@ -285,7 +309,17 @@ def _from_match(kind: str, match: re.Match[str], text: str, context: bool) -> li
             value = Decimal(groups["hhmm"])
         else:
             value = Decimal(int(groups["hour"]) * 100 + int(groups.get("minute") or 0))
-        return [Number(start, end, written, "quantity", value, unit="time", qualifier=_qualifier(groups.get("qual")))]
+        return [
+            Number(
+                start,
+                end,
+                written,
+                "quantity",
+                value,
+                unit="time",
+                qualifier=_qualifier(groups.get("qual")),
+            )
+        ]
     if kind == "rank":
         ordinal = groups["ord"].lower()
         value = ORDINAL_WORDS.get(ordinal)
@@ -296,12 +330,22 @@ def _from_match(kind: str, match: re.Match[str], text: str, context: bool) -> li
         return [Number(start, end, written, "ordinal", Decimal(re.sub(r"\D", "", groups["ord"])))]
     if kind == "ratio":
         a, b = int(groups["a"]), int(groups["b"])
-        if context and not (0 < a and (a < b <= 10 or b in (100, 1000) or "-to-" in written or a > b)):
+        if context and not (
+            a > 0 and (a < b <= 10 or b in (100, 1000) or "-to-" in written or a > b)
+        ):
             return []
         if context and "-to-" not in written and " to " not in written and a >= b:
             return []
         return [
-            Number(start, end, written, "ratio", Decimal(a), unit=f"in {b}" if " to " not in written and "-to-" not in written else f"to {b}", qualifier=_qualifier(groups.get("qual")))
+            Number(
+                start,
+                end,
+                written,
+                "ratio",
+                Decimal(a),
+                unit=f"in {b}" if " to " not in written and "-to-" not in written else f"to {b}",
+                qualifier=_qualifier(groups.get("qual")),
+            )
         ]
     if kind == "fraction":
         head, _, tail = re.split(r"([-\s])", groups["frac"].lower(), maxsplit=1)
@@ -311,12 +355,32 @@ def _from_match(kind: str, match: re.Match[str], text: str, context: bool) -> li
             return []
         value = (Decimal(count) / Decimal(denominator)).quantize(Decimal("0.0001")).normalize()
         if groups.get("ofpoint"):
-            return [Number(start, end, written, "percent", value, unit="percentage points", qualifier=_qualifier(groups.get("qual")))]
+            return [
+                Number(
+                    start,
+                    end,
+                    written,
+                    "percent",
+                    value,
+                    unit="percentage points",
+                    qualifier=_qualifier(groups.get("qual")),
+                )
+            ]
         if context and not groups.get("of") and (head == "a" or "-" not in groups["frac"]):
             return []  # "a third quarter", "a third-party": an ordinal, not a share
         end = match.start("of") if groups.get("of") else end
         written = text[start:end]
-        return [Number(start, end, written, "ratio", value, unit="fraction", qualifier=_qualifier(groups.get("qual")))]
+        return [
+            Number(
+                start,
+                end,
+                written,
+                "ratio",
+                value,
+                unit="fraction",
+                qualifier=_qualifier(groups.get("qual")),
+            )
+        ]
     if kind == "words":
         if context and not _keep_word(match, text):
             return []
@@ -329,9 +393,30 @@ def _from_match(kind: str, match: re.Match[str], text: str, context: bool) -> li
         qualifier = _qualifier(groups.get("qual"))
         if curword:
             currency = CURRENCY_WORDS.get(curword)
-            return [Number(start, end, written, "money", value, unit=curword, currency=currency, qualifier=qualifier)]
+            return [
+                Number(
+                    start,
+                    end,
+                    written,
+                    "money",
+                    value,
+                    unit=curword,
+                    currency=currency,
+                    qualifier=qualifier,
+                )
+            ]
         unit = "percent" if percent else (groups.get("hyunit") or "").lstrip("-") or None
-        return [Number(start, end, written, "percent" if percent else "count", value, unit=unit, qualifier=qualifier)]
+        return [
+            Number(
+                start,
+                end,
+                written,
+                "percent" if percent else "count",
+                value,
+                unit=unit,
+                qualifier=qualifier,
+            )
+        ]
     return _amount(match, text, context)
 
 
@@ -344,14 +429,24 @@ def _amount(match: re.Match[str], text: str, context: bool) -> list[Number]:
     if (groups.get("num2") or groups.get("num3")) and context:
         join = (groups.get("join") or groups.get("join2") or "").strip().lower()
         before = text[max(0, start - 20) : start].lower()
-        from_to = join == "to" and re.search(r"\bfrom\s$", before) and not re.search(r"rang\w*\sfrom\s$", before)
+        from_to = (
+            join == "to"
+            and re.search(r"\bfrom\s$", before)
+            and not re.search(r"rang\w*\sfrom\s$", before)
+        )
         mixed = join == "or" and bool(groups.get("sym") or groups.get("code"))
         if from_to or mixed or (join == "and" and not groups.get("between")):
             return _split_range(match, text)
     if context and groups.get("qual") and groups["qual"].lower() == "up to":
         if _MOTION_UP.search(text[max(0, start - 12) : start]):
             groups = {**groups, "qual": None}  # "went up to 5.5%" is a movement, not a ceiling
-            start = match.start("sym") if groups.get("sym") else match.start("code") if groups.get("code") else match.start("num")
+            start = (
+                match.start("sym")
+                if groups.get("sym")
+                else match.start("code")
+                if groups.get("code")
+                else match.start("num")
+            )
             written = text[start:end]
     symbol = groups.get("sym")
     code = groups.get("code") or groups.get("code2")
@@ -379,20 +474,38 @@ def _amount(match: re.Match[str], text: str, context: bool) -> list[Number]:
     if high is not None:
         qualifier = "range"
     if groups.get("points"):
-        return [Number(start, end, written, "quantity", value, high, unit="points", qualifier=qualifier)]
+        return [
+            Number(start, end, written, "quantity", value, high, unit="points", qualifier=qualifier)
+        ]
     if pct:
         unit = "percentage points" if "point" in pct else "percent"
         return [Number(start, end, written, "percent", value, high, unit=unit, qualifier=qualifier)]
     if money:
         unit = curword if curword in ("pence", "cents", "p") else None
-        return [Number(start, end, written, "money", value, high, unit=unit, currency=currency, qualifier=qualifier)]
+        return [
+            Number(
+                start,
+                end,
+                written,
+                "money",
+                value,
+                high,
+                unit=unit,
+                currency=currency,
+                qualifier=qualifier,
+            )
+        ]
     raw = groups["num"]
     suffix = (groups.get("usuffix") or "").strip().lower()
     if suffix:
-        return [Number(start, end, written, "quantity", value, high, unit=suffix, qualifier=qualifier)]
+        return [
+            Number(start, end, written, "quantity", value, high, unit=suffix, qualifier=qualifier)
+        ]
     year_like = re.fullmatch(r"(?:1[5-9]|20)\d\d", raw) and not groups.get("scale")
     if high is None and year_like and groups.get("decade") and raw.endswith("0"):
-        return [Number(start, end, written, "year", value, date=raw, unit="decade", qualifier=qualifier)]
+        return [
+            Number(start, end, written, "year", value, date=raw, unit="decade", qualifier=qualifier)
+        ]
     if groups.get("decade"):
         return []
     hyunit = (groups.get("hyunit") or "").lstrip("-").lower() or None
@@ -423,6 +536,136 @@ def _split_range(match: re.Match[str], text: str) -> list[Number]:
     return found
 
 
+_HINTS = {
+    "time": ("a.m", "p.m", "am", "pm", "gmt", "bst", "est", "edt", "utc", "cet", " et"),
+    "rank": (
+        "largest",
+        "biggest",
+        "highest",
+        "lowest",
+        "smallest",
+        "most",
+        "least",
+        "best",
+        "worst",
+        "fastest",
+        "slowest",
+        "strongest",
+        "weakest",
+        "richest",
+        "poorest",
+        "busiest",
+        "oldest",
+        "youngest",
+        "longest",
+        "deadliest",
+        "heaviest",
+        "greatest",
+        "costliest",
+        "cheapest",
+        "closest",
+        "top",
+        "ranked",
+    ),
+    "fraction": ("half", "halves", "third", "quarter", "fifth", "tenth"),
+    "ratio": (" in ", " out of ", "-to-", " to "),
+    "date": tuple(MONTHS),
+}
+_DIGIT_KINDS = {"date", "time", "ordinal", "ratio", "amount"}
+_DIGITS = re.compile(r"\d+")
+_SPACE_AFTER = re.compile(r"\s|$")
+
+
+def _digit_windows(text: str) -> list[tuple[int, int]]:
+    """Stretches of text around every digit, merged; wide enough for a month or a unit word."""
+    windows: list[tuple[int, int]] = []
+    for match in _DIGITS.finditer(text):
+        low = max(0, match.start() - 45)
+        end = min(len(text), match.end() + 60)
+        space = _SPACE_AFTER.search(text, end)
+        high = space.start() if space else len(text)
+        if windows and low <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(windows[-1][1], high))
+        else:
+            windows.append((low, high))
+    return windows
+
+
+_NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
+    "hundred dozen half halves third thirds quarter quarters fifth fifths tenth tenths first "
+    "second fourth sixth seventh eighth ninth".split()
+)
+_LOWER_WORD = re.compile(r"[a-z]+")
+
+
+def _word_windows(lower: str) -> list[tuple[int, int]]:
+    """Stretches of text around every spelled-out number or fraction word, merged."""
+    spans: list[tuple[int, int]] = []
+    for word in _NUMBER_WORDS.intersection(_LOWER_WORD.findall(lower)):
+        index = lower.find(word)
+        while index >= 0:
+            end = index + len(word)
+            if not (index and lower[index - 1].isalpha()) and not (end < len(lower) and lower[end].isalpha()):
+                space = _SPACE_AFTER.search(lower, min(len(lower), end + 60))
+                spans.append((max(0, index - 45), space.start() if space else len(lower)))
+            index = lower.find(word, end)
+    return _merge(spans)
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for low, high in sorted(spans):
+        if merged and low <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    return merged
+
+
+# The last word of every qualifier: only a number after one of these can have a qualifier.
+_QUALIFIER_ENDS = frozenset(
+    word.split()[-1].lower() for pattern, _ in QUALIFIERS for word in pattern.split("|")
+) | {"between", "approx", "approx."}
+_PREFIX = re.compile(rf"(?<![\w])(?:(?P<qual>{_QUAL})\s)?(?P<between>between\s)?$", re.I)
+
+
+class _Found:
+    """A pattern's match with the qualifier written before it ("more than", "between") joined."""
+
+    def __init__(self, match: re.Match[str], start: int, extra: dict[str, str | None]) -> None:
+        self.match = match
+        self._start = start
+        self._groups = {**match.groupdict(), **extra}
+
+    def groupdict(self) -> dict[str, str | None]:
+        return self._groups
+
+    def span(self) -> tuple[int, int]:
+        return self._start, self.match.end()
+
+    def start(self, name: str | None = None) -> int:
+        return self._start if name is None else self.match.start(name)
+
+    def end(self, name: str | None = None) -> int:
+        return self.match.end() if name is None else self.match.end(name)
+
+
+def _with_prefix(match: re.Match[str], text: str) -> _Found:
+    start = match.start()
+    window = text[max(0, start - 40) : start]
+    last = window[:-1].rsplit(" ", 1)[-1].lower() if window.endswith(" ") else ""
+    found = _PREFIX.search(window) if last in _QUALIFIER_ENDS else None
+    if found is None or not (found.group("qual") or found.group("between")):
+        return _Found(match, start, {"qual": None, "between": None})
+    return _Found(
+        match,
+        start - (len(window) - found.start()),
+        {"qual": found.group("qual"), "between": found.group("between")},
+    )
+
+
 def find_numbers(text: str, *, context: bool = True) -> list[Number]:
     """Every number in `text`, left to right; where patterns overlap, the earliest, longest wins.
 
@@ -430,11 +673,25 @@ def find_numbers(text: str, *, context: bool = True) -> list[Number]:
     "No 10" are not figures, "from 30 to 29" is two figures, not a range.
     """
     found: list[Number] = []
+    lower = text.lower()
+    windows = _digit_windows(text)
+    word_windows = _word_windows(lower)
     for kind, pattern in PATTERNS:
-        for match in pattern.finditer(text):
-            if match.end() == match.start():
-                continue
-            found.extend(_from_match(kind, match, text, context))
+        hints = _HINTS.get(kind)
+        if hints is not None and not any(hint in lower for hint in hints):
+            continue  # a cheap substring test saves a scan of the whole text
+        # Patterns only read the stretches of text around a digit or a number word.
+        if kind in _DIGIT_KINDS:
+            spans = windows
+        elif kind == "rank":
+            spans = _merge(windows + word_windows)
+        else:
+            spans = word_windows
+        for low, high in spans:
+            for match in pattern.finditer(text, low, high):
+                if match.end() == match.start():
+                    continue
+                found.extend(_from_match(kind, _with_prefix(match, text), text, context))  # type: ignore[arg-type]
     # Earlier patterns are more specific (a date before its day, a rank before its ordinal).
     order = {kind: i for i, (kind, _) in enumerate(PATTERNS)}
     found.sort(key=lambda n: (n.start, -(n.end - n.start), order.get(n.kind, 99)))

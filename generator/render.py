@@ -21,19 +21,11 @@ import jinja2
 from markupsafe import Markup
 
 from generator.content import Bundle, Library
+from generator.errors import Problem
 from generator.markup import clean, html_text, json_for_html, md, render_notes, safe_url
+from generator.proof import PublishSource, render_proof
 from generator.schema import Brief, date_precision
-
-TEMPLATE_SUFFIX = ".md.j2"
-
-
-def default_templates_dir() -> Path:
-    """The packaged templates: inside the package when installed, at the repository top otherwise."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "templates", here.parent / "templates"):
-        if (candidate / f"brief{TEMPLATE_SUFFIX}").is_file():
-            return candidate
-    raise RuntimeError("the default templates are missing from this installation")
+from generator.site import TEMPLATE_SUFFIX, default_templates_dir
 
 
 def _finalize(value: Any) -> Any:
@@ -172,7 +164,15 @@ def sorted_actions(brief: Brief) -> list[Any]:
     return [action for _, action in indexed]
 
 
-def render_brief(bundle: Bundle, env: jinja2.Environment, context: dict[str, Any] | None = None) -> Page:
+def render_brief(
+    bundle: Bundle,
+    env: jinja2.Environment,
+    context: dict[str, Any] | None = None,
+    jsonld: str | None = None,
+    publish_source: PublishSource = "full",
+    problems: list[Problem] | None = None,
+) -> Page:
+    """One brief's page; `problems` are its check findings when the caller has them already."""
     brief = bundle.brief
     template = env.get_template(f"brief{TEMPLATE_SUFFIX}")
     parties = {p.id: p for p in brief.parties}
@@ -181,11 +181,13 @@ def render_brief(bundle: Bundle, env: jinja2.Environment, context: dict[str, Any
         parties=parties,
         actions=sorted_actions(brief),
         source_url=safe_url(brief.source.url),
+        proof=render_proof(bundle, publish_source, problems),
         meta=Markup(
             front_matter(
                 brief.title,
                 description=html_text(brief.bottom_line)[:300],
                 brief_status=brief.status,
+                jsonld=jsonld,
             )
         ),
         **(context or {}),
@@ -210,22 +212,41 @@ def render_pages(
     project_dir: Path | None,
     site_name: str,
     known: dict[str, str] | None = None,
+    *,
+    site_url: str | None = None,
+    directory_urls: bool = True,
+    today: dt.date | None = None,
+    publish_source: PublishSource = "full",
+    problems: list[Problem] | None = None,
 ) -> list[Page]:
-    """Every page of the site, as Markdown; pages whose key is in `known` are not rendered again."""
+    """Every page of the site: Markdown pages, the feed and the JSON API.
+
+    Brief pages whose key is in `known` are not rendered again; their key covers what the rest of
+    the library adds to them (party links, related briefs, JSON-LD). `problems` are the check's
+    findings, handed to each brief's proof so it is not checked twice.
+    """
+    from generator.pages import SiteData, brief_context, brief_jsonld, render_site_pages
+
     env = environment(project_dir)
     base = templates_key(env)
     known = known or {}
+    data = SiteData.build(library, site_url=site_url, directory_urls=directory_urls, today=today)
+    data.known = known
+    data.key_base = page_key(data.key_base, base, publish_source)
     pages = []
     for bundle in library.bundles:
         path = f"briefs/{bundle.slug}.md"
-        key = page_key(base, bundle.digest or bundle.brief.model_dump_json())
+        context, jsonld = brief_context(data, bundle), brief_jsonld(data, bundle)
+        across = json.dumps(context, default=str, sort_keys=True) + jsonld
+        key = page_key(base, publish_source, bundle.digest or bundle.brief.model_dump_json(), across)
         if known.get(path) == key:
             pages.append(Page(path, None, frozenset({bundle.slug}), key))
             continue
-        page = render_brief(bundle, env)
+        page = render_brief(bundle, env, context, jsonld, publish_source=publish_source, problems=problems)
         page.key = key
         pages.append(page)
     pages.append(render_home(library.bundles[:HOME_BRIEFS], env, site_name))
+    pages.extend(render_site_pages(data, env, site_name))
     return pages
 
 

@@ -24,8 +24,10 @@ from typing import Any
 
 from generator.errors import BuildError, LockedError, Problem, ProblemsError
 
+TEMPLATE_SUFFIX = ".md.j2"
 STATE_DIR = ".brief"
 STAGING = "docs"
+PREVIEW = "preview"
 
 
 @dataclass
@@ -130,6 +132,8 @@ def check_site_dir(site_dir: Path, project_dir: Path, content_dir: Path) -> Iter
     if site_dir in (project_dir, *project_dir.parents) or site_dir == Path(site_dir.anchor):
         yield Problem("mkdocs.yml", 1, "site_dir", f"{site_dir} holds the project; choose a folder of its own such as 'site'")
         return
+    if site_dir == project_dir / STATE_DIR / PREVIEW:
+        return  # brief serve's own preview
     for protected in (content_dir, project_dir / "templates", project_dir / STATE_DIR, project_dir / ".git"):
         if site_dir == protected or protected.is_relative_to(site_dir) or site_dir.is_relative_to(protected):
             yield Problem("mkdocs.yml", 1, "site_dir", f"{site_dir.name!r} would overwrite {protected.name}/")
@@ -208,10 +212,17 @@ def _write_atomic(target: Path, data: bytes) -> None:
         raise
 
 
+def default_templates_dir() -> Path:
+    """The packaged templates: inside the package when installed, at the repository top otherwise."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "templates", here.parent / "templates"):
+        if (candidate / f"brief{TEMPLATE_SUFFIX}").is_file():
+            return candidate
+    raise RuntimeError("the default templates are missing from this installation")
+
+
 def theme_dir() -> Path:
     """The packaged theme overrides (JSON-LD in the head, styles for briefs)."""
-    from generator.render import default_templates_dir
-
     return default_templates_dir() / "theme"
 
 
@@ -225,12 +236,14 @@ def mkdocs_config(settings: Settings, docs_dir: Path, site_dir: Path, nav: list[
         theme = {"name": theme}
     theme = dict(theme)
     theme.setdefault("custom_dir", str(theme_dir()))
+    # Material loads Google Fonts by default: a briefing site makes no third-party requests.
+    theme.setdefault("font", False)
     data["theme"] = theme
     data["docs_dir"] = str(docs_dir)
     data["site_dir"] = str(site_dir)
     data.setdefault("site_name", settings.site_name)
     data["nav"] = nav
-    data.setdefault("plugins", ["search"])
+    data["plugins"] = search_plugins(data.get("plugins"))
     validation = dict(data.get("validation") or {})
     nav_validation = dict(validation.get("nav") or {})
     nav_validation.setdefault("omitted_files", "ignore")  # the nav is bounded on purpose
@@ -250,6 +263,27 @@ def mkdocs_config(settings: Settings, docs_dir: Path, site_dir: Path, nav: list[
             "nothing was built",
         )
     return config
+
+
+# Material's recommended separator, plus `$` and `%`: "(BGL)", "$4.8" and "87%" are indexed as
+# `bgl`, `4.8` and `87`, so a search for an alias or a figure finds the brief that names it.
+SEARCH_SEPARATOR = r'[\s\-,:!=\[\]()"/$%]+|(?!\b)(?=[A-Z][a-z])|\.(?!\d)|&[lg]t;'
+
+
+def search_plugins(plugins: Any) -> Any:
+    """The plugins with our search separator, unless the project chose its own."""
+    if plugins is None:
+        plugins = ["search"]
+    if not isinstance(plugins, list):
+        return plugins  # MkDocs reports what is wrong with it
+    out: list[Any] = []
+    for plugin in plugins:
+        if plugin == "search":
+            plugin = {"search": {"separator": SEARCH_SEPARATOR}}
+        elif isinstance(plugin, dict) and isinstance(plugin.get("search"), dict):
+            plugin = {"search": {"separator": SEARCH_SEPARATOR, **plugin["search"]}}
+        out.append(plugin)
+    return out
 
 
 class _Collect(logging.Handler):
@@ -276,6 +310,24 @@ class _Only:
             modified = file.src_uri in self.rebuild
             file.is_modified = (lambda value: lambda: value)(modified)
         return files
+
+
+class _ThemeCache:
+    """An in-process MkDocs plugin: the theme's compiled templates are kept between builds.
+
+    Compiling Material's templates costs half a second per build; a rebuild after one edit must
+    not pay it again. The bytecode lives beside the build state, like Python's __pycache__.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        import jinja2
+
+        folder.mkdir(parents=True, exist_ok=True)
+        self.cache = jinja2.FileSystemBytecodeCache(str(folder))
+
+    def on_env(self, env: Any, config: Any, files: Any) -> Any:
+        env.bytecode_cache = self.cache
+        return env
 
 
 def dest_uri(src_uri: str, use_directory_urls: bool = True) -> str:
@@ -305,6 +357,7 @@ def run_mkdocs(
     logger.addHandler(handler)
     try:
         config = mkdocs_config(settings, docs_dir, out_dir, nav)
+        config.plugins["brief-theme-cache"] = _ThemeCache(settings.state_dir / "jinja")
         if rebuild is not None:
             config.plugins["brief-only"] = _Only(rebuild)
         build(config, dirty=rebuild is not None)
@@ -326,20 +379,25 @@ def use_directory_urls(settings: Settings) -> bool:
 
 def assemble(old_site: Path, new_dir: Path, dropped: set[str]) -> None:
     """Complete a partial build: link every file of the last site it did not write or drop."""
+    made: set[str] = set()
     for root, _dirs, names in os.walk(old_site):
-        rel_root = Path(root).relative_to(old_site)
+        rel_root = os.path.relpath(root, old_site)
+        rel_root = "" if rel_root == "." else rel_root + "/"
         for name in names:
-            rel = (rel_root / name).as_posix()
+            rel = rel_root + name
             if rel in dropped:
                 continue
-            target = new_dir / rel
-            if target.exists():
+            target = os.path.join(new_dir, rel)
+            if os.path.lexists(target):
                 continue  # written by this build
-            target.parent.mkdir(parents=True, exist_ok=True)
+            folder = os.path.dirname(target)
+            if folder not in made:
+                os.makedirs(folder, exist_ok=True)
+                made.add(folder)
             try:
-                os.link(Path(root) / name, target)
+                os.link(os.path.join(root, name), target)
             except OSError:
-                shutil.copy2(Path(root) / name, target)
+                shutil.copy2(os.path.join(root, name), target)
 
 
 SEARCH_INDEX = "search/search_index.json"

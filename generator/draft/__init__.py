@@ -43,7 +43,9 @@ def draft_brief(
 ) -> Brief:
     """A draft brief of `text`: every figure, party, quote, action and outlook item with evidence."""
     if published is None:
-        raise BriefError("no publication date: pass --date YYYY-MM-DD (relative dates resolve against it)")
+        raise BriefError(
+            "no publication date: pass --date YYYY-MM-DD (relative dates resolve against it)"
+        )
     sentences = find_sentences(text)
     numbers = find_numbers(text)
     parties, mentions = find_parties(text)
@@ -52,7 +54,7 @@ def draft_brief(
     mentions = [m for m in mentions if m.party in kept]
     ids = {p.name: p.id for p in parties}
     dates = find_dates(text, published, numbers)
-    quotes = find_quotes(text, parties, mentions)
+    quotes = find_quotes(text, parties, mentions, sentences)
     quoted = [m.span(1) for m in _PAIRS.finditer(text)]
     figures = draft_figures(text, numbers, sentences, parties, mentions, published)
     actions = draft_actions(text, sentences, parties, mentions, dates, quoted)
@@ -115,7 +117,7 @@ def draft_brief(
             if q.speaker in ids
         ],
     }
-    brief = Brief.model_validate(_drop_empty(data))
+    brief = Brief.model_validate(data)
     _locate(brief, text)
     return brief
 
@@ -123,14 +125,6 @@ def draft_brief(
 def _slug(title: str) -> str:
     slug = slugify(title, 60) or "article"
     return f"{slug}-brief" if slug in RESERVED_SLUGS else slug
-
-
-def _drop_empty(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _drop_empty(v) for k, v in value.items() if v is not None and v != []}
-    if isinstance(value, list):
-        return [_drop_empty(v) for v in value]
-    return value
 
 
 def _locate(brief: Brief, text: str) -> None:
@@ -192,7 +186,9 @@ def render_front_matter(brief: Brief) -> str:
 
     def represent_decimal(representer: Any, value: Decimal) -> Any:
         plain = format(value, "f")
-        tag = "tag:yaml.org,2002:int" if re.fullmatch(r"-?\d+", plain) else "tag:yaml.org,2002:float"
+        tag = (
+            "tag:yaml.org,2002:int" if re.fullmatch(r"-?\d+", plain) else "tag:yaml.org,2002:float"
+        )
         return representer.represent_scalar(tag, plain)
 
     Representer.add_representer(Decimal, represent_decimal)
@@ -220,14 +216,18 @@ def write_bundle(content_dir: Path, brief: Brief, source_text: str) -> Path:
         parsed = parse_yaml(render_front_matter(brief))
         Brief.model_validate({**parsed.data, "notes": ""})
     except (YamlProblem, ValidationError) as exc:  # pragma: no cover - a bug in drafting
-        raise BriefError(f"the drafted brief does not read back ({exc}); nothing was written") from None
+        raise BriefError(
+            f"the drafted brief does not read back ({exc}); nothing was written"
+        ) from None
     folder = f"{brief.date.isoformat()}-{brief.slug or 'article'}"
     bundle_dir = content_dir / folder
     try:
         content_dir.mkdir(parents=True, exist_ok=True)
         os.mkdir(bundle_dir)
     except FileExistsError:
-        raise BriefError(f"{bundle_dir}: already exists; nothing was written (move it away or draft under another date)") from None
+        raise BriefError(
+            f"{bundle_dir}: already exists; nothing was written (move it away or draft under another date)"
+        ) from None
     except OSError as exc:
         raise BriefError(f"{bundle_dir}: cannot create: {exc.strerror}") from None
     try:

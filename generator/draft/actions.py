@@ -18,7 +18,9 @@ _PLAN = (
     r"is set to|are set to|is due to|are due to|expects? to|agreed to|pledged to|promised to|"
     r"vowed to|is going to|are going to|hopes? to|wants? to|seeks? to|is expected to|are expected to"
 )
-_PROPOSE = r"proposed|proposes|propose|called for|calls for|urged|urges|suggested|suggests|recommended"
+_PROPOSE = (
+    r"proposed|proposes|propose|called for|calls for|urged|urges|suggested|suggests|recommended"
+)
 _ANNOUNCE = r"announced|announces|unveiled|unveils|said|says|declared|confirmed|stated|told|wrote|revealed|reported"
 _TAKEN = (
     r"put|cut|raised|imposed|signed|made|won|lost|rose|fell|killed|introduced|launched|approved|"
@@ -33,12 +35,25 @@ _TAKEN = (
 )
 _VERB = re.compile(
     rf"\b(?P<threat>{_THREAT})\b|\b(?P<plan>{_PLAN})\b|\b(?P<propose>{_PROPOSE})\b"
-    rf"|\b(?P<announce>{_ANNOUNCE})\b|\b(?P<taken>{_TAKEN}|has \w+ed|have \w+ed|had \w+ed)\b",
-    re.I,
-)
+    rf"|\b(?P<announce>{_ANNOUNCE})\b|\b(?P<taken>{_TAKEN}|has \w+ed|have \w+ed|had \w+ed"
+    r"|(?:did|does|do|has|have|had) (?:not|never) \w+|(?:didn't|doesn't|don't|hasn't|haven't) \w+|never \w+ed)\b",
+)  # case-sensitive: a verb after its subject is in lower case, and the scan is faster
 _NOUN_THREAT = re.compile(r"\bthreats? (?:of|to)\b[^.;]*", re.I)
 _NEGATION = re.compile(r"\b(?:not|n't|never|no longer|declined to|refused to|failed to)\b", re.I)
-_CLAUSE_END = re.compile(r"[;:.!?]|,\s(?:and|but|while|which|who|as|although)\b|\s[—–]\s")
+_CLAUSE_END = re.compile(r"[;:!?]|\.(?!\d)|,\s(?:and|but|while|which|who|as|although)\b|\s[—–]\s")
+
+
+def _inside(spans: list[tuple[int, int]]):  # type: ignore[no-untyped-def]
+    """A test of whether an offset falls in one of the sorted, disjoint `spans`."""
+    import bisect
+
+    starts = [start for start, _ in spans]
+
+    def inside(offset: int) -> bool:
+        index = bisect.bisect_right(starts, offset) - 1
+        return index >= 0 and spans[index][0] <= offset < spans[index][1]
+
+    return inside
 
 
 @dataclass(frozen=True)
@@ -80,15 +95,18 @@ def draft_actions(
             index += 1
         if index < len(sentences) and sentences[index].start <= mention.start:
             by_sentence.setdefault(index, []).append(mention)
+    inside = _inside(quoted)
     for number, sentence in enumerate(sentences):
         found = by_sentence.get(number, [])
-        if not found or any(s <= sentence.start and sentence.end <= e for s, e in quoted):
+        if not found or (inside(sentence.start) and inside(sentence.end - 1)):
             continue
         for mention in found:
-            if any(s <= mention.start < e for s, e in quoted):
+            if inside(mention.start):
                 continue
             tail = text[mention.end : sentence.end]
-            gap = re.match(r"^(?:['’]s)?(?P<gap>(?:\s+(?!and\b|or\b)[\w'’-]+){0,6}?)\s+(?=\S)", tail)
+            gap = re.match(
+                r"^(?:['’]s)?(?P<gap>(?:\s+(?!and\b|or\b)[\w'’-]+){0,6}?)\s+(?=\S)", tail
+            )
             verb = _VERB.search(tail, 0, 80)
             if verb is None or gap is None or re.search(r"[,;:.\"“”()]", tail[: verb.start()]):
                 continue
@@ -108,7 +126,22 @@ def draft_actions(
             status = _status(verb)
             evidence_start = mention.start
             evidence_end = clause_start + len(clause)
-            actions.append(_action(text, mention, ids, status, clause, evidence_start, evidence_end, mentions, dates, tail[: verb.start()]))
+            actions.append(
+                _action(
+                    text,
+                    mention,
+                    ids,
+                    status,
+                    clause,
+                    evidence_start,
+                    evidence_end,
+                    mentions,
+                    dates,
+                    tail[: verb.start()],
+                )
+            )
+        if "threat" not in sentence.text:
+            continue
         for threat in _NOUN_THREAT.finditer(text, sentence.start, sentence.end):
             before = [m for m in found if m.end <= threat.start()]
             if not before:
@@ -120,7 +153,20 @@ def draft_actions(
                 continue
             seen.add(key)
             start = threat.start()
-            actions.append(_action(text, actor, ids, "threatened", clause, start, start + len(clause), mentions, dates, ""))
+            actions.append(
+                _action(
+                    text,
+                    actor,
+                    ids,
+                    "threatened",
+                    clause,
+                    start,
+                    start + len(clause),
+                    mentions,
+                    dates,
+                    "",
+                )
+            )
         if len(actions) >= MAX_ACTIONS:
             break  # the rest would be cut below: do not spend minutes finding them
     return actions[:MAX_ACTIONS]

@@ -11,19 +11,32 @@ from dataclasses import dataclass
 from generator.numbers import MONTHS, Number
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_FUTURE = re.compile(r"\b(?:will|shall|plans?|planned|expected|due|set to|scheduled|next|ahead of|going to|'ll)\b", re.I)
-_MONTH_NAMES = (
-    "January|February|March|April|June|July|August|September|October|November|December"
-)
-_RELATIVE = re.compile(
-    r"\b(?P<weekday>(?:last |next |this )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))(?:'s)?\b"
-    r"|\b(?P<day>today|yesterday|tomorrow|tonight)\b"
-    r"|\b(?P<ago>(?:a few|several|a couple of|(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten)) (?P<unit>days?|weeks?|months?|years?) ago)\b"
-    r"|\b(?P<rel>(?P<which>last|next|this|earlier this|later this) (?P<span>week|month|year|weekend))\b"
-    r"|\b(?P<bare>(?:(?P<mod>last|next|this|early|late|mid|mid-|in) ?)(?P<month>" + _MONTH_NAMES + r"|May))\b(?!\s+\d)",
+_FUTURE = re.compile(
+    r"\b(?:will|shall|plans?|planned|expected|due|set to|scheduled|next|ahead of|going to|'ll)\b",
     re.I,
 )
-_SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+_MONTH_NAMES = "January|February|March|April|June|July|August|September|October|November|December"
+# Case-sensitive with capitals spelled out: an ignore-case scan of a whole article is slower.
+_RELATIVE = re.compile(
+    r"\b(?P<weekday>(?:[Ll]ast |[Nn]ext |[Tt]his )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))(?:'s)?\b"
+    r"|\b(?P<day>[Tt]oday|[Yy]esterday|[Tt]omorrow|[Tt]onight)\b"
+    r"|\b(?P<ago>(?:[Aa] few|[Ss]everal|[Aa] couple of|(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten)) (?P<unit>days?|weeks?|months?|years?) ago)\b"
+    r"|\b(?P<rel>(?P<which>[Ll]ast|[Nn]ext|[Tt]his|[Ee]arlier this|[Ll]ater this) (?P<span>week|month|year|weekend))\b"
+    r"|\b(?P<bare>(?:(?P<mod>[Ll]ast|[Nn]ext|[Tt]his|[Ee]arly|[Ll]ate|[Mm]id|[Mm]id-|[Ii]n) ?)(?P<month>"
+    + _MONTH_NAMES
+    + r"|May))\b(?!\s+\d)"
+)
+_SMALL = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
 
 
 @dataclass(frozen=True)
@@ -68,7 +81,9 @@ def resolve_number_date(number: Number, published: dt.date, future: bool = False
     return resolve_month_day(month, day, published, future)
 
 
-def find_dates(text: str, published: dt.date, numbers: list[Number], future_at: list[bool] | None = None) -> list[DateMention]:
+def find_dates(
+    text: str, published: dt.date, numbers: list[Number], future_at: list[bool] | None = None
+) -> list[DateMention]:
     """Every resolvable date of the source: written dates, weekdays, relative and bare months."""
     found: list[DateMention] = []
     for index, number in enumerate(numbers):
@@ -83,7 +98,7 @@ def find_dates(text: str, published: dt.date, numbers: list[Number], future_at: 
     taken = sorted((d.start, d.end) for d in found)
     starts = [s for s, _ in taken]
     reach = list(itertools.accumulate((e for _, e in taken), max))
-    for match in _RELATIVE.finditer(text):
+    for match in _relative_matches(text):
         before = bisect.bisect_left(starts, match.end())
         if before and reach[before - 1] > match.start():
             continue
@@ -94,6 +109,41 @@ def find_dates(text: str, published: dt.date, numbers: list[Number], future_at: 
             found.append(mention)
     found.sort(key=lambda d: d.start)
     return found
+
+
+_ANCHORS = (
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
+    "yesterday", "tomorrow", "tonight", " ago", "week", "month", "year", "january", "february",
+    "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december",
+)
+
+
+def _relative_matches(text: str) -> list[re.Match[str]]:
+    """Matches of the relative-date pattern, read only around the words it needs."""
+    lower = text.lower()
+    spans: list[tuple[int, int]] = []
+    for anchor in _ANCHORS:
+        index = lower.find(anchor)
+        while index >= 0:
+            spans.append((max(0, index - 30), min(len(text), index + len(anchor) + 12)))
+            index = lower.find(anchor, index + len(anchor))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for low, high in spans:
+        if merged and low <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], high))
+        else:
+            merged.append((low, high))
+    matches: list[re.Match[str]] = []
+    for low, high in merged:
+        # Widen to word boundaries so that a window never cuts a word in two.
+        while low > 0 and not text[low - 1].isspace():
+            low -= 1
+        while high < len(text) and not text[high].isspace():
+            high += 1
+        matches.extend(_RELATIVE.finditer(text, low, high))
+    return matches
 
 
 def _resolve(match: re.Match[str], published: dt.date, future: bool) -> DateMention | None:
@@ -122,7 +172,9 @@ def _resolve(match: re.Match[str], published: dt.date, future: bool) -> DateMent
         unit = groups["unit"].lower().rstrip("s")
         if unit == "year":
             year = published.year - (count or 2)
-            return DateMention(start, end, written, str(year), None if count else str(published.year - 1))
+            return DateMention(
+                start, end, written, str(year), None if count else str(published.year - 1)
+            )
         days = {"day": 1, "week": 7, "month": 30}[unit]
         if count:
             when = published - dt.timedelta(days=count * days)
@@ -140,18 +192,20 @@ def _resolve(match: re.Match[str], published: dt.date, future: bool) -> DateMent
         step = -1 if which == "last" else 1 if which == "next" else 0
         if span in ("week", "weekend"):
             monday = published - dt.timedelta(days=published.weekday()) + dt.timedelta(weeks=step)
-            return DateMention(start, end, written, monday.isoformat(), (monday + dt.timedelta(days=6)).isoformat())
+            return DateMention(
+                start, end, written, monday.isoformat(), (monday + dt.timedelta(days=6)).isoformat()
+            )
         if span == "month":
             month_index = published.year * 12 + published.month - 1 + step
-            return DateMention(start, end, written, f"{month_index // 12}-{month_index % 12 + 1:02d}")
+            return DateMention(
+                start, end, written, f"{month_index // 12}-{month_index % 12 + 1:02d}"
+            )
         return DateMention(start, end, written, str(published.year + step))
     if groups["bare"]:
         month_name = groups["month"]
         modifier = (groups["mod"] or "").lower().strip("- ")
-        if month_name == "May" and modifier in ("", "in"):
-            # "may" is a verb as often as a month; only "in May" at a capital counts
-            if not written.startswith("in May"):
-                return None
+        if month_name == "May" and modifier in ("", "in") and not written.lower().startswith("in may"):
+            return None  # "may" is a verb as often as a month; only "in May" counts
         if month_name[0].islower():
             return None
         month = MONTHS[month_name.lower()]

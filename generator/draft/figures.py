@@ -25,8 +25,14 @@ _STOP_AFTER = re.compile(
     re.I,
 )
 _LEAD_OF = re.compile(r"^(?:of|in|on)\s+", re.I)
-_FUTURE = re.compile(r"\b(?:will|would|plans?|expected|due|set to|scheduled|next|ahead|beginning|starting|from)\b", re.I)
-_MONEY_CONTEXT = re.compile(r"^\s*(?:[,;.)]|$|against|from|in|for|at|to|and|compared|a\s|the\s|up|down|revised|unchanged)", re.I)
+_FUTURE = re.compile(
+    r"\b(?:will|would|plans?|expected|due|set to|scheduled|next|ahead|beginning|starting|from)\b",
+    re.I,
+)
+_MONEY_CONTEXT = re.compile(
+    r"^\s*(?:[,;.)]|$|against|from|in|for|at|to|and|compared|a\s|the\s|up|down|revised|unchanged)",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -73,7 +79,9 @@ def _measures(number: Number, sentence: Sentence, text: str) -> str:
     return one_line(phrase) if re.search(r"[A-Za-z]{3}", phrase) else one_line(sentence.text, 120)
 
 
-def _party_for(number: Number, sentence: Sentence, mentions: list[Mention], ids: dict[str, str]) -> str | None:
+def _party_for(
+    number: Number, sentence: Sentence, mentions: list[Mention], ids: dict[str, str]
+) -> str | None:
     inside = [m for m in mentions if sentence.start <= m.start < sentence.end]
     before = [m for m in inside if m.end <= number.start]
     chosen = before[-1] if before else (inside[0] if inside else None)
@@ -126,7 +134,11 @@ def draft_figures(
             if number.date:
                 fields["date"] = number.date
         kind = number.kind
-        if kind == "count" and number.value is not None and re.search(r"\b(?:mln|bln|million|billion|bn|trillion)$", number.as_written, re.I):
+        if (
+            kind == "count"
+            and number.value is not None
+            and re.search(r"\b(?:mln|bln|million|billion|bn|trillion)$", number.as_written, re.I)
+        ):
             # "738 mln" beside "567 mln dlrs": the same money, its unit left unwritten
             context = money_in_sentence.get(sentence.start)
             if context and _MONEY_CONTEXT.match(text[number.end : number.end + 12]):

@@ -15,10 +15,20 @@ _EXPECTED = re.compile(
     r"ahead of|set to|is due|are due|due to|scheduled|going to|intends? to|aims? to|forecasts?|"
     r"projected|predicted|next (?:week|month|year|election|general election|meeting|round)|"
     r"later this (?:week|month|year)|upcoming|coming (?:days|weeks|months)|soon)\b",
+)  # searched in the lower-cased sentence
+_EXPECTED_WORDS = (
+    "will", "'ll", "plan", "expect", "ahead of", "set to", "due", "schedul", "going to", "intend",
+    "aim", "forecast", "project", "predict", "next ", "later this", "upcoming", "coming ", "soon",
+)
+_RISK_WORDS = ("could", "may", "might", "risk", "threat", "warn", "danger", "fear", "possib", "edge of")
+_STRONG_RISK = re.compile(r"\b(?:could|may|might|risk|threat|edge of)\b")
+_RISK = re.compile(
+    r"\b(?:could|may|might|risks?|threats?|threaten(?:s|ed)?|warn(?:s|ed)?|danger|fear|possible|possibility|edge of)\b",
+)
+_SCHEDULED = re.compile(
+    r"\b(?:scheduled|is due|are due|due to|set to|begin(?:s|ning)?|start(?:s|ing)?|take effect|takes effect|meets)\b",
     re.I,
 )
-_RISK = re.compile(r"\b(?:could|may|might|risks?|threats?|threaten(?:s|ed)?|warn(?:s|ed)?|danger|fear|possible|possibility|edge of)\b", re.I)
-_SCHEDULED = re.compile(r"\b(?:scheduled|is due|are due|due to|set to|begin(?:s|ning)?|start(?:s|ing)?|take effect|takes effect|meets)\b", re.I)
 _TRIGGER = re.compile(
     r"\b(?:(?:right|soon|shortly|immediately|just|days|weeks|months)\s+)?(?:after|before|ahead of|until|once|when|following)\s+"
     r"(?!(?:he|she|it|they|we|I|the\s+(?:call|meeting))\b)[^,.;:\"“”]{6,90}",
@@ -30,7 +40,6 @@ _LIKELIHOOD = [
     (re.compile(r"\bunlikely\b", re.I), "unlikely"),
     (re.compile(r"\b(?:likely|probably|expected)\b", re.I), "likely"),
 ]
-_PAST_ONLY = re.compile(r"\b(?:said|had|was|were)\b.*\bwould\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -57,20 +66,27 @@ def draft_outlook(
 ) -> list[OutlookDraft]:
     """Outlook items from sentences with a future marker or a date after publication."""
     items: list[OutlookDraft] = []
+    ahead_dates = [d for d in dates if _after(d.value, published)]
     for sentence in sentences:
         body = sentence.text
-        if len(body) > 600 or len(body.split()) < 5:
+        if len(body) > 600 or body.count(" ") < 4:
             continue
-        in_sentence = [d for d in dates if sentence.start <= d.start < sentence.end]
-        ahead = [d for d in in_sentence if _after(d.value, published)]
-        expected = _EXPECTED.search(body)
-        risk = _RISK.search(body)
-        if not (ahead or expected):
-            if not (risk and re.search(r"\b(?:could|may|might|risk|threat|edge of)\b", body, re.I)):
-                continue
-        if not ahead and expected and expected.group().lower() in ("would",) and _PAST_ONLY.search(body):
+        ahead = (
+            [d for d in ahead_dates if sentence.start <= d.start < sentence.end]
+            if ahead_dates
+            else []
+        )
+        low = body.lower()
+        # Substring tests first: most sentences hold none of the words, and `in` is cheap.
+        expected = _EXPECTED.search(low) if any(w in low for w in _EXPECTED_WORDS) else None
+        risky = not expected or not ahead
+        risk = _RISK.search(low) if risky and any(w in low for w in _RISK_WORDS) else None
+        if not (ahead or expected) and not (risk and _STRONG_RISK.search(low)):
             continue
-        fields: dict[str, object] = {"what": one_line(_clause(body, expected or risk)), "evidence": body.strip()}
+        fields: dict[str, object] = {
+            "what": one_line(_clause(body, expected or risk)),
+            "evidence": body.strip(),
+        }
         if ahead:
             fields["when"] = ahead[0].value
             if ahead[0].until:

@@ -129,7 +129,8 @@ ORGANIZATIONS: dict[str, str] = {
     "Conservatives": "Conservative Party", "Tories": "Conservative Party", "Tory": "Conservative Party",
     "Republicans": "Republican Party", "Democrats": "Democratic Party", "GOP": "Republican Party",
     "White House": "White House", "Kremlin": "Kremlin", "Pentagon": "Pentagon",
-    "Supreme Court": "Supreme Court", "The Economist": "The Economist", "BBC": "BBC",
+    "Supreme Court": "Supreme Court", "Senate": "Senate", "House of Commons": "House of Commons",
+    "House of Lords": "House of Lords", "House of Representatives": "House of Representatives", "The Economist": "The Economist", "BBC": "BBC",
 }  # fmt: skip
 
 _ORG_WORDS = {
@@ -145,7 +146,7 @@ _ORG_WORDS = {
     "Paribas", "Magazine", "Channel", "Radio", "Television", "Broadcasting", "Company",
     "Conference", "Assembly", "Cabinet", "Government", "Commons", "Lords", "Secretariat",
     "Guardian", "Telegraph", "Intelligence", "Management", "Investors", "Securities",
-    "Brothers", "Sons", "Media", "House", "Fed", "College", "Community", "Commission", "Studios", "Pharmaceuticals", "Energy", "Oil", "Gas", "Mining",
+    "Brothers", "Sons", "Media", "House", "Fed", "College", "Community", "Studios", "Pharmaceuticals", "Energy", "Oil", "Gas", "Mining",
 }  # fmt: skip
 _OFFICE_PLACES = {"Oval Office", "Downing Street", "Wall Street", "Capitol Hill", "White House"}
 _TITLES = {
@@ -160,7 +161,21 @@ _TITLES = {
     "Sheikh", "Crown", "Archbishop", "Bishop", "Constitutional", "Affairs", "Development",
     "International", "Opposition", "Party", "Tory", "Chief Justice",
 }  # fmt: skip
-_HONORIFICS = {"Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr.", "Sir", "Lady", "Lord", "Dame", "Miss"}
+_HONORIFICS = {
+    "Mr",
+    "Mr.",
+    "Mrs",
+    "Mrs.",
+    "Ms",
+    "Ms.",
+    "Dr",
+    "Dr.",
+    "Sir",
+    "Lady",
+    "Lord",
+    "Dame",
+    "Miss",
+}
 _ROLE_WORDS = {
     "president", "minister", "secretary", "leader", "chief", "executive", "economist", "analyst",
     "spokesman", "spokeswoman", "spokesperson", "director", "chairman", "chairwoman", "chair",
@@ -201,7 +216,7 @@ _PLACES = {
     "North America", "South America", "Latin America", "Middle East", "Wellington", "Valencia",
     "Rio de Janeiro", "Altamira", "Amazonas", "Para", "Manaus", "Santerem", "Camden", "Tottenham",
     "Mexico City", "Sun Belt", "Midwest", "Deep South", "Egypt", "Wadi Rum", "Durham", "Wake",
-    "Charlotte", "Mecklenberg County", "La Crosse", "Camarillo", "Tokyo", "Horsham", "Porto",
+    "Charlotte", "Mecklenberg County", "La Crosse", "Camarillo", "Horsham", "Porto",
     "Oval Office", "Downing Street", "Wall Street", "Capitol Hill", "Election Day", "Labor Day",
     "Doha", "Geneva", "Davos", "Kyiv", "Kiev", "Jerusalem", "Gaza", "Tehran", "Baghdad", "Delhi",
     "New Delhi", "Mumbai", "Shanghai", "Sydney", "Melbourne", "Toronto", "Montreal", "Vancouver",
@@ -211,16 +226,32 @@ _PLACES = {
 _STOP_TOKENS = {"Brexit", "Aids", "GDP", "DNA", "TV", "GMT", "CEO", "MP", "MPs", "MEP", "MEPs",
     "AM", "PM", "OK", "ADSL", "AEST", "BST", "EST", "ET", "UTC", "ID", "IT", "AI", "II", "III",
     "IV", "VI", "X", "US$", "PAC", "PACs", "NB", "Q1", "Q2", "Q3", "Q4", "CLOSE", "LLC", "PLC",
-    "AP-NORC", "NORC", "DLRS", "MLN", "REUTER", "REUTERS", "AND", "THE", "OF", "IN", "TO"}  # fmt: skip
+    "NORC", "DLRS", "MLN", "REUTER", "REUTERS", "AND", "THE", "OF", "IN", "TO"}  # fmt: skip
 
 _TOKEN = r"(?:[A-Z][\w'’\-]*[\w]|[A-Z]\.(?:[A-Z]\.)*|[A-Z])"
 _CONNECT = r"(?:\s(?:van|von|der|den|de|da|di|du|la|le|bin|al|of|for|for\sa|and|&)\s|\s|-)"
 _RUN = re.compile(rf"{_TOKEN}(?:{_CONNECT}{_TOKEN})*")
-_SAY_AFTER = re.compile(r"^[\s,]*(?:\([^)]{1,40}\)\s*)?(?:said|says|told|wrote|added|argued|explained|noted|warned|insisted|tweeted|stated|declared|asked|replied|responded|reacted|commented|posted|announced)\b")
+_SAY_AFTER = re.compile(
+    r"^[\s,]*(?:\([^)]{1,40}\)\s*)?(?:said|says|told|wrote|added|argued|explained|noted|warned|insisted|tweeted|stated|declared|asked|replied|responded|reacted|commented|posted|announced)\b"
+)
 _SAY_BEFORE = re.compile(r"\b(?:said|says|told|wrote|added|according to|warned|noted|asked)\s$")
 
 
 Token = tuple[int, int, str]
+# Patterns used in the loops, compiled once.
+_SENTENCE_OPENER = re.compile(r"(?:[.!?:]['\"”’]?\s+|\n\s*|[\"“‘(]\s*|[—–]\s)$")
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][\w'’-]*")
+_CAPITAL_INSIDE = re.compile(r"(?<=[a-z,;] )[A-Z][\w'’-]+")
+_POSSESSIVE = re.compile(r"(['’]s?)$")
+_TRAILING_MARK = re.compile(r"['’]s?$|[.,:;]$")
+_INITIALS = re.compile(r"(?:[A-Z]\.)+")
+_CONTRACTION = re.compile(r"['’](?:m|ll|re|ve|d|t)$")
+_HYPHEN_LOWER = re.compile(r"-[a-z]")
+_DIGIT = re.compile(r"\d")
+_ACRONYM_AFTER = re.compile(r",?\s\((?:[A-Z]\.?){2,6}\)")
+_TICKER_AFTER = re.compile(r"\.[A-Z]{1,2}\)")
+_ROLE_TOKEN = re.compile(r"[\w'’.-]+")
+_WORDS = re.compile(r"[^\s]+")
 _PERSON_TITLES = {
     "President", "Minister", "PM", "Chancellor", "Sen", "Senator", "Rep", "Representative", "Gov",
     "Governor", "Mayor", "Secretary", "Justice", "Judge", "King", "Queen", "Prince", "Princess",
@@ -257,6 +288,18 @@ _ROLE_MODIFIERS = {
 }  # fmt: skip
 
 
+_PRESS_WORDS = {
+    "Guardian",
+    "Times",
+    "Telegraph",
+    "Economist",
+    "Independent",
+    "Observer",
+    "Post",
+    "Journal",
+}
+
+
 @dataclass
 class PartyDraft:
     """A party found in the text, with every span that mentions it."""
@@ -289,7 +332,11 @@ def _is_acronym(word: str) -> bool:
 
 def _sentence_start(text: str, offset: int) -> bool:
     before = text[max(0, offset - 3) : offset]
-    return offset == 0 or bool(re.search(r"(?:[.!?:]['\"”’]?\s+|\n\s*|[\"“‘(]\s*|[—–]\s)$", text[max(0, offset - 4) : offset])) or before.endswith("\n")
+    return (
+        offset == 0
+        or bool(_SENTENCE_OPENER.search(text[max(0, offset - 4) : offset]))
+        or before.endswith("\n")
+    )
 
 
 class _Finder:
@@ -302,12 +349,19 @@ class _Finder:
         self.mentions: list[Mention] = []
         self.honorific: set[str] = set()
         # Words written in lower case somewhere: "Long-dated" at a sentence start is a word.
-        self.lower_words = set(re.findall(r"(?<![\w'’-])[a-z][\w'’-]*", text))
-        self.capitalised_inside = {
-            m.group() for m in re.finditer(r"(?<=[a-z,;] )[A-Z][\w'’-]+", text)
-        }
+        self.lower_words = set(_LOWER_WORD.findall(text))
+        self.capitalised_inside = {m.group() for m in _CAPITAL_INSIDE.finditer(text)}
 
-    def add(self, name: str, kind: str, start: int, end: int, role: str | None = None, evidence: tuple[int, int] | None = None, score: float = 1.0) -> None:
+    def add(
+        self,
+        name: str,
+        kind: str,
+        start: int,
+        end: int,
+        role: str | None = None,
+        evidence: tuple[int, int] | None = None,
+        score: float = 1.0,
+    ) -> None:
         party = self.parties.get(name)
         if party is None:
             party = self.parties[name] = PartyDraft(name=name, kind=kind, role=role)
@@ -328,10 +382,36 @@ class _Finder:
         self._resolve_surnames()
 
     def _classify(self, start: int, end: int) -> None:
-        tokens = [
-            (m.start() + start, m.end() + start, m.group())
-            for m in re.finditer(r"[^\s]+", self.text[start:end])
-        ]
+        run = self.text[start:end]
+        if run in _NOT_NAMES:
+            return  # "The", "But", "March": the commonest runs, settled at once
+        if " " not in run:
+            word = run if _INITIALS.fullmatch(run) else _TRAILING_MARK.sub("", run)
+            if word in _NOT_NAMES or (
+                word not in _TITLES
+                and (
+                    word.lower() in _ROLE_WORDS
+                    or (_sentence_start(self.text, start) and self._common_word(word))
+                )
+            ):
+                return  # an ordinary word that opens a sentence
+            if (
+                word.isalpha()
+                and not word.isupper()
+                and word not in COUNTRIES
+                and word not in ORGANIZATIONS
+                and word not in _PLACES
+                and word not in _ORG_WORDS
+                and word not in _THINGS
+                and word not in _TITLES
+                and word not in _STOP_TOKENS
+                and not self._common_word(word)
+                and not _ACRONYM_AFTER.match(self.text, start + len(word))
+            ):
+                # The commonest proper noun: a lone name, resolved against full names at the end.
+                self.mentions.append(Mention(start, start + len(word), word))
+                return
+        tokens = [(m.start() + start, m.end() + start, m.group()) for m in _WORDS.finditer(run)]
         for piece in self._split(tokens):
             self._classify_piece(piece)
 
@@ -346,12 +426,20 @@ class _Finder:
                 current = []
                 continue
             if word in ("and", "of", "for", "a") and current:
-                left_org = current[-1][2].rstrip(".,") in _ORG_WORDS or current[-1][2] in ("Members", "Register")
+                left_org = current[-1][2].rstrip(".,") in _ORG_WORDS or current[-1][2] in (
+                    "Members",
+                    "Register",
+                    "for",
+                )
+                right_org = any(t[2] in _ORG_WORDS for t in tokens[index + 1 :])
+                if word == "and" and not left_org and right_org:
+                    current.append(token)  # "House Ways and Means Committee"
+                    continue
                 if word == "and" or not left_org:
                     pieces.append(current)
                     current = []
                     continue
-            possessive = re.search(r"(['’]s?)$", word)
+            possessive = _POSSESSIVE.search(word)
             if possessive and index < len(tokens) - 1:
                 cut = token[1] - len(possessive.group(1))
                 current.append((token[0], cut, word[: len(word) - len(possessive.group(1))]))
@@ -368,23 +456,40 @@ class _Finder:
         if not tokens:
             return
         last = tokens[-1]
-        cleaned = re.sub(r"['’]s?$|[.,:;]$", "", last[2]) if not re.fullmatch(r"(?:[A-Z]\.)+", last[2]) else last[2]
-        tokens = [*tokens[:-1], (last[0], last[0] + len(cleaned), cleaned)] if cleaned else tokens[:-1]
-        tokens = [t for t in tokens if not re.search(r"['’](?:m|ll|re|ve|d|t)$", t[2])]
+        cleaned = _TRAILING_MARK.sub("", last[2]) if not _INITIALS.fullmatch(last[2]) else last[2]
+        tokens = (
+            [*tokens[:-1], (last[0], last[0] + len(cleaned), cleaned)] if cleaned else tokens[:-1]
+        )
+        tokens = [t for t in tokens if not _CONTRACTION.search(t[2])]
         # Leading words that begin a sentence but name nothing.
         lead_role: list[str] = []
-        while tokens and tokens[0][2] not in _TITLES and (
-            (_sentence_start(text, tokens[0][0]) and self._common_word(tokens[0][2]))
-            or tokens[0][2].lower() in _ROLE_WORDS
+        while (
+            tokens
+            and tokens[0][2] not in _TITLES
+            and (
+                (_sentence_start(text, tokens[0][0]) and self._common_word(tokens[0][2]))
+                or tokens[0][2].lower() in _ROLE_WORDS
+            )
         ):
             if tokens[0][2].lower() in _ROLE_WORDS:
                 lead_role.append(tokens[0][2])
             tokens = tokens[1:]
-        while tokens and len(tokens) > 1 and tokens[-1][2].rstrip(".") in _TITLES and tokens[-1][2].rstrip(".") in _PERSON_TITLES:
+        while (
+            tokens
+            and len(tokens) > 1
+            and tokens[-1][2].rstrip(".") in _TITLES
+            and tokens[-1][2].rstrip(".") in _PERSON_TITLES
+        ):
             tokens = tokens[:-1]  # "South Carolina Sen." before a name: the title of the next run
-        while tokens and (tokens[0][2].lower() in ("the", "of", "and", "for", "on", "a", "&") or re.search(r"-[a-z]", tokens[0][2])):
+        while tokens and (
+            tokens[0][2].lower() in ("the", "of", "and", "for", "on", "a", "&")
+            or _HYPHEN_LOWER.search(tokens[0][2])
+        ):
             tokens = tokens[1:]
-        while tokens and tokens[-1][2].lower() in ("the", "of", "and", "for", "on", "a", "&"):
+        while tokens and (
+            tokens[-1][2].lower() in ("the", "of", "and", "for", "on", "a", "&")
+            or tokens[-1][2] in _STOP_TOKENS
+        ):
             tokens = tokens[:-1]
         if not tokens:
             return
@@ -400,7 +505,9 @@ class _Finder:
         # A nationality or a country leading the run: "Canadian Prime Minister Mark Carney".
         while len(tokens) > 1:
             two = f"{tokens[0][2]} {tokens[1][2]}"
-            if two in COUNTRIES and (len(tokens) == 2 or not self._org_words([t[2] for t in tokens[2:]])):
+            if two in COUNTRIES and (
+                len(tokens) == 2 or not self._org_words([t[2] for t in tokens[2:]])
+            ):
                 self._country(two, tokens[0][0], tokens[1][1])
                 tokens = tokens[2:]
                 continue
@@ -414,7 +521,11 @@ class _Finder:
             return
         words = [t[2] for t in tokens]
         phrase = text[tokens[0][0] : tokens[-1][1]]
-        if len(words) > 1 and all(w.isupper() for w in words if w.isalpha()) and phrase not in ORGANIZATIONS:
+        if (
+            len(words) > 1
+            and all(w.isupper() for w in words if w.isalpha())
+            and phrase not in ORGANIZATIONS
+        ):
             return  # a dateline or a headline in capitals
         if phrase in COUNTRIES:
             if phrase in _AMBIGUOUS_COUNTRY:
@@ -424,7 +535,11 @@ class _Finder:
         if phrase in ORGANIZATIONS:
             self.add(ORGANIZATIONS[phrase], "organization", tokens[0][0], tokens[-1][1])
             return
-        if phrase in _PLACES or phrase in _SKIP or any(w in _THINGS for w in words) or any(re.search(r"\d", w) for w in words):
+        if phrase in _PLACES or phrase in _SKIP or any(_DIGIT.search(w) for w in words):
+            return
+        if words[-1] in _THINGS or (
+            any(w in _THINGS for w in words) and not self._org_words(words)
+        ):
             return
         titles = [i for i, w in enumerate(words) if w in _TITLES or w.rstrip(".") in _TITLES]
         if len(titles) == len(words):
@@ -459,41 +574,75 @@ class _Finder:
                     if full:
                         self.add(full, "person", name_tokens[0][0], name_tokens[-1][1])
                     else:
-                        self.add(word, "person", name_tokens[0][0], name_tokens[-1][1], role=role, evidence=(lead if lead is not None else tokens[0][0], tokens[-1][1]))
+                        self.add(
+                            word,
+                            "person",
+                            name_tokens[0][0],
+                            name_tokens[-1][1],
+                            role=role,
+                            evidence=(lead if lead is not None else tokens[0][0], tokens[-1][1]),
+                        )
                         self.surnames.setdefault(word, word)
                 return
-            self._person(name_tokens, role, (lead if lead is not None else tokens[0][0], tokens[-1][1]))
+            self._person(
+                name_tokens, role, (lead if lead is not None else tokens[0][0], tokens[-1][1])
+            )
             return
         followed = self.text[tokens[-1][1] : tokens[-1][1] + 12]
-        if self._org_words(words) or re.match(r",?\s\((?:[A-Z]\.?){2,6}\)", followed):
+        if self._org_words(words) or _ACRONYM_AFTER.match(followed):
             if len(words) == 1 and words[0] in _ORG_WORDS:
+                before = text[max(0, tokens[0][0] - 4) : tokens[0][0]]
+                if before in ("The ", "the ") and words[0] in _PRESS_WORDS:
+                    self.add(f"The {words[0]}", "organization", tokens[0][0] - 4, tokens[-1][1])
                 return
             self.add(phrase, "organization", tokens[0][0], tokens[-1][1])
             return
         if len(words) == 1:
             word = words[0]
             if _is_acronym(word):
-                if word in _STOP_TOKENS or re.match(r"\.[A-Z]{1,2}\)", followed) or word.lower() in self.lower_words:
+                if (
+                    word in _STOP_TOKENS
+                    or _TICKER_AFTER.match(followed)
+                    or word.lower() in self.lower_words
+                ):
                     return
                 self.add(word, "organization", tokens[0][0], tokens[-1][1])
                 return
             if len(word) > 1 and word not in _STOP_TOKENS and not self._common_word(word):
-                self.mentions.append(Mention(tokens[0][0], tokens[0][1], word))  # resolved at the end
+                self.mentions.append(
+                    Mention(tokens[0][0], tokens[0][1], word)
+                )  # resolved at the end
             return
-        if any((w[:1].isupper() and self._common_word(w)) or w in _PARTY_LABELS for w in words) or len(words) > 4:
+        label: list[str] = []
+        while len(tokens) > 2 and (tokens[0][2] in _PARTY_LABELS or tokens[0][2] in _TITLES):
+            label.append(tokens[0][2])
+            tokens = tokens[1:]
+        words = [t[2] for t in tokens]
+        if (
+            any((w[:1].isupper() and self._common_word(w)) or w in _PARTY_LABELS for w in words)
+            or len(words) > 4
+        ):
             return
         lead = self._role_span(tokens[0][0])
         role = self._role_before(tokens[0][0])
+        if label:
+            role = " ".join([*([role] if role else []), *label])
         self._person(tokens, role, (lead if lead is not None else tokens[0][0], tokens[-1][1]))
 
-    def _person(self, name_tokens: list[Token], role: str | None, evidence: tuple[int, int]) -> None:
+    def _person(
+        self, name_tokens: list[Token], role: str | None, evidence: tuple[int, int]
+    ) -> None:
         name_words = [t[2] for t in name_tokens]
-        if any(w in _NOT_NAMES or w in _STOP_TOKENS or w in _PARTY_LABELS for w in name_words):
+        if name_words[0] in _NOT_NAMES or any(
+            w in _STOP_TOKENS or w in _PARTY_LABELS for w in name_words
+        ):
             return
         name = " ".join(name_words)
         if name in _PLACES or name in COUNTRIES:
             return
-        self.add(name, "person", name_tokens[0][0], name_tokens[-1][1], role=role, evidence=evidence)
+        self.add(
+            name, "person", name_tokens[0][0], name_tokens[-1][1], role=role, evidence=evidence
+        )
         self.surnames.setdefault(name_words[-1], name)
 
     def _common_word(self, word: str) -> bool:
@@ -510,11 +659,19 @@ class _Finder:
             # "Lady Starmer" is not "Keir Starmer": only a title of the same person joins
             self.add(full, "person", start, end)
             return
-        first_names = {p.name.split()[0]: p.name for p in self.parties.values() if p.kind == "person" and " " in p.name}
+        first_names = {
+            p.name.split()[0]: p.name
+            for p in self.parties.values()
+            if p.kind == "person" and " " in p.name
+        }
         if title.rstrip(".") in ("Sir", "Dame") and word in first_names:
             self.add(first_names[word], "person", start, end)
             return
-        name = f"{title.rstrip('.')} {word}" if title.rstrip(".") in ("Lord", "Lady", "Dame", "Sir") else word
+        name = (
+            f"{title.rstrip('.')} {word}"
+            if title.rstrip(".") in ("Lord", "Lady", "Dame", "Sir")
+            else word
+        )
         if title.rstrip(".") in ("Mr", "Dr", "Mrs", "Ms", "Miss"):
             # "Mr Manuel" before "Trevor Manuel" is known: keep the surname, resolve later
             self.mentions.append(Mention(start, end, word))
@@ -531,7 +688,10 @@ class _Finder:
         self.add(COUNTRIES[word], "country", start, end)
 
     def _speaks(self, end: int, start: int) -> bool:
-        return bool(_SAY_AFTER.match(self.text[end : end + 40]) or _SAY_BEFORE.search(self.text[max(0, start - 20) : start]))
+        return bool(
+            _SAY_AFTER.match(self.text[end : end + 40])
+            or _SAY_BEFORE.search(self.text[max(0, start - 20) : start])
+        )
 
     def _role_words_before(self, offset: int) -> list[tuple[int, str]]:
         """Role words just before a name, nearest first: "Conservative leader" Pierre Poilievre."""
@@ -539,14 +699,24 @@ class _Finder:
         before = self.text[window_start:offset]
         found: list[tuple[int, str]] = []
         position = len(before)
-        for word in reversed(list(re.finditer(r"[\w'’.-]+", before))):
+        for word in reversed(list(_ROLE_TOKEN.finditer(before))):
             if before[word.end() : position].strip():
                 break  # punctuation between: the role ended
             token = word.group()
             bare = token.lower().rstrip(".")
             if token.endswith(".") and bare not in _ROLE_WORDS:
                 break  # the end of the sentence before
-            if token in _NOT_NAMES or bare in ("the", "a", "an", "and", "of", "said", "by", "to", "with"):
+            if token in _NOT_NAMES or bare in (
+                "the",
+                "a",
+                "an",
+                "and",
+                "of",
+                "said",
+                "by",
+                "to",
+                "with",
+            ):
                 break
             is_role = bare in _ROLE_WORDS or bare.rstrip("s") in _ROLE_WORDS
             if is_role or (found and (token[:1].isupper() or bare in _ROLE_MODIFIERS)):
@@ -585,14 +755,28 @@ class _Finder:
                 continue
             lone.setdefault(mention.party, []).append((mention.start, mention.end))
         for word, spans in lone.items():
-            if word in COUNTRIES or word in _PLACES or word in _ORG_WORDS or word in _PARTY_LABELS or word in _THINGS or word in _SKIP:
+            if (
+                word in COUNTRIES
+                or word in _PLACES
+                or word in _ORG_WORDS
+                or word in _PARTY_LABELS
+                or word in _THINGS
+                or word in _SKIP
+            ):
                 continue
             speaks = any(self._speaks(e, s) for s, e in spans)
             inside = any(not _sentence_start(self.text, s) for s, _ in spans)
-            if word in self.honorific or speaks or (len(spans) >= 2 and inside):
-                kind = "person" if word in self.honorific or (speaks and not word.endswith("s")) else "organization"
+            possessive = any(self.text.startswith(("'s ", "’s "), e) for _, e in spans)
+            if word in self.honorific or speaks or inside or possessive:
+                kind = (
+                    "person"
+                    if word in self.honorific or (speaks and not word.endswith("s"))
+                    else "organization"
+                )
                 for s, e in spans:
-                    self.add(word, kind, s, e, score=1.0 if speaks or word in self.honorific else 0.5)
+                    self.add(
+                        word, kind, s, e, score=1.0 if speaks or word in self.honorific else 0.5
+                    )
                 resolved.extend(Mention(s, e, word) for s, e in spans)
         self.mentions = sorted(resolved, key=lambda m: m.start)
 
@@ -604,7 +788,9 @@ def find_parties(text: str) -> tuple[list[PartyDraft], list[Mention]]:
     parties = sorted(finder.parties.values(), key=lambda p: (-p.score, p.mentions[0][0]))
     used: set[str] = set()
     for party in parties:
-        base = slugify(party.name.split()[-1] if party.kind == "person" else party.name, 60) or "party"
+        base = (
+            slugify(party.name.split()[-1] if party.kind == "person" else party.name, 60) or "party"
+        )
         candidate = base
         if candidate in used and party.kind == "person":
             candidate = slugify(party.name, 60) or base

@@ -7,24 +7,43 @@ import re
 from dataclasses import dataclass
 
 from generator.draft.parties import Mention, PartyDraft
+from generator.draft.sentences import Sentence, find_sentences, sentence_at
 
 MIN_WORDS = 4
-_OPEN = "\"“"
+_OPEN = '"“'
 _PAIRS = re.compile(r"(?:“|(?<![\w])\")([^“”\"\n]+)([”\"]|(?=\n)|$)")
 _SPEECH = (
     r"said|says|say|told|tells|wrote|writes|added|adds|argued|explained|noted|warned|insisted|"
     r"tweeted|stated|declared|asked|replied|responded|reacted|commented|posted|continued|went on|"
     r"saying|according to|read|reads|cautioned|conceded|admitted|acknowledged|urged|recalled|"
-    r"called(?! (?:on|for)\b)|describ(?:ed|ing)"
+    r"called(?! (?:on|for)\b)|describ(?:ed|ing)|declaring|pledg(?:ed|ing)|promis(?:ed|ing)|vow(?:ed|ing)|"
+    r"insisting|appealing|criticis(?:e|ed|ing)|criticiz(?:e|ed|ing)|respond(?:ed|ing)|telling|writing|adding"
 )
 _SAY = re.compile(rf"\b(?:{_SPEECH})\b", re.I)
 _PRONOUN = re.compile(r"^\s*(?:he|she|they|it)\b", re.I)
 _CHANNELS = [
-    (re.compile(r"\b(?:on|in a post on|in a (?:social media )?post on|via) (Truth Social|Twitter|X|Facebook|Instagram|TikTok|Threads|Bluesky|LinkedIn|Telegram)\b"), None),
+    (
+        re.compile(
+            r"\b(?:on|in a post on|in a (?:social media )?post on|via) (Truth Social|Twitter|X|Facebook|Instagram|TikTok|Threads|Bluesky|LinkedIn|Telegram)\b"
+        ),
+        None,
+    ),
     (re.compile(r"\btweet(?:ed|s)?\b", re.I), "Twitter"),
-    (re.compile(r"\b(?:told|during|at|in) (?:a |the )?(news conference|press conference|press briefing|briefing)\b", re.I), None),
+    (
+        re.compile(
+            r"\b(?:told|during|at|in) (?:a |the )?(news conference|press conference|press briefing|briefing)\b",
+            re.I,
+        ),
+        None,
+    ),
     (re.compile(r"\btold (reporters|journalists)\b", re.I), None),
-    (re.compile(r"\bin (?:a |an )(statement|interview|written statement|letter|speech|email|memo)\b", re.I), None),
+    (
+        re.compile(
+            r"\bin (?:a |an )(statement|interview|written statement|letter|speech|email|memo)\b",
+            re.I,
+        ),
+        None,
+    ),
     (re.compile(r"\btold (?:the )?((?:[A-Z][\w'’]*\s?)+)"), None),
     (re.compile(r"\bspeaking (?:on|to) ((?:[A-Z][\w'’]*\s?)+)"), None),
     (re.compile(r"\bthe (statement|letter|report|memo) (?:read|said)\b", re.I), None),
@@ -41,7 +60,9 @@ class QuoteDraft:
     channel: str | None
 
 
-_PREPOSITION_BEFORE = re.compile(r"\b(?:to|from|with|by|of|for|at|on|against|about|than|like|between|and)\s+(?:the\s+)?$", re.I)
+_PREPOSITION_BEFORE = re.compile(
+    r"\b(?:to|from|with|by|of|for|at|on|against|about|than|like|between|and)\s+(?:the\s+)?$", re.I
+)
 
 
 _SAID_AROUND = re.compile(r"\b(?:said|says|told|wrote|added)\s+(?:the\s+)?$")
@@ -51,7 +72,13 @@ _SAY_NEXT = re.compile(r"\s+(?:said|says|told|wrote|added|tweeted|argued|warned)
 class _Speakers:
     """Who speaks: mentions outside quotations, read as subjects or as objects."""
 
-    def __init__(self, text: str, mentions: list[Mention], kinds: dict[str, str], quoted: list[tuple[int, int]]) -> None:
+    def __init__(
+        self,
+        text: str,
+        mentions: list[Mention],
+        kinds: dict[str, str],
+        quoted: list[tuple[int, int]],
+    ) -> None:
         self.text = text
         self.kinds = kinds
         inside = _inside_any(quoted)
@@ -78,7 +105,9 @@ class _Speakers:
             if not seen_in_sentence and self._free(mention):
                 subjects.add(mention.start)
                 seen_in_sentence = True
-            elif _SAID_AROUND.search(self.text[max(0, mention.start - 12) : mention.start]) or _SAY_NEXT.match(self.text, mention.end):
+            elif _SAID_AROUND.search(
+                self.text[max(0, mention.start - 12) : mention.start]
+            ) or _SAY_NEXT.match(self.text, mention.end):
                 subjects.add(mention.start)  # "..., the OECD said": the speaker is a subject too
         return subjects
 
@@ -89,7 +118,9 @@ class _Speakers:
         return None
 
     def nearest_before(self, offset: int, floor: int) -> str | None:
-        candidates = [m for m in self.mentions if floor <= m.start and m.end <= offset and self._free(m)]
+        candidates = [
+            m for m in self.mentions if floor <= m.start and m.end <= offset and self._free(m)
+        ]
         for mention in reversed(candidates):
             if self.kinds.get(mention.party) == "person":
                 return mention.party
@@ -108,7 +139,9 @@ class _Speakers:
                 continue
             if offset - mention.start > (1500 if person else 300):
                 break
-            if (self.kinds.get(mention.party) == "person") == person and mention.start in self.subjects:
+            if (
+                self.kinds.get(mention.party) == "person"
+            ) == person and mention.start in self.subjects:
                 return mention.party
         return None
 
@@ -125,6 +158,18 @@ def _inside_any(spans: list[tuple[int, int]]):  # type: ignore[no-untyped-def]
     return inside
 
 
+def _by_role(head: str, roles: dict[str, str]) -> str | None:
+    """ "the prime minister said": the person whose role the description names."""
+    found = re.search(r"\bthe ((?:[a-z-]+ ){0,2}[a-z-]+)\s+(?:\w+\s+)?$", head)
+    if not found:
+        return None
+    description = found.group(1)
+    for role, name in roles.items():
+        if role.endswith(description) or description.endswith(role):
+            return name
+    return None
+
+
 def _channel(window: str) -> str | None:
     for pattern, fixed in _CHANNELS:
         match = pattern.search(window)
@@ -136,11 +181,18 @@ def _channel(window: str) -> str | None:
     return None
 
 
-def find_quotes(text: str, parties: list[PartyDraft], mentions: list[Mention]) -> list[QuoteDraft]:
+def find_quotes(
+    text: str,
+    parties: list[PartyDraft],
+    mentions: list[Mention],
+    sentences: list[Sentence] | None = None,
+) -> list[QuoteDraft]:
     """Every direct quotation of at least four words whose speaker the text names."""
     kinds = {p.name: p.kind for p in parties}
     spans = [m.span(1) for m in _PAIRS.finditer(text)]
     who = _Speakers(text, mentions, kinds, spans)
+    sentences = sentences if sentences is not None else find_sentences(text)
+    roles = {p.role.lower(): p.name for p in parties if p.kind == "person" and p.role}
     quotes: list[QuoteDraft] = []
     previous: tuple[str | None, str | None, int] | None = None  # speaker, channel, end
     for match in _PAIRS.finditer(text):
@@ -152,14 +204,14 @@ def find_quotes(text: str, parties: list[PartyDraft], mentions: list[Mention]) -
         line_end = text.find("\n", match.end())
         line_end = len(text) if line_end < 0 else line_end
         after_start = match.end()
-        sentence_end = re.search(r"[.!?](?=\s|$)|\n", text[after_start : line_end + 1])
-        after_end = after_start + (sentence_end.end() if sentence_end else line_end - after_start)
+        closing_sentence = sentence_at(sentences, max(open_at, match.end() - 1))
+        after_end = min(line_end, closing_sentence.end) if closing_sentence else line_end
+        after_end = max(after_end, after_start)
         after = text[after_start:after_end]
-        clause_start = line_start
-        cut = max(text.rfind(". ", line_start, open_at), text.rfind("? ", line_start, open_at))
-        if cut >= 0:
-            clause_start = cut + 2
+        opening_sentence = sentence_at(sentences, open_at)
+        clause_start = max(line_start, opening_sentence.start) if opening_sentence else line_start
         before = text[clause_start:open_at]
+        before_tail = re.split(r"[”\"]", before)[-1]
         speaker = channel = None
         evidence_start, evidence_end = open_at, match.end()
         verb_after = _SAY.search(after[:100]) if closing else None
@@ -172,20 +224,34 @@ def find_quotes(text: str, parties: list[PartyDraft], mentions: list[Mention]) -
                 speaker = who.last_subject(open_at, person=False)
             else:
                 verb_at = after_start + verb_after.start()
-                speaker = who.nearest_before(verb_at, after_start) or who.first_after(verb_at, after_end)
+                speaker = who.nearest_before(verb_at, after_start) or who.first_after(
+                    verb_at, after_end
+                )
             channel = _channel(after)
         verbs_before = list(_SAY.finditer(before))
-        if speaker is None and verbs_before and not re.search(r"\b(?:was|were|been|being) asked\b", before):
+        if (
+            speaker is None
+            and verbs_before
+            and not re.search(r"\b(?:was|were|been|being) asked\b", before_tail)
+        ):
             verb = verbs_before[-1]
             verb_at = clause_start + verb.start()
             head = before[: verb.start()]
             speaker = who.first_free(clause_start, verb_at)
-            if re.search(r"\b(?:he|she|they)\s+(?:\w+\s+)?$", head, re.I) and (speaker is None or kinds.get(speaker) != "person"):
+            if re.search(r"\b(?:he|she|they)\s+(?:\w+\s+)?$", head, re.I) and (
+                speaker is None or kinds.get(speaker) != "person"
+            ):
                 speaker = who.last_subject(clause_start, person=True)
+            if speaker is None:
+                speaker = _by_role(head, roles)
             if speaker is not None:
                 evidence_start = clause_start
                 channel = _channel(before)
-        if speaker is None and previous is not None and not re.search(r"\b(?:was|were) asked\b", before):
+        if (
+            speaker is None
+            and previous is not None
+            and not re.search(r"\b(?:was|were) asked\b", before_tail)
+        ):
             gap = text[previous[2] : open_at]
             continued = open_at == line_start and not re.search(r"[A-Za-z]{3}", gap)
             same_sentence = len(gap) < 40 and "\n" not in gap and not re.search(r"[.!?]", gap)
@@ -196,5 +262,7 @@ def find_quotes(text: str, parties: list[PartyDraft], mentions: list[Mention]) -
             continue
         evidence_text = text[evidence_start:evidence_end].strip()
         offset = text.find(evidence_text, evidence_start)
-        quotes.append(QuoteDraft(quote_text, (offset, offset + len(evidence_text)), speaker, channel))
+        quotes.append(
+            QuoteDraft(quote_text, (offset, offset + len(evidence_text)), speaker, channel)
+        )
     return quotes

@@ -12,6 +12,7 @@ _ABBREVIATIONS = {
     "inc", "co", "corp", "ltd", "vs", "etc", "jr", "sr", "u.s", "u.k", "u.n", "e.g", "i.e", "a.m",
     "p.m", "mt", "ft", "fig", "approx", "dept", "est", "rev", "hon", "messrs", "n.z", "d.c",
 }  # fmt: skip
+_LAST_WORD = re.compile(r"([\w.]+)[.!?…]*[\"'”’)\]]*$")
 _END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 
 
@@ -46,7 +47,7 @@ def find_sentences(text: str) -> list[Sentence]:
         begin = p_start
         for match in _END.finditer(text, p_start, p_end):
             stop = match.end()
-            word = re.search(r"([\w.]+)[.!?…]*[\"'”’)\]]*$", text[begin:stop])
+            word = _LAST_WORD.search(text, max(begin, stop - 40), stop)
             token = word.group(1).lower().rstrip(".") if word else ""
             if match.group().startswith(".") and (
                 token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())

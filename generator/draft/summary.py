@@ -8,7 +8,9 @@ from generator.draft.sentences import Sentence, one_line
 
 MAX_KEY_POINTS = 5
 # "WASHINGTON (Reuters) - ", "RIO DE JANEIRO (AP) — ": the dateline is not part of the lede.
-_DATELINE = re.compile(r"^[A-Z][A-Z .,'’]+(?:\([A-Za-z.]+\))?,?(?: [A-Z][a-z]+\.? \d{1,2})?\s*[-–—]\s+")
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z .,'’]+(?:\([A-Za-z.]+\))?,?(?: [A-Z][a-z]+\.? \d{1,2})?\s*[-–—]\s+"
+)
 
 
 def strip_dateline(sentence: str) -> str:
@@ -61,6 +63,8 @@ def draft_summary(
         score += max(0.0, 2.0 - position * 0.25)  # news puts what matters first
         scored.append((score, sentence.start, sentence))
     scored.sort(key=lambda item: (-item[0], item[1]))
-    chosen = sorted((s for score, _, s in scored[:MAX_KEY_POINTS] if score > 0), key=lambda s: s.start)
+    chosen = sorted(
+        (s for score, _, s in scored[:MAX_KEY_POINTS] if score > 0), key=lambda s: s.start
+    )
     points = [re.sub(r"\s+", " ", strip_dateline(s.text.strip())) for s in chosen]
     return re.sub(r"\s+", " ", bottom), points

@@ -1,0 +1,150 @@
+"""Build speed and memory: `brief build` against bare `mkdocs build` of the same pages.
+
+    python benchmarks/build_speed.py                 # 100, 1,000 and 5,000 briefs
+    python benchmarks/build_speed.py --sizes 100 1000
+
+For each size it makes a synthetic library (benchmarks/synthetic.py) and prints, each measured in a
+fresh process: a cold `brief build` (no cache, no previous site) with the seconds of load+validate,
+check, render and the MkDocs stage, pages per second and peak memory; bare `mkdocs build` of the
+very pages brief rendered, with the same theme and plugins, and the ratio; then the incremental
+figures: `brief build` with nothing changed, and after one brief was edited.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(REPO))
+
+CONFIG = "site_name: Bench\ntheme:\n  name: material\nplugins:\n  - search\n"
+
+
+def _child(args: list[str], cwd: Path) -> tuple[float, float, str]:
+    """Run a command in a fresh process; return wall seconds, its peak RSS in MB, and stdout."""
+    env = {**os.environ, "PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # ru_maxrss of children is the largest of any child so far: run the largest sizes last.
+    return seconds, max(peak, before) / 1024, done.stdout
+
+
+def one_build(project: Path) -> None:
+    """In a child process: one build of `project`, printing its stage timings as JSON."""
+    from generator.build import build_project
+
+    started = time.perf_counter()
+    result = build_project(project)
+    total = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"mode": result.mode, "pages": result.pages, "total": total, "peak_mb": peak, **result.timings}))
+
+
+def bench(size: int, work: Path) -> dict[str, float]:
+    from synthetic import make_library
+
+    project = work / f"lib-{size}"
+    if project.exists():
+        shutil.rmtree(project)
+    project.mkdir(parents=True)
+    (project / "mkdocs.yml").write_text(CONFIG)
+    folders = make_library(project / "content", size)
+
+    py = sys.executable
+    me = str(Path(__file__).resolve())
+    wall, peak, out = _child([py, me, "--one", str(project)], project)
+    cold = json.loads(out.strip().splitlines()[-1])
+
+    # Bare MkDocs on exactly the pages brief staged, same theme, plugins and extensions.
+    staged = next((project / ".brief").glob("docs-*"))
+    bare_config = project / "bare.yml"
+    bare_config.write_text(
+        CONFIG
+        + f"docs_dir: {staged}\nsite_dir: {project / 'bare-site'}\n"
+        + "markdown_extensions: [tables, md_in_html, attr_list, toc]\n"
+        + "validation:\n  nav:\n    omitted_files: ignore\n"
+        + "nav:\n  - Home: index.md\n"
+    )
+    bare_wall, bare_peak, _ = _child([py, "-m", "mkdocs", "build", "-q", "-f", str(bare_config)], project)
+
+    unchanged_wall, _, out = _child([py, "-m", "generator.cli", "build", "--project", str(project)], project)
+    brief = folders[len(folders) // 2] / "brief.md"
+    text = brief.read_text()
+    brief.write_text(text.replace("title: \"", "title: \"Edited: ", 1))
+    edit_wall, _, out = _child([py, me, "--one", str(project)], project)
+    edit = json.loads(out.strip().splitlines()[-1])
+
+    ours = cold["load"] + cold["check"] + cold["render"]
+    return {
+        "briefs": size,
+        "pages": cold["pages"],
+        "load_validate_s": cold["load"],
+        "check_s": cold["check"],
+        "render_s": cold["render"],
+        "own_stages_briefs_per_s": size / ours if ours else 0.0,
+        "mkdocs_stage_s": cold["mkdocs"],
+        "total_s": wall,
+        "pages_per_s": cold["pages"] / wall,
+        "peak_mb": peak,
+        "bare_mkdocs_s": bare_wall,
+        "bare_mkdocs_peak_mb": bare_peak,
+        "ratio_to_bare": wall / bare_wall,
+        "unchanged_s": unchanged_wall,
+        "one_edit_s": edit_wall,
+        "one_edit_in_process_s": edit["total"],
+        "one_edit_mode": edit["mode"],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
+    parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--keep", type=Path, help="build the libraries here and keep them")
+    args = parser.parse_args()
+    if args.one:
+        one_build(args.one)
+        return
+    work = args.keep or Path(tempfile.mkdtemp(prefix="brief-bench-"))
+    rows = []
+    try:
+        for size in sorted(args.sizes):
+            row = bench(size, work)
+            rows.append(row)
+            print(json.dumps(row), flush=True)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+    print()
+    header = (
+        f"{'briefs':>7} {'pages':>6} {'load':>6} {'check':>6} {'render':>6} {'own/s':>7} {'mkdocs':>7} "
+        f"{'total':>7} {'pages/s':>8} {'peak MB':>8} {'bare':>7} {'ratio':>6} {'unchanged':>9} {'1 edit':>7}"
+    )
+    print(header)
+    for r in rows:
+        print(
+            f"{r['briefs']:>7} {r['pages']:>6} {r['load_validate_s']:>6.2f} {r['check_s']:>6.2f} "
+            f"{r['render_s']:>6.2f} {r['own_stages_briefs_per_s']:>7.0f} {r['mkdocs_stage_s']:>7.2f} "
+            f"{r['total_s']:>7.2f} {r['pages_per_s']:>8.0f} {r['peak_mb']:>8.0f} {r['bare_mkdocs_s']:>7.2f} "
+            f"{r['ratio_to_bare']:>6.2f} {r['unchanged_s']:>9.2f} {r['one_edit_s']:>7.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

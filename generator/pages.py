@@ -1,0 +1,789 @@
+"""The pages across briefs: parties, timeline, what to watch, numbers, topics, archive, feed, API.
+
+`SiteData` gathers everything once from the library (canonical parties, dated events, outlook
+items, figures, topics, months); each `render_*` turns one view of it into a `Page`. Text from
+content reaches Markdown only through the environment's `finalize` or `md()`, HTML and SVG only
+through `html_text()`, XML through ElementTree after `clean()`, JSON through `json.dumps`.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import heapq
+import json
+import xml.etree.ElementTree as ET
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from email.utils import format_datetime
+from itertools import chain
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from generator.content import Bundle, Library
+from generator.markup import clean, html_text, json_for_html, md
+from generator.parties import CanonicalParty, PartyIndex, build_party_index
+from generator.render import Page, _relative, front_matter, page_key, partial_date
+from generator.schema import (
+    Action,
+    Figure,
+    OutlookItem,
+    Quote,
+    brief_json_schema,
+    date_precision,
+    slugify,
+)
+from generator.site import TEMPLATE_SUFFIX
+
+KIND_TITLES = {
+    "person": "People",
+    "country": "Countries",
+    "organization": "Organisations",
+    "group": "Groups",
+}
+KIND_LABELS = {
+    "person": "Person",
+    "country": "Country",
+    "organization": "Organisation",
+    "group": "Group",
+}
+SCHEMA_TYPES = {
+    "person": "Person",
+    "country": "Country",
+    "organization": "Organization",
+    "group": "Organization",
+}
+MAX_RELATED = 5
+
+
+def period_start(value: str) -> dt.date:
+    """The first day of a partial date: `2025-04` starts on 1 April 2025."""
+    parts = [int(p) for p in value.split("-")]
+    return dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+
+
+def period_end(value: str) -> dt.date:
+    """The last day of a partial date: `2025-04` ends on 30 April 2025."""
+    precision = date_precision(value)
+    start = period_start(value)
+    if precision == "year":
+        return dt.date(start.year, 12, 31)
+    if precision == "month":
+        return dt.date(start.year, start.month, calendar.monthrange(start.year, start.month)[1])
+    return start
+
+
+@dataclass
+class Event:
+    """One dated thing on the timeline: an action taken or an outlook item expected."""
+
+    date: str
+    kind: str  # "action" or "outlook"
+    bundle: Bundle
+    text: str
+    party_ids: tuple[str, ...] = ()
+    status: str = ""
+
+    @property
+    def sort_key(self) -> tuple[str, int, str, str]:
+        return (
+            self.date,
+            0 if self.kind == "action" else 1,
+            self.bundle.brief.date.isoformat(),
+            self.bundle.slug,
+        )
+
+
+@dataclass
+class WatchItem:
+    item: OutlookItem
+    bundle: Bundle
+    due: bool  # its date (or window) has passed: time to follow it up
+
+
+@dataclass
+class SiteData:
+    """Everything the cross-brief pages show, gathered once from the library."""
+
+    library: Library
+    index: PartyIndex
+    today: dt.date
+    site_url: str | None = None
+    directory_urls: bool = True
+    by_slug: dict[str, Bundle] = field(default_factory=dict)
+    known: dict[str, str] = field(default_factory=dict)  # page path -> key of its last render
+    rank: dict[str, tuple[int, str]] = field(default_factory=dict)  # newest first, then slug
+    key_base: str = ""  # templates, settings and the party index: part of every page's key
+    topics: dict[str, tuple[str, list[Bundle]]] = field(
+        default_factory=dict
+    )  # slug -> (tag, briefs)
+
+    @classmethod
+    def build(
+        cls,
+        library: Library,
+        *,
+        site_url: str | None = None,
+        directory_urls: bool = True,
+        today: dt.date | None = None,
+    ) -> SiteData:
+        index = build_party_index(library.bundles, library.parties_registry)
+        data = cls(library, index, today or dt.date.today(), site_url or None, directory_urls)
+        data.by_slug = {b.slug: b for b in library.bundles}
+        data.key_base = page_key(
+            repr(sorted(index.parties.items())),
+            repr(sorted(index.canonical.items())),
+            repr((site_url, directory_urls, data.today.isoformat())),
+        )
+        for bundle in library.bundles:
+            # Two tags of one brief may share a slug ("U.S." and "us"): list the brief once.
+            for slug, tag in {topic_slug(tag): tag for tag in reversed(bundle.brief.tags)}.items():
+                data.topics.setdefault(slug, (tag, []))[1].append(bundle)
+        return data
+
+    @property
+    def bundles(self) -> list[Bundle]:
+        return self.library.bundles
+
+    def party(self, bundle: Bundle, local_id: str) -> CanonicalParty:
+        return self.index.parties[self.index.of(bundle.slug, local_id)]
+
+    def party_link(self, bundle: Bundle, local_id: str, from_dir: str) -> Markup:
+        """A link to a party's page, with the name the brief gives it."""
+        local = bundle.brief.party(local_id)
+        name = local.name if local else local_id
+        canonical = self.index.of(bundle.slug, local_id)
+        return Markup(f"[{md(name)}]({_relative(f'parties/{canonical}.md', from_dir)})")
+
+    def brief_link(self, bundle: Bundle, from_dir: str) -> Markup:
+        """A link to a brief's page; a draft says so."""
+        text = f"[{md(bundle.brief.title)}]({_relative(f'briefs/{bundle.slug}.md', from_dir)})"
+        if bundle.brief.status == "draft":
+            text += " **(draft)**"
+        return Markup(text)
+
+    def topic_link(self, tag: str, from_dir: str) -> Markup:
+        return Markup(f"[{md(tag)}]({_relative(f'topics/{topic_slug(tag)}.md', from_dir)})")
+
+    def url_of(self, path: str) -> str | None:
+        """The absolute address of a page (`briefs/x.md`), when the site's address is known."""
+        if not self.site_url:
+            return None
+        return self.site_url.rstrip("/") + "/" + page_url(path, self.directory_urls)
+
+    def events(self) -> list[Event]:
+        """Every dated action and outlook item across the library, in date order."""
+        found: list[Event] = []
+        for bundle in self.bundles:
+            for action in bundle.brief.actions:
+                if action.date:
+                    ids = tuple(
+                        self.index.of(bundle.slug, p) for p in (action.actor, action.target) if p
+                    )
+                    found.append(
+                        Event(
+                            action.date,
+                            "action",
+                            bundle,
+                            action_text(bundle, action),
+                            ids,
+                            action.status,
+                        )
+                    )
+            for item in bundle.brief.outlook:
+                if item.when:
+                    found.append(
+                        Event(
+                            item.when, "outlook", bundle, item.what, (), item.kind.replace("_", " ")
+                        )
+                    )
+        found.sort(key=lambda e: e.sort_key)
+        return found
+
+    def watch(self) -> tuple[list[WatchItem], list[WatchItem], list[WatchItem]]:
+        """Outlook items: upcoming by date, past due (oldest first), and undated."""
+        upcoming: list[WatchItem] = []
+        due: list[WatchItem] = []
+        undated: list[WatchItem] = []
+        for bundle in self.bundles:
+            for item in bundle.brief.outlook:
+                if not item.when:
+                    undated.append(WatchItem(item, bundle, False))
+                elif period_end(item.until or item.when) < self.today:
+                    due.append(WatchItem(item, bundle, True))
+                else:
+                    upcoming.append(WatchItem(item, bundle, False))
+        upcoming.sort(key=lambda w: (w.item.when or "", w.bundle.slug))
+        due.sort(key=lambda w: (w.item.when or "", w.bundle.slug))
+        undated.sort(key=lambda w: (-w.bundle.brief.date.toordinal(), w.bundle.slug))
+        return upcoming, due, undated
+
+    def related(self, bundle: Bundle) -> list[tuple[Bundle, int]]:
+        """Other briefs sharing parties with this one: most shared first, then newest."""
+        mine = {self.index.of(bundle.slug, p.id) for p in bundle.brief.parties}
+        shared = Counter(chain.from_iterable(self.index.briefs[party_id] for party_id in mine))
+        shared.pop(bundle.slug, None)
+        if not self.rank:
+            self.rank = {b.slug: (-b.brief.date.toordinal(), b.slug) for b in self.bundles}
+        rank = self.rank
+        best = heapq.nsmallest(MAX_RELATED, ((-count, rank[slug]) for slug, count in shared.items()))
+        return [(self.by_slug[slug], -count) for count, (_, slug) in best]
+
+    def months(self) -> dict[str, list[Bundle]]:
+        found: dict[str, list[Bundle]] = {}
+        for bundle in self.bundles:
+            found.setdefault(bundle.brief.date.strftime("%Y-%m"), []).append(bundle)
+        return found
+
+
+def topic_slug(tag: str) -> str:
+    return slugify(tag) or "topic-" + "-".join(f"{ord(c):x}" for c in tag)[:60]
+
+
+def page_url(path: str, directory_urls: bool = True) -> str:
+    """The address MkDocs gives the page at `path`: `briefs/x.md` -> `briefs/x/`."""
+    stem = path.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return f"{stem}/" if directory_urls else f"{stem}.html"
+
+
+def action_text(bundle: Bundle, action: Action) -> str:
+    brief = bundle.brief
+    actor = brief.party(action.actor)
+    target = brief.party(action.target) if action.target else None
+    text = f"{actor.name if actor else action.actor}{' did not' if action.negated else ''} {action.action}"
+    if target is not None:
+        text += f" (aimed at {target.name})"
+    return text
+
+
+# -- Pages ---------------------------------------------------------------------------------
+
+
+def _render(
+    env: jinja2.Environment,
+    name: str,
+    path: str,
+    sources: Iterable[Bundle],
+    *,
+    key_extra: str = "",
+    **context: Any,
+) -> Page:
+    """Render a page, unless its key (its template, sources and the library's parties) is known."""
+    sources = list(sources)
+    data: SiteData | None = context.get("data")
+    key = ""
+    if data is not None:
+        key = page_key(
+            data.key_base, name, path, key_extra, *sorted(f"{b.slug}:{b.digest}" for b in sources)
+        )
+        if data.known.get(path) == key and all(b.digest for b in sources):
+            return Page(path, None, frozenset(b.slug for b in sources), key)
+    template = env.get_template(f"{name}{TEMPLATE_SUFFIX}")
+    from_dir = path.rsplit("/", 1)[0] if "/" in path else ""
+    text = template.render(
+        rel=lambda target: Markup(_relative(target, from_dir)), from_dir=from_dir, **context
+    )
+    return Page(path, text, frozenset(b.slug for b in sources), key)
+
+
+def render_party(data: SiteData, env: jinja2.Environment, party: CanonicalParty) -> Page:
+    """A party's page: who it is, its briefs, its actions in date order, its quotes and figures."""
+    slugs = data.index.briefs[party.id]
+    bundles = [data.by_slug[s] for s in slugs]
+    appearances = []
+    actions: list[tuple[Action, Bundle]] = []
+    aimed: list[tuple[Action, Bundle]] = []
+    quotes: list[tuple[Quote, Bundle]] = []
+    figures: list[tuple[Figure, Bundle]] = []
+    for bundle in bundles:
+        local_ids = {
+            p.id for p in bundle.brief.parties if data.index.of(bundle.slug, p.id) == party.id
+        }
+        roles = [p.role for p in bundle.brief.parties if p.id in local_ids and p.role]
+        appearances.append((bundle, roles[0] if roles else None))
+        actions += [(a, bundle) for a in bundle.brief.actions if a.actor in local_ids]
+        aimed += [
+            (a, bundle)
+            for a in bundle.brief.actions
+            if a.target in local_ids and a.actor not in local_ids
+        ]
+        quotes += [(q, bundle) for q in bundle.brief.quotes if q.speaker in local_ids]
+        figures += [(f, bundle) for f in bundle.brief.numbers if f.party in local_ids]
+
+    def by_date(pair: tuple[Action, Bundle]) -> tuple[bool, str, str]:
+        action, bundle = pair
+        # Undated actions go after the dated, in the order of their briefs' dates.
+        return (action.date is None, action.date or "", bundle.brief.date.isoformat())
+
+    actions.sort(key=by_date)
+    aimed.sort(key=by_date)
+    path = f"parties/{party.id}.md"
+    return _render(
+        env, "party", path, bundles,
+        meta=Markup(front_matter(party.name, description=html_text(party.description or party.name)[:300])),
+        party=party,
+        kind_title=KIND_LABELS[party.kind],
+        appearances=appearances,
+        actions=actions,
+        aimed=aimed,
+        quotes=quotes,
+        figures=figures,
+        data=data,
+    )  # fmt: skip
+
+
+def render_parties_index(data: SiteData, env: jinja2.Environment) -> Page:
+    groups: list[tuple[str, list[CanonicalParty]]] = []
+    for kind, title in KIND_TITLES.items():
+        members = sorted(
+            (p for p in data.index.parties.values() if p.kind == kind),
+            key=lambda p: p.name.casefold(),
+        )
+        if members:
+            groups.append((title, members))
+    return _render(
+        env, "parties", "parties/index.md", data.bundles,
+        meta=Markup(front_matter("Parties")), groups=groups, data=data,
+    )  # fmt: skip
+
+
+# Listing pages are split by month, like an archive: a page stays small however large the
+# library grows, and an edit re-renders (and MkDocs rebuilds) only the months it touches.
+RECENT_ITEMS = 60
+FEED_ITEMS = 50  # the newest published briefs; readers' feed clients keep the older ones  # the section index shows the newest whole months up to about this many items
+
+
+def _month_of(value: str) -> str:
+    return value[:7] if len(value) >= 7 else f"{value[:4]}-01"
+
+
+def _by_month(items: list[Any], month_of: Callable[[Any], str]) -> dict[str, list[Any]]:
+    """Items grouped by month, newest month first, each month's items in their given order."""
+    months: dict[str, list[Any]] = {}
+    for item in items:
+        months.setdefault(month_of(item), []).append(item)
+    return dict(sorted(months.items(), reverse=True))
+
+
+def _recent(months: dict[str, list[Any]]) -> list[str]:
+    """The newest whole months that together hold about RECENT_ITEMS items."""
+    chosen, count = [], 0
+    for month, items in months.items():
+        if chosen and count + len(items) > RECENT_ITEMS:
+            break
+        chosen.append(month)
+        count += len(items)
+    return chosen
+
+
+def _month_pages(
+    env: jinja2.Environment, name: str, section: str, title: str, months: dict[str, list[Any]],
+    sources: Callable[[list[Any]], Iterable[Bundle]], **context: Any,
+) -> list[Page]:
+    return [
+        _render(
+            env, name, f"{section}/{month}.md", sources(items),
+            meta=Markup(front_matter(f"{title}: {month_title(month)}")),
+            month=month, month_title=month_title, items=items, **context,
+        )
+        for month, items in months.items()
+    ]  # fmt: skip
+
+
+def render_timeline(data: SiteData, env: jinja2.Environment) -> list[Page]:
+    events = data.events()
+    months = _by_month(events, lambda e: _month_of(e.date))
+    recent = _recent(months)
+    shown = [e for month in sorted(recent) for e in months[month]]
+    index = _render(
+        env, "timeline", "timeline.md", data.bundles,
+        meta=Markup(front_matter("Timeline")), events=shown, all_events=len(events),
+        months=months, month_title=month_title, chart=timeline_svg(events), data=data,
+    )  # fmt: skip
+    chronological = {m: months[m] for m in sorted(months)}
+    return [index] + _month_pages(
+        env, "timeline_month", "timeline", "Timeline", chronological,
+        lambda items: (e.bundle for e in items), data=data,
+    )  # fmt: skip
+
+
+def render_watch(data: SiteData, env: jinja2.Environment) -> list[Page]:
+    upcoming, due, undated = data.watch()
+    due_months = _by_month(due, lambda w: _month_of(w.item.when or ""))
+    undated_months = _by_month(undated, lambda w: w.bundle.brief.date.strftime("%Y-%m"))
+    recent_due = _recent(due_months)
+    recent_undated = _recent(undated_months)
+    index = _render(
+        env, "watch", "watch.md", data.bundles,
+        meta=Markup(front_matter("What to watch")),
+        upcoming=upcoming,
+        due=[w for m in sorted(recent_due) for w in due_months[m]],
+        undated=[w for m in recent_undated for w in undated_months[m]],
+        older_due=[m for m in due_months if m not in recent_due],
+        older_undated=[m for m in undated_months if m not in recent_undated],
+        month_title=month_title, today=data.today, data=data,
+    )  # fmt: skip
+    older_due = {m for m in due_months if m not in recent_due}
+    older_undated = {m for m in undated_months if m not in recent_undated}
+    pages = [index]
+    for month in sorted(older_due | older_undated, reverse=True):
+        due_items = due_months[month] if month in older_due else []
+        undated_items = undated_months[month] if month in older_undated else []
+        pages.append(
+            _render(
+                env, "watch_month", f"watch/{month}.md",
+                [w.bundle for w in due_items + undated_items],
+                key_extra=f"{len(due_items)}|{len(undated_items)}",
+                meta=Markup(front_matter(f"What to watch: {month_title(month)}")),
+                month=month, month_title=month_title, due=due_items, undated=undated_items,
+                today=data.today, data=data,
+            )
+        )  # fmt: skip
+    return pages
+
+
+def render_numbers(data: SiteData, env: jinja2.Environment) -> list[Page]:
+    figures = [(f, b) for b in data.bundles for f in b.brief.numbers]
+    months = _by_month(figures, lambda pair: pair[1].brief.date.strftime("%Y-%m"))
+    recent = _recent(months)
+    index = _render(
+        env, "numbers", "numbers.md", data.bundles,
+        meta=Markup(front_matter("By the numbers")),
+        figures=[pair for month in recent for pair in months[month]],
+        months=months, recent=recent, month_title=month_title, data=data,
+    )  # fmt: skip
+    return [index] + _month_pages(
+        env, "numbers_month", "numbers", "By the numbers", months,
+        lambda items: (b for _, b in items), data=data,
+    )  # fmt: skip
+
+
+def render_topics(data: SiteData, env: jinja2.Environment) -> list[Page]:
+    topics = sorted(data.topics.items(), key=lambda item: item[1][0])
+    pages = [
+        _render(
+            env,
+            "topics",
+            "topics/index.md",
+            data.bundles,
+            meta=Markup(front_matter("Topics")),
+            topics=topics,
+            data=data,
+        )
+    ]
+    for slug, (tag, bundles) in topics:
+        pages.append(
+            _render(
+                env,
+                "topic",
+                f"topics/{slug}.md",
+                bundles,
+                meta=Markup(front_matter(f"Topic: {tag}")),
+                tag=tag,
+                bundles=bundles,
+                data=data,
+            )
+        )
+    return pages
+
+
+def render_archive(data: SiteData, env: jinja2.Environment) -> list[Page]:
+    months = data.months()
+    pages = [
+        _render(
+            env,
+            "archive",
+            "archive/index.md",
+            data.bundles,
+            meta=Markup(front_matter("Archive")),
+            months=months,
+            month_title=month_title,
+            data=data,
+        )
+    ]
+    for month, bundles in months.items():
+        title = month_title(month)
+        pages.append(
+            _render(
+                env,
+                "archive_month",
+                f"archive/{month}.md",
+                bundles,
+                meta=Markup(front_matter(f"Archive: {title}")),
+                title=title,
+                bundles=bundles,
+                data=data,
+            )
+        )
+    return pages
+
+
+def month_title(month: str) -> str:
+    return partial_date(month)
+
+
+def brief_context(data: SiteData, bundle: Bundle) -> dict[str, Any]:
+    """What a brief page adds about the rest of the site: party, topic and related links."""
+    from_dir = "briefs"
+    return {
+        "site": {
+            "parties": [
+                _party_with_names(data, bundle, p.id, from_dir) for p in bundle.brief.parties
+            ],
+            "topics": [data.topic_link(t, from_dir) for t in bundle.brief.tags],
+            "related": [
+                (data.brief_link(other, from_dir), shared) for other, shared in data.related(bundle)
+            ],
+            "timeline": Markup(_relative("timeline.md", from_dir)),
+            "watch": Markup(_relative("watch.md", from_dir)),
+        }
+    }
+
+
+def _party_with_names(data: SiteData, bundle: Bundle, local_id: str, from_dir: str) -> Markup:
+    """A party link followed by the names the registry knows it by that this brief does not use."""
+    local = bundle.brief.party(local_id)
+    canonical = data.party(bundle, local_id)
+    shown = {n.casefold() for n in (local.name, *local.aliases)} if local else set()
+    others = [n for n in (canonical.name, *canonical.aliases) if n.casefold() not in shown]
+    link = data.party_link(bundle, local_id, from_dir)
+    if not others:
+        return link
+    # Written out so that the site's search finds this brief by any of the party's names.
+    return Markup(f"{link} (also {md(', '.join(others))})")
+
+
+def brief_jsonld(data: SiteData, bundle: Bundle) -> str:
+    """schema.org metadata of a brief, as JSON safe inside a <script> element."""
+    brief = bundle.brief
+    acting = {a.actor for a in brief.actions} | {a.target for a in brief.actions if a.target}
+
+    def thing(party_id: str) -> dict[str, Any]:
+        local = brief.party(party_id)
+        assert local is not None
+        canonical = data.party(bundle, party_id)
+        item: dict[str, Any] = {
+            "@type": SCHEMA_TYPES[canonical.kind],
+            "name": clean(canonical.name),
+        }
+        names = [
+            clean(n)
+            for n in (local.name, *local.aliases, *canonical.aliases)
+            if clean(n) != item["name"]
+        ]
+        if names:
+            item["alternateName"] = list(dict.fromkeys(names))
+        url = data.url_of(f"parties/{canonical.id}.md")
+        if url:
+            item["url"] = url
+        return item
+
+    doc: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": clean(brief.title)[:110],
+        "description": clean(brief.bottom_line),
+        "datePublished": brief.date.isoformat(),
+        "about": [thing(p.id) for p in brief.parties if p.id in acting],
+        "mentions": [thing(p.id) for p in brief.parties if p.id not in acting],
+        "keywords": [clean(t) for t in brief.tags],
+    }
+    url = data.url_of(f"briefs/{bundle.slug}.md")
+    if url:
+        doc["url"] = url
+    if brief.source.url:
+        doc["isBasedOn"] = brief.source.url
+    return json_for_html(doc)
+
+
+def render_feed(data: SiteData, site_name: str) -> Page:
+    """An RSS 2.0 feed of the published briefs, newest first; never a draft."""
+    published = data.library.published()
+    rss = ET.Element("rss", {"version": "2.0"})
+    channel = ET.SubElement(rss, "channel")
+    ET.SubElement(channel, "title").text = clean(site_name)
+    ET.SubElement(channel, "link").text = data.site_url or "./"
+    ET.SubElement(channel, "description").text = clean(f"Briefs published on {site_name}")
+    if published:
+        ET.SubElement(channel, "lastBuildDate").text = _rfc822(max(b.brief.date for b in published))
+    for bundle in published[:FEED_ITEMS]:
+        item = ET.SubElement(channel, "item")
+        ET.SubElement(item, "title").text = clean(bundle.brief.title)
+        path = f"briefs/{bundle.slug}.md"
+        ET.SubElement(item, "link").text = data.url_of(path) or page_url(path, data.directory_urls)
+        ET.SubElement(item, "guid", {"isPermaLink": "false"}).text = bundle.slug
+        ET.SubElement(item, "pubDate").text = _rfc822(bundle.brief.date)
+        ET.SubElement(item, "description").text = clean(bundle.brief.bottom_line)
+        for tag in bundle.brief.tags:
+            ET.SubElement(item, "category").text = clean(tag)
+    ET.indent(rss)
+    text = '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(rss, encoding="unicode") + "\n"
+    return Page("feed.xml", text, frozenset(b.slug for b in published[:FEED_ITEMS]))
+
+
+def _rfc822(day: dt.date) -> str:
+    return format_datetime(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc))
+
+
+def brief_data(bundle: Bundle) -> dict[str, Any]:
+    """A brief as JSON data that validates against `api/schema.json` (the notes are the body)."""
+    return bundle.brief.model_dump(mode="json", exclude={"notes"}, exclude_none=True)
+
+
+def render_api(data: SiteData) -> list[Page]:
+    """`api/briefs.json` (every published brief), one file per brief, and the schema."""
+    published = data.library.published()
+    # pydantic writes JSON in Rust: a large library's API costs milliseconds, not seconds.
+    each = {
+        b.slug: b.brief.model_dump_json(exclude={"notes"}, exclude_none=True) for b in published
+    }
+    pages = [
+        Page("api/schema.json", _json(brief_json_schema()), frozenset()),
+        Page(
+            "api/briefs.json",
+            '{"briefs": [' + ",\n".join(each.values()) + "]}\n",
+            frozenset(b.slug for b in published),
+        ),
+    ]
+    for bundle in published:
+        pages.append(
+            Page(f"api/briefs/{bundle.slug}.json", each[bundle.slug] + "\n", frozenset({bundle.slug}))
+        )
+    return pages
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+
+
+def render_site_pages(data: SiteData, env: jinja2.Environment, site_name: str) -> list[Page]:
+    """Every page across briefs, the feed and the API."""
+    pages = [render_party(data, env, party) for party in data.index.parties.values()]
+    pages.append(render_parties_index(data, env))
+    pages += render_timeline(data, env)
+    pages += render_watch(data, env)
+    pages += render_numbers(data, env)
+    pages += render_topics(data, env)
+    pages += render_archive(data, env)
+    pages.append(render_feed(data, site_name))
+    pages += render_api(data)
+    return pages
+
+
+# -- The timeline chart ------------------------------------------------------------------------
+
+CHART_WIDTH = 760
+LABEL_WIDTH = 230
+ROW_HEIGHT = 26
+TOP = 14
+AXIS_HEIGHT = 30
+MAX_LABEL = 34
+MAX_ROWS = 40
+
+
+def timeline_svg(events: list[Event]) -> Markup:
+    """The timeline as an inline SVG: one row per brief, one mark per event, months along the axis.
+
+    Built at build time from escaped text: the page needs no script and fetches nothing.
+    """
+    if not events:
+        return Markup("")
+    newest = sorted(
+        {e.bundle.slug: e.bundle for e in events}.values(), key=lambda b: (b.brief.date, b.slug)
+    )
+    # A row per brief: past MAX_ROWS briefs the chart shows the latest ones; the list has them all.
+    rows = newest[-MAX_ROWS:]
+    row_of = {bundle.slug: index for index, bundle in enumerate(rows)}
+    events = [e for e in events if e.bundle.slug in row_of]
+    first = min(period_start(e.date) for e in events)
+    last = max(period_end(e.date) for e in events)
+    first = dt.date(first.year, first.month, 1)
+    last_month = dt.date(last.year, last.month, 1)
+    last = dt.date(
+        last.year, last.month, calendar.monthrange(last.year, last.month)[1]
+    ) + dt.timedelta(days=1)
+    span = max((last - first).days, 1)
+    left, right = LABEL_WIDTH + 10, CHART_WIDTH - 14
+    height = TOP + len(rows) * ROW_HEIGHT + AXIS_HEIGHT
+
+    def x_of(day: dt.date) -> float:
+        return left + (right - left) * (day - first).days / span
+
+    parts = [
+        f'<svg class="brief-timeline-chart" role="img" viewBox="0 0 {CHART_WIDTH} {height}" '
+        f'width="100%" xmlns="http://www.w3.org/2000/svg" aria-labelledby="timeline-chart-title">',
+        '<title id="timeline-chart-title">Timeline of dated actions and outlook events, by brief</title>',
+    ]
+    axis_y = TOP + len(rows) * ROW_HEIGHT
+    months = _month_ticks(first, last_month)
+    if len(months) > 36:  # years apart: one line a year keeps the chart legible
+        months = [m for m in months if m.month == 1 or m == first]
+    step = max(1, len(months) // 8)
+    for index, month in enumerate(months):
+        x = x_of(month)
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{TOP - 4}" x2="{x:.1f}" y2="{axis_y}" stroke="currentColor" stroke-opacity="0.12"/>'
+        )
+        if index % step == 0:
+            label = (
+                month.strftime("%b %Y") if month.month == 1 or index == 0 else month.strftime("%b")
+            )
+            parts.append(
+                f'<text x="{x + 2:.1f}" y="{axis_y + 18}" font-size="11" fill="currentColor">{label}</text>'
+            )
+    for row, bundle in enumerate(rows):
+        y = TOP + row * ROW_HEIGHT + ROW_HEIGHT / 2
+        title = bundle.brief.title
+        label = title if len(title) <= MAX_LABEL else title[: MAX_LABEL - 1].rstrip() + "…"
+        draft = " (draft)" if bundle.brief.status == "draft" else ""
+        parts.append(
+            f'<text x="0" y="{y + 4:.1f}" font-size="12" fill="currentColor">'
+            f"<title>{html_text(title + draft)}</title>{html_text(label + draft)}</text>"
+        )
+        parts.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="currentColor" stroke-opacity="0.25"/>'
+        )
+    for event in events:
+        y = TOP + row_of[event.bundle.slug] * ROW_HEIGHT + ROW_HEIGHT / 2
+        tip = f"{partial_date(event.date)}: {event.text}"
+        tip_el = f"<title>{html_text(tip)}</title>"
+        colour = "#1e88e5" if event.kind == "action" else "#e65100"
+        if date_precision(event.date) == "day":
+            x = x_of(period_start(event.date))
+            if event.kind == "action":
+                parts.append(
+                    f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{colour}">{tip_el}</circle>'
+                )
+            else:
+                parts.append(
+                    f'<rect x="{x - 4.5:.1f}" y="{y - 4.5:.1f}" width="9" height="9" fill="none" '
+                    f'stroke="{colour}" stroke-width="2" transform="rotate(45 {x:.1f} {y:.1f})">{tip_el}</rect>'
+                )
+        else:
+            x1 = x_of(period_start(event.date))
+            x2 = max(x_of(period_end(event.date) + dt.timedelta(days=1)), x1 + 6)
+            parts.append(
+                f'<rect x="{x1:.1f}" y="{y - 4:.1f}" width="{x2 - x1:.1f}" height="8" rx="4" fill="{colour}" '
+                f'fill-opacity="0.35">{tip_el}</rect>'
+            )
+    parts.append("</svg>")
+    if len(newest) > len(rows):
+        parts.append(
+            f'<p class="brief-timeline-note">The chart shows the latest {len(rows)} of '
+            f"{len(newest)} briefs; the list below has every event.</p>"
+        )
+    return Markup(f'<div class="brief-timeline" markdown="0">{"".join(parts)}</div>')
+
+
+def _month_ticks(first: dt.date, last_month: dt.date) -> list[dt.date]:
+    months = []
+    current = first
+    while current <= last_month:
+        months.append(current)
+        current = dt.date(current.year + current.month // 12, current.month % 12 + 1, 1)
+    return months

@@ -1,0 +1,194 @@
+"""`brief serve`: a live preview on 127.0.0.1 that rebuilds on every edit and reloads the browser.
+
+The preview is an ordinary incremental build (drafts included) into the project's state folder,
+served by a small threaded HTTP server. A failed rebuild keeps the last good preview up and shows
+the problems, escaped, in the terminal and on every page.
+"""
+
+from __future__ import annotations
+
+import html
+import http.server
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import click
+
+from generator.build import build_project
+from generator.errors import BriefError, ProblemsError
+from generator.site import PREVIEW, STATE_DIR, load_settings
+
+EVENTS_PATH = "/__brief__/status"
+# Polls the server's build counter and reloads the page when a new build (or error) lands.
+RELOAD_SCRIPT = """<script>(function(){var v=null;function poll(){fetch("%s",{cache:"no-store"})
+.then(function(r){return r.json()}).then(function(s){if(v!==null&&s.version!==v){location.reload()}
+v=s.version;setTimeout(poll,400)}).catch(function(){setTimeout(poll,1000)})}poll()})();</script>""" % EVENTS_PATH
+
+
+@dataclass
+class Preview:
+    """The state the server shows: the last good build, and the problems of the latest attempt."""
+
+    project_dir: Path
+    site_dir: Path
+    version: int = 0
+    errors: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    echo: Callable[[str], None] = click.echo
+
+    def rebuild(self) -> None:
+        started = time.perf_counter()
+        try:
+            result = build_project(self.project_dir, drafts=True, site_dir=self.site_dir)
+        except ProblemsError as exc:
+            lines = [p.format() for p in exc.problems] + [exc._summary()]
+            self._failed(lines)
+            return
+        except BriefError as exc:
+            self._failed([exc.format_message()])
+            return
+        with self.lock:
+            self.errors = []
+            self.version += 1
+        for warning in result.warnings:
+            self.echo(warning.format())
+        self.echo(f"{result.summary()} (preview, {time.perf_counter() - started:.2f} s)")
+
+    def _failed(self, lines: list[str]) -> None:
+        for line in lines:
+            self.echo(line)
+        self.echo("The last good preview is still served.")
+        with self.lock:
+            self.errors = lines
+            self.version += 1
+
+
+def error_banner(errors: list[str]) -> str:
+    """The problems of the latest build as an escaped HTML banner."""
+    items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in errors)
+    return (
+        '<div id="brief-build-error" role="alert" style="position:fixed;z-index:10000;left:0;right:0;'
+        "bottom:0;max-height:40vh;overflow:auto;background:#b00020;color:#fff;padding:1em;"
+        'font:14px/1.4 monospace"><strong>brief: the last rebuild failed; this is the last good '
+        f"preview.</strong><ul>{items}</ul></div>"
+    )
+
+
+def make_handler(preview: Preview) -> type[http.server.BaseHTTPRequestHandler]:
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        server_version = "brief-serve"
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, directory=str(preview.site_dir), **kwargs)
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            return  # quiet: the terminal shows builds and errors, not every request
+
+        def do_GET(self) -> None:
+            path = urlsplit(self.path).path
+            if path == EVENTS_PATH:
+                with preview.lock:
+                    body = json.dumps({"version": preview.version, "errors": preview.errors})
+                self._send(200, "application/json", body.encode())
+                return
+            target = self._file_for(path)
+            if target is None or target.suffix != ".html":
+                if target is None and not preview.site_dir.exists():
+                    self._send_error_page()
+                    return
+                super().do_GET()
+                return
+            text = target.read_text(encoding="utf-8", errors="replace")
+            with preview.lock:
+                errors = list(preview.errors)
+            extra = RELOAD_SCRIPT + (error_banner(errors) if errors else "")
+            text = text.replace("</body>", extra + "</body>", 1) if "</body>" in text else text + extra
+            self._send(200, "text/html; charset=utf-8", text.encode("utf-8"))
+
+        def _file_for(self, url_path: str) -> Path | None:
+            root = preview.site_dir.resolve()
+            rel = unquote(url_path).lstrip("/")
+            candidate = (root / rel).resolve()
+            if not candidate.is_relative_to(root):
+                return None
+            if candidate.is_dir():
+                candidate = candidate / "index.html"
+            return candidate if candidate.is_file() else None
+
+        def _send_error_page(self) -> None:
+            with preview.lock:
+                errors = list(preview.errors) or ["the preview is being built"]
+            body = (
+                "<!doctype html><html><head><meta charset=utf-8><title>brief preview</title></head>"
+                f"<body>{error_banner(errors)}{RELOAD_SCRIPT}</body></html>"
+            )
+            self._send(503, "text/html; charset=utf-8", body.encode("utf-8"))
+
+        def _send(self, status: int, content_type: str, body: bytes) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Handler
+
+
+def watch_paths(project_dir: Path) -> list[Path]:
+    settings = load_settings(project_dir)
+    paths = [settings.content_dir, project_dir / "templates"]
+    if settings.config_path is not None:
+        paths.append(settings.config_path)
+    return [p for p in paths if p.exists()]
+
+
+def serve_project(project_dir: Path, host: str = "127.0.0.1", port: int = 8000, debounce: float = 0.15) -> None:
+    """Build, serve and rebuild on change until interrupted."""
+    from watchdog.events import FileSystemEventHandler
+    from watchdog.observers import Observer
+
+    project_dir = project_dir.resolve()
+    preview = Preview(project_dir, project_dir / STATE_DIR / PREVIEW)
+    preview.rebuild()
+    changed = threading.Event()
+
+    class OnChange(FileSystemEventHandler):
+        def on_any_event(self, event: Any) -> None:
+            if event.event_type in ("opened", "closed_no_write"):
+                return
+            name = Path(str(event.src_path)).name
+            if name.startswith(".") or name.endswith(("~", ".swp", ".tmp")):
+                return  # editors' temporary files
+            changed.set()
+
+    observer = Observer()
+    handler = OnChange()
+    for path in watch_paths(project_dir):
+        target = path if path.is_dir() else path.parent
+        observer.schedule(handler, str(target), recursive=path.is_dir())
+    observer.start()
+
+    server = http.server.ThreadingHTTPServer((host, port), make_handler(preview))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    shown_host = f"[{host}]" if ":" in host else host
+    click.echo(f"Serving the preview on http://{shown_host}:{server.server_address[1]}/ (Ctrl+C to stop)")
+    try:
+        while True:
+            changed.wait()
+            time.sleep(debounce)  # let an editor finish writing (save = several events)
+            changed.clear()
+            preview.rebuild()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        observer.stop()
+        server.shutdown()

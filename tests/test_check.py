@@ -1,0 +1,287 @@
+"""`brief check` as a proof: each planted mistake gives its one `path:line: field: message` line."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from generator.cache import LoadCache
+from generator.check import check_bundle
+from generator.cli import cli
+from generator.content import load_library
+
+from .conftest import MINIMAL_BRIEF, MINIMAL_SOURCE, SEED
+
+BRIEF_PATH = "content/acme/brief.md"
+DIGEST = hashlib.sha256(MINIMAL_SOURCE.encode()).hexdigest()
+# The minimal brief with the digest of its source recorded, as `brief draft` writes it.
+BOTTOM_1500 = "bottom_line: Acme will cut 1,500 jobs, about 8% of its staff."
+PROVEN = MINIMAL_BRIEF.replace(
+    "status: published\n", f"status: published\nsource:\n  sha256: {DIGEST}\n"
+)
+
+
+def line_of(text: str, line: str) -> int:
+    """The 1-based number of the line of `text` that is exactly `line`."""
+    return text.splitlines().index(line) + 1
+
+
+def check(project: Path, *options: str) -> Result:
+    return CliRunner().invoke(cli, ["check", "--project", str(project), *options])
+
+
+def findings(result: Result) -> list[str]:
+    """The finding lines of a failed check, without the summary line."""
+    lines = result.output.strip().splitlines()
+    assert lines[-1].startswith("Aborted: "), result.output
+    return lines[:-1]
+
+
+@pytest.fixture
+def planted(make_project: Callable[..., Path]) -> Callable[[str, str], Path]:
+    """A project holding one brief and its source, each possibly with a planted mistake."""
+
+    def make(brief: str = PROVEN, source: str = MINIMAL_SOURCE) -> Path:
+        return make_project({BRIEF_PATH: brief, "content/acme/source.txt": source})
+
+    return make
+
+
+def test_proven_minimal_brief_passes_strict(planted):
+    result = check(planted(), "--strict")
+    assert result.exit_code == 0, result.output
+    assert result.output == "Checked 1 brief: no errors.\n"
+
+
+def test_seed_brief_passes_strict():
+    result = check(SEED.parent.parent, "--strict")
+    assert result.exit_code == 0, result.output
+    assert result.output == "Checked 1 brief: no errors.\n"
+
+
+def test_stale_evidence_after_a_source_edit(planted):
+    edited = MINIMAL_SOURCE.replace("about 8% of its workforce", "about 8 percent of its staff")
+    new_digest = hashlib.sha256(edited.encode()).hexdigest()
+    result = check(planted(source=edited))
+    assert result.exit_code == 1
+    assert findings(result) == [
+        f"{BRIEF_PATH}:{line_of(PROVEN, f'  sha256: {DIGEST}')}: source.sha256: source.txt has "
+        f"changed since the brief was written (now {new_digest[:12]}...); review the brief "
+        "against it, then record the new digest",
+        f"{BRIEF_PATH}:{line_of(PROVEN, '    evidence: about 8% of its workforce')}: "
+        "numbers[1].evidence: evidence is not in source.txt "
+        '(did you mean: "about 8 percent of its staff"?)',
+    ]
+
+
+def test_quote_with_one_word_changed(planted):
+    brief = PROVEN.replace("text: We have to act now", "text: We have to move now")
+    result = check(planted(brief))
+    assert result.exit_code == 1
+    assert findings(result) == [
+        f"{BRIEF_PATH}:{line_of(brief, '    text: We have to move now')}: quotes[0].text: "
+        'quote is not verbatim in source.txt (did you mean: "We have to act now"?)'
+    ]
+
+
+def test_quote_with_an_omission_is_found_in_parts(planted):
+    source = MINIMAL_SOURCE.replace('"We have to act now,"', '"We have to act now, and fast,"')
+    digest = hashlib.sha256(source.encode()).hexdigest()
+    brief = PROVEN.replace(DIGEST, digest).replace(
+        "text: We have to act now", "text: We have to ... fast"
+    )
+    brief = brief.replace(
+        """evidence: '"We have to act now," chief""",
+        """evidence: '"We have to act now, and fast," chief""",
+    )
+    assert check(planted(brief, source), "--strict").exit_code == 0
+    swapped = brief.replace("text: We have to ... fast", "text: fast ... We have to")
+    result = check(planted(swapped, source))
+    assert findings(result)[0].startswith(
+        f"{BRIEF_PATH}:{line_of(swapped, '    text: fast ... We have to')}: quotes[0].text: "
+        "quote is not verbatim in source.txt"
+    )
+
+
+def test_number_in_bottom_line_not_in_source(planted):
+    brief = PROVEN.replace(
+        "bottom_line: Acme will cut 1,200 jobs", "bottom_line: Acme will cut 1,500 jobs"
+    )
+    result = check(planted(brief))
+    assert result.exit_code == 1
+    assert findings(result) == [
+        f"{BRIEF_PATH}:{line_of(brief, BOTTOM_1500)}: "
+        "bottom_line: number '1,500' is not in the source"
+    ]
+
+
+def test_date_in_key_points_must_be_grounded(planted):
+    brief = PROVEN.replace(
+        "parties:\n", "key_points:\n  - The cuts start on March 3.\nparties:\n", 1
+    )
+    result = check(planted(brief))
+    assert findings(result) == [
+        f"{BRIEF_PATH}:{line_of(brief, '  - The cuts start on March 3.')}: key_points[0]: "
+        "date 'March 3' is not in the source"
+    ]
+
+
+def test_number_in_source_but_not_a_figure_warns_and_fails_strict(planted):
+    # A number the source holds but no figure of the brief: a warning, an error under --strict.
+    source = MINIMAL_SOURCE + "The plan was drawn up by 40 managers.\n"
+    digest = hashlib.sha256(source.encode()).hexdigest()
+    prose = "why_it_matters: The plan was drawn up by 40 managers."
+    brief = PROVEN.replace(DIGEST, digest).replace("parties:\n", f"{prose}\nparties:\n", 1)
+    project = planted(brief, source)
+    line = line_of(brief, prose)
+    expected = (
+        f"{BRIEF_PATH}:{line}: why_it_matters: warning: number '40' is in the source but not "
+        "among this brief's figures; add it to `numbers`"
+    )
+    relaxed = check(project)
+    assert relaxed.exit_code == 0
+    assert relaxed.output.splitlines()[0] == expected
+    strict = check(project, "--strict")
+    assert strict.exit_code == 1
+    assert findings(strict) == [expected.replace("warning: ", "")]
+
+
+def test_value_not_matching_as_written(planted):
+    brief = PROVEN.replace("    value: 1200\n", "    value: 12000\n")
+    result = check(planted(brief))
+    assert result.exit_code == 1
+    assert findings(result) == [
+        f"{BRIEF_PATH}:{line_of(brief, '    value: 12000')}: numbers[0].value: "
+        "12000 does not match '1,200', which reads as 1200"
+    ]
+
+
+def test_unit_not_matching_as_written(planted):
+    brief = PROVEN.replace(
+        "    value: 8\n    unit: percent\n", "    value: 8\n    unit: percentage points\n"
+    )
+    result = check(planted(brief))
+    assert findings(result) == [
+        f"{BRIEF_PATH}:{line_of(brief, '    unit: percentage points')}: numbers[1].unit: "
+        "'percentage points' does not match 'about 8%', which reads as 'percent'"
+    ]
+
+
+def test_unit_spelt_another_way_matches(planted):
+    brief = PROVEN.replace("    value: 8\n    unit: percent\n", '    value: 8\n    unit: "%"\n')
+    assert check(planted(brief), "--strict").exit_code == 0
+
+
+def test_as_written_not_inside_its_evidence(planted):
+    brief = PROVEN.replace("  - as_written: about 8%\n", "  - as_written: about 9%\n")
+    result = check(planted(brief))
+    assert findings(result) == [
+        f"{BRIEF_PATH}:{line_of(brief, '  - as_written: about 9%')}: numbers[1].as_written: "
+        "'about 9%' is not in its evidence"
+    ]
+
+
+def test_source_edited_after_drafting(planted):
+    edited = MINIMAL_SOURCE.replace("on Monday", "on Tuesday")
+    new_digest = hashlib.sha256(edited.encode()).hexdigest()
+    result = check(planted(source=edited))
+    assert result.exit_code == 1
+    assert findings(result) == [
+        f"{BRIEF_PATH}:{line_of(PROVEN, f'  sha256: {DIGEST}')}: source.sha256: source.txt has "
+        f"changed since the brief was written (now {new_digest[:12]}...); review the brief "
+        "against it, then record the new digest"
+    ]
+
+
+def test_missing_digest_warns_and_fails_strict(planted):
+    project = planted(MINIMAL_BRIEF)
+    expected = (
+        # No `source:` to point at: the line of the front matter's first field.
+        f"{BRIEF_PATH}:2: source.sha256: warning: no digest of source.txt is recorded; "
+        f"add `sha256: {DIGEST}`"
+    )
+    relaxed = check(project)
+    assert relaxed.exit_code == 0
+    assert relaxed.output.splitlines()[0] == expected
+    assert findings(check(project, "--strict")) == [expected.replace("warning: ", "")]
+
+
+def test_near_miss_suggests_the_passage(planted):
+    brief = PROVEN.replace(
+        "evidence: about 8% of its workforce", "evidence: about 8% of the workforce"
+    )
+    result = check(planted(brief))
+    assert result.exit_code == 1
+    assert findings(result) == [
+        f"{BRIEF_PATH}:{line_of(brief, '    evidence: about 8% of the workforce')}: "
+        "numbers[1].evidence: evidence is not in source.txt "
+        '(did you mean: "about 8% of its workforce"?)'
+    ]
+
+
+def test_evidence_found_after_normalising_quotes_dashes_and_space(planted):
+    source = MINIMAL_SOURCE.replace(
+        '"We have to act now,"', "\u201cWe have to act now,\u201d"
+    ).replace("about 8% of its workforce", "about 8%\n of its \u2013 workforce")
+    digest = hashlib.sha256(source.encode()).hexdigest()
+    brief = PROVEN.replace(DIGEST, digest).replace(
+        "evidence: about 8% of its workforce", "evidence: about 8% of its - workforce"
+    )
+    assert check(planted(brief, source), "--strict").exit_code == 0
+
+
+def test_draft_errors_only_warn_until_strict(planted):
+    brief = PROVEN.replace("status: published", "status: draft").replace(
+        "bottom_line: Acme will cut 1,200 jobs", "bottom_line: Acme will cut 1,500 jobs"
+    )
+    project = planted(brief)
+    line = line_of(brief, BOTTOM_1500)
+    relaxed = check(project)
+    assert relaxed.exit_code == 0
+    assert relaxed.output.splitlines() == [
+        f"{BRIEF_PATH}:{line}: bottom_line: warning: number '1,500' is not in the source",
+        "Checked 1 brief: no errors, 1 warning.",
+    ]
+    assert findings(check(project, "--strict")) == [
+        f"{BRIEF_PATH}:{line}: bottom_line: number '1,500' is not in the source"
+    ]
+
+
+def test_json_gives_the_same_findings(planted):
+    brief = PROVEN.replace("    value: 1200\n", "    value: 12000\n").replace(
+        "text: We have to act now", "text: We have to move now"
+    )
+    project = planted(brief)
+    text = check(project)
+    as_json = check(project, "--format", "json")
+    assert as_json.exit_code == text.exit_code == 1
+    data = json.loads(as_json.stdout)
+    assert data["briefs"] == 1
+    lines = [f"{p['path']}:{p['line']}: {p['field']}: {p['message']}" for p in data["problems"]]
+    assert lines == findings(text)
+    assert {p["severity"] for p in data["problems"]} == {"error"}
+    assert len(lines) == 2
+
+
+def test_a_brief_from_the_load_cache_is_proved_alike(planted, tmp_path):
+    brief = PROVEN.replace("status: published", "status: draft").replace(
+        "evidence: about 8% of its workforce", "evidence: about 8% of the workforce"
+    )
+    project = planted(brief)
+    cache = LoadCache.open(tmp_path / "cache")
+    (fresh,) = load_library(project / "content", cache=cache).bundles
+    expected = [p.format() for p in check_bundle(fresh)]
+    cache.save()
+    (cached,) = load_library(project / "content", cache=LoadCache.open(tmp_path / "cache")).bundles
+    assert cached.parsed.data is None  # read back from the cache, not from the YAML
+    assert [p.format() for p in check_bundle(cached)] == expected
+    assert expected == [
+        f"{BRIEF_PATH}:{line_of(brief, '    evidence: about 8% of the workforce')}: "
+        "numbers[1].evidence: evidence is not in source.txt "
+        '(did you mean: "about 8% of its workforce"?)'
+    ]

@@ -1,0 +1,133 @@
+"""One party across briefs: the registry, aliases, look-alike warnings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import cli
+from generator.content import load_library
+from generator.errors import ProblemsError
+from generator.parties import build_party_index, load_registry
+
+from .site_fixtures import copy_library
+
+
+def test_registry_unifies_ids_and_aliases(calder_library):
+    index = build_party_index(calder_library.bundles, calder_library.parties_registry)
+    # `union` in one brief is the registry's `hwu` by its name; `hwu` elsewhere by its id.
+    assert index.of("2025-02-20-calder-talks-collapse", "union") == "hwu"
+    assert index.of("2025-01-10-calder-strike-vote", "hwu") == "hwu"
+    assert index.parties["hwu"].description == "The dockworkers' union at the Port of Calder."
+    assert index.briefs["hwu"] == [
+        "2025-04-08-calder-deal",
+        "2025-03-15-calder-mediator",
+        "2025-02-20-calder-talks-collapse",
+        "2025-02-03-calder-port-shut",
+        "2025-01-10-calder-strike-vote",
+    ]
+    assert index.problems == []
+
+
+def test_alias_resolves_case_insensitively(tmp_path: Path):
+    project = copy_library(tmp_path / "p")
+    registry = project / "content" / "parties.yaml"
+    registry.write_text(
+        registry.read_text().replace(
+            "aliases: [HWU, the union]", "aliases: [hwu union, HARBOUR   workers union]"
+        ),
+        encoding="utf-8",
+    )
+    library = load_library(project / "content")
+    index = build_party_index(library.bundles, library.parties_registry)
+    assert index.of("2025-02-20-calder-talks-collapse", "union") == "hwu"
+
+
+def test_lookalike_ids_warn_naming_both(tmp_path: Path):
+    project = copy_library(tmp_path / "p", registry=False)
+    result = CliRunner().invoke(cli, ["check", "--project", str(project)])
+    assert result.exit_code == 0, result.output
+    (warning,) = [line for line in result.output.splitlines() if "looks like" in line]
+    assert warning.startswith(
+        "content/2025-02-20-calder-talks-collapse/brief.md:13: parties[0].id: warning: "
+    )
+    assert (
+        "'union' looks like party 'hwu' of content/2025-01-10-calder-strike-vote/brief.md"
+        in warning
+    )
+    assert "'Harbour Workers Union'" in warning
+
+
+def test_registry_errors_are_path_line_field_lines(tmp_path: Path):
+    path = tmp_path / "content" / "parties.yaml"
+    path.parent.mkdir()
+    path.write_text(
+        "parties:\n"
+        "  - id: hwu\n"
+        "    name: Harbour Workers Union\n"
+        "    kind: union\n"
+        "  - id: Bad Id\n"
+        "    name: X\n"
+        "    kind: person\n"
+        "  - id: reyes\n"
+        "    name: Ana Reyes\n"
+        "    kind: person\n"
+        "    descripton: Mayor\n"
+        "  - id: okafor\n"
+        "    name: Tom Okafor\n"
+        "    kind: person\n"
+        "  - id: port\n"
+        "    name: Port\n"
+        "    kind: organization\n"
+        "    aliases: [tom OKAFOR]\n",
+        encoding="utf-8",
+    )
+    registry, problems = load_registry(path, path.parent)
+    lines = [p.format() for p in problems]
+    assert any(line.startswith("content/parties.yaml:4: parties[0].kind: ") for line in lines), (
+        lines
+    )
+    assert any(line.startswith("content/parties.yaml:5: parties[1].id: ") for line in lines), lines
+    assert any(
+        line.startswith(
+            "content/parties.yaml:11: parties[2].descripton: unknown field (did you mean 'description'?)"
+        )
+        for line in lines
+    ), lines
+    assert any(
+        "content/parties.yaml:18: parties[4].aliases[0]: 'tom OKAFOR' already names party 'okafor'"
+        in line
+        for line in lines
+    ), lines
+    assert registry.parties == {}
+
+
+def test_broken_registry_stops_the_build(tmp_path: Path):
+    project = copy_library(tmp_path / "p")
+    (project / "content" / "parties.yaml").write_text(
+        "parties:\n  - id: hwu\n    id: again\n", encoding="utf-8"
+    )
+    with pytest.raises(ProblemsError) as caught:
+        load_library(project / "content")
+    assert any(p.line == 3 and "duplicate key" in p.message for p in caught.value.problems)
+
+
+def test_one_id_for_two_kinds_warns(tmp_path: Path):
+    project = copy_library(tmp_path / "p", registry=False)
+    brief = project / "content" / "2025-03-15-calder-mediator" / "brief.md"
+    text = brief.read_text(encoding="utf-8")
+    brief.write_text(
+        text.replace(
+            "  - id: blue-gull\n    name: Blue Gull Lines\n    kind: organization",
+            "  - id: blue-gull\n    name: Blue Gull Lines\n    kind: group",
+        ),
+        encoding="utf-8",
+    )
+    library = load_library(project / "content")
+    (clash,) = [p for p in library.problems if "kind" in p.field]
+    assert clash.path == "content/2025-03-15-calder-mediator/brief.md"
+    assert clash.message.startswith(
+        "party 'blue-gull' is a group here but an organization in content/2025-02-20-calder-talks-collapse/brief.md"
+    )

@@ -1,0 +1,88 @@
+"""`brief serve`: edits show up in the served page; a broken file shows its error and the last good page stays."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO
+
+
+def _until(check: Callable[[], object], timeout: float = 60.0) -> object:
+    """Poll `check` until it returns something truthy; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    delay = 0.05
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(delay)
+        delay = min(delay * 1.5, 0.5)
+    raise AssertionError("condition not met in time")
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+    except OSError:
+        return 0, ""
+
+
+@pytest.fixture
+def served(minimal_project: Path) -> Iterator[tuple[str, Path, list[str]]]:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", "serve", "--project", str(minimal_project), "--port", "0"],
+        cwd=minimal_project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    output: list[str] = []
+    threading.Thread(target=lambda: output.extend(iter(process.stdout.readline, "")), daemon=True).start()  # type: ignore[union-attr]
+    try:
+        line = _until(lambda: next((l for l in output if "Serving the preview on" in l), None))
+        url = re.search(r"http://\S+/", str(line)).group(0)  # type: ignore[union-attr]
+        yield url, minimal_project, output
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_serve_listens_on_loopback_and_rebuilds_on_edit(served):
+    url, project, _ = served
+    assert url.startswith("http://127.0.0.1:")
+    page_url = url + "briefs/2025-01-06-acme-cuts/"
+    status, page = _get(page_url)
+    assert status == 200 and "Acme to cut 1,200 jobs" in page
+    assert "/__brief__/status" in page  # the live-reload script
+    brief = project / "content" / "2025-01-06-acme-cuts" / "brief.md"
+    brief.write_text(brief.read_text().replace("title: Acme to cut 1,200 jobs", "title: Acme cuts 1,200 jobs after all"))
+    _until(lambda: "Acme cuts 1,200 jobs after all" in _get(page_url)[1])
+
+
+def test_serve_shows_an_error_and_keeps_the_last_good_page(served):
+    url, project, output = served
+    page_url = url + "briefs/2025-01-06-acme-cuts/"
+    _until(lambda: _get(page_url)[0] == 200)
+    brief = project / "content" / "2025-01-06-acme-cuts" / "brief.md"
+    brief.write_text(brief.read_text().replace("kind: person", "kind: <script>alert(1)</script>"))
+    page = str(_until(lambda: (lambda t: t if "brief-build-error" in t else None)(_get(page_url)[1])))
+    assert "Acme to cut 1,200 jobs" in page  # the last good preview
+    assert "parties[1].kind" in page
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    _until(lambda: any("parties[1].kind" in line for line in output))
+    assert any("The last good preview is still served." in line for line in output)
