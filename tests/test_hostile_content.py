@@ -603,3 +603,43 @@ def test_cached_brief_that_becomes_a_link_out_is_refused(minimal_project, tmp_pa
         "content/; it was not read"
     ) in result.output.splitlines()
     assert tree_bytes(project / "site") == before
+
+
+PARTIES = "parties:\n  - id: acme\n    name: Acme Corp\n    kind: organization\n"
+PARTIES_CASES = {
+    "alias": (
+        "parties:\n  - &p {id: acme, name: Acme Corp, kind: organization}\n  - *p\n",
+        "content/parties.yaml:2: YAML anchor 'p' is not allowed in content; write the value out",
+    ),
+    "duplicate-key": (
+        PARTIES + "    name: Acme Inc\n",
+        "content/parties.yaml:5: parties[0].name: duplicate key (first set on line 3)",
+    ),
+    "nul": (PARTIES + "\0", "content/parties.yaml:5: parties.yaml holds a NUL byte: it is not a text file"),
+    "latin-1": (
+        PARTIES.replace("Acme Corp", "Acmé").encode("latin-1"),
+        "content/parties.yaml:3: parties.yaml is not UTF-8 (byte 0xe9); save it as UTF-8",
+    ),
+    "integer-name": (
+        PARTIES.replace("Acme Corp", "1200"),
+        "content/parties.yaml:3: parties[0].name: expected text, got the number 1200; quote it",
+    ),
+    "script-id": (
+        PARTIES.replace("id: acme", "id: <script>"),
+        "content/parties.yaml:2: parties[0].id: String should match pattern "
+        "'^[a-z0-9]+(?:-[a-z0-9]+)*$', got '<script>'",
+    ),
+    "over-2-mb": (PARTIES + "#" * 2_000_000, f"content/parties.yaml:1: parties.yaml is {len(PARTIES) + 2_000_000:,} bytes; the limit is 2,000,000"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PARTIES_CASES))
+def test_hostile_parties_file_gives_one_clear_line(name, make_project, monkeypatch):
+    pytest.importorskip("generator.parties")
+    data, expected = PARTIES_CASES[name]
+    project = make_project({})
+    write_case(project, Case())
+    path = project / "content" / "parties.yaml"
+    path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    monkeypatch.chdir(project)
+    assert_refused(project, expected, "check", "build")
