@@ -25,12 +25,12 @@ SENTENCE = (
 
 def inputs() -> dict[str, tuple[str, bytes]]:
     """Name -> (file name, bytes): each just under or over a limit."""
-    near_limit = (SENTENCE * (999_000 // len(SENTENCE)))[:999_000]
+    near_limit = (SENTENCE * (4_990_000 // len(SENTENCE)))[:4_990_000]
     return {
-        "text at the 1,000,000-character cap, one line": ("a.txt", near_limit.encode()),
-        "text at the cap, a paragraph per sentence": (
+        "4.99 MB of text, one line": ("a.txt", near_limit.encode()),
+        "4.99 MB of text, a paragraph per sentence": (
             "a.txt",
-            near_limit.replace(". ", ".\n\n").encode()[:999_000],
+            near_limit.replace(". ", ".\n\n").encode()[:4_990_000],
         ),
         "4.8 MB of markup (560,000 elements)": ("a.html", ("<p><span>a</span>" * 280_000).encode()),
         "4.9 MB page, 120,000 short paragraphs": (

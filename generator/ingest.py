@@ -14,8 +14,6 @@ from generator.errors import SourceError
 
 MAX_ARTICLE_BYTES = 5_000_000
 MAX_TITLE_CHARS = 300
-# A long feature is 100,000 characters; drafting a book-sized text would take minutes.
-MAX_ARTICLE_CHARS = 1_000_000
 MAX_HTML_ELEMENTS = 100_000
 TEXT_SUFFIXES = {".txt", ".text", ""}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -157,11 +155,6 @@ def load_article(path: Path | None, *, kind: str | None = None) -> Article:
         article = article_from_text(text)
     if not article.text.strip():
         raise SourceError(f"{name}: holds no article text")
-    if len(article.text) > MAX_ARTICLE_CHARS:
-        raise SourceError(
-            f"{name}: {len(article.text):,} characters of text; drafting reads at most "
-            f"{MAX_ARTICLE_CHARS:,} (is this one article?)"
-        )
     return article
 
 

@@ -166,11 +166,6 @@ CASES: dict[str, Draft] = {
         page("", "<div>" * 50_000 + PARAGRAPHS + "</div>" * 50_000).encode(),
         error="holds no article text",
     ),
-    "book-length-text": Draft(
-        (LONG_TEXT * 2).encode(),
-        name="article.txt",
-        error=f"{len((LONG_TEXT * 2).strip()) + 1:,} characters of text; drafting reads at most 1,000,000 (is this one article?)",
-    ),
     "long-text-one-line": Draft(
         LONG_TEXT[:100_000].encode(), name="article.txt", check=lambda b, s: None
     ),
