@@ -157,5 +157,6 @@ def main() -> None:
         f"{count / wall:.0f} articles/s by the wall clock) over {count} drafts"
     )
 
+
 if __name__ == "__main__":
     main()

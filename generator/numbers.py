@@ -86,7 +86,38 @@ _WORD_NUM = (
     + "|".join(_UNITS)
     + r")|"
     + _cased(
-        ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "dozen", "half"]
+        [
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+            "thirty",
+            "forty",
+            "fifty",
+            "sixty",
+            "seventy",
+            "eighty",
+            "ninety",
+            "hundred",
+            "dozen",
+            "half",
+        ]
     )
     + ")"
 )
@@ -580,7 +611,7 @@ def _digit_windows(text: str) -> list[tuple[int, int]]:
     """Stretches of text around every digit, merged; wide enough for a month or a unit word."""
     windows: list[tuple[int, int]] = []
     for match in _DIGITS.finditer(text):
-        low = max(0, match.start() - 45)
+        low = max(0, match.start() - 12)
         end = min(len(text), match.end() + 60)
         space = _SPACE_AFTER.search(text, end)
         high = space.start() if space else len(text)
@@ -591,11 +622,11 @@ def _digit_windows(text: str) -> list[tuple[int, int]]:
     return windows
 
 
-_NUMBER_WORDS = frozenset(
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
-    "hundred dozen half halves third thirds quarter quarters fifth fifths tenth tenths first "
-    "second fourth sixth seventh eighth ninth".split()
+# Words that can start a spelled-out number, fraction or rank: where the word patterns look.
+_NUMBER_WORDS = (
+    frozenset(WORD_NUMBERS)
+    | frozenset(ORDINAL_WORDS)
+    | {"halves", "thirds", "quarter", "quarters", "fifths", "tenths"}
 )
 _LOWER_WORD = re.compile(r"[a-z]+")
 
@@ -607,9 +638,11 @@ def _word_windows(lower: str) -> list[tuple[int, int]]:
         index = lower.find(word)
         while index >= 0:
             end = index + len(word)
-            if not (index and lower[index - 1].isalpha()) and not (end < len(lower) and lower[end].isalpha()):
+            if not (index and lower[index - 1].isalpha()) and not (
+                end < len(lower) and lower[end].isalpha()
+            ):
                 space = _SPACE_AFTER.search(lower, min(len(lower), end + 60))
-                spans.append((max(0, index - 45), space.start() if space else len(lower)))
+                spans.append((max(0, index - 12), space.start() if space else len(lower)))
             index = lower.find(word, end)
     return _merge(spans)
 
@@ -628,7 +661,17 @@ def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
 _QUALIFIER_ENDS = frozenset(
     word.split()[-1].lower() for pattern, _ in QUALIFIERS for word in pattern.split("|")
 ) | {"between", "approx", "approx."}
-_PREFIX = re.compile(rf"(?<![\w])(?:(?P<qual>{_QUAL})\s)?(?P<between>between\s)?$", re.I)
+# Every qualifier as literal words, longest first: "no more than" before "more than".
+_QUALIFIER_PHRASES = sorted(
+    {
+        phrase.replace("\\.?", "").replace("\\.", ".")
+        for pattern, _ in QUALIFIERS
+        for phrase in pattern.split("|")
+    }
+    | {"approx."},
+    key=len,
+    reverse=True,
+)
 
 
 class _Found:
@@ -652,17 +695,37 @@ class _Found:
         return self.match.end() if name is None else self.match.end(name)
 
 
+def _ends_with_word(window: str, phrase: str) -> bool:
+    """Does `window` end with `phrase` and a space, the phrase not the tail of a longer word?"""
+    if not window.endswith(phrase + " "):
+        return False
+    before = len(window) - len(phrase) - 2
+    return before < 0 or not (window[before].isalnum() or window[before] in "_'’")
+
+
 def _with_prefix(match: re.Match[str], text: str) -> _Found:
+    """The match with a qualifier ("more than") or "between" written just before it joined."""
     start = match.start()
-    window = text[max(0, start - 40) : start]
-    last = window[:-1].rsplit(" ", 1)[-1].lower() if window.endswith(" ") else ""
-    found = _PREFIX.search(window) if last in _QUALIFIER_ENDS else None
-    if found is None or not (found.group("qual") or found.group("between")):
+    window = text[max(0, start - 40) : start].lower()
+    last = window[:-1].rsplit(" ", 1)[-1] if window.endswith(" ") else ""
+    if last not in _QUALIFIER_ENDS:
         return _Found(match, start, {"qual": None, "between": None})
+    qual = between = None
+    rest = window
+    if _ends_with_word(rest, "between"):
+        between, rest = "between ", rest[: -len("between ")]
+    for phrase in _QUALIFIER_PHRASES:
+        if _ends_with_word(rest, phrase):
+            qual = phrase
+            break
+    if qual is None and between is None:
+        return _Found(match, start, {"qual": None, "between": None})
+    length = (len(qual) + 1 if qual else 0) + (len(between) if between else 0)
+    begin = start - length
     return _Found(
         match,
-        start - (len(window) - found.start()),
-        {"qual": found.group("qual"), "between": found.group("between")},
+        begin,
+        {"qual": text[begin : begin + len(qual)] if qual else None, "between": between},
     )
 
 

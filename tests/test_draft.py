@@ -294,3 +294,17 @@ def test_draft_runs_as_a_subprocess(tmp_path):
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert 'as_written: "1,200"' in done.stdout
+
+
+def test_long_and_run_on_articles_stay_within_the_schema_limits():
+    many = (
+        "Prices\n\n" + " ".join(f"Lot {n} sold for ${n},{n % 10}00." for n in range(1, 700)) + "\n"
+    )
+    brief = draft_text(many, dt.date(2025, 1, 6))
+    assert 400 <= len(brief.numbers) <= 500
+    run_on = "Talks\n\n" + "and the Acme Corp said prices rose 5% " * 3000 + "\n"
+    brief = draft_text(run_on, dt.date(2025, 1, 6))
+    assert all(len(f.evidence.text) <= 1100 for f in brief.numbers)
+    assert len(brief.bottom_line) <= 5000
+    document = render_brief_file(brief)
+    assert Brief.model_validate(parse_yaml(split_front_matter(document)[0]).data).numbers

@@ -16,7 +16,9 @@ ARTICLES = Path(__file__).resolve().parents[2] / "shared" / "articles"
 
 
 def _benchmark():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("draft_quality", REPO / "benchmarks" / "draft_quality.py")
+    spec = importlib.util.spec_from_file_location(
+        "draft_quality", REPO / "benchmarks" / "draft_quality.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -31,9 +33,18 @@ def test_recall_and_precision_meet_the_targets_on_the_gold_set():
     for gold in bench.load_gold():
         article = article_from_text((ARTICLES / gold["article"]).read_text(encoding="utf-8"))
         published = dt.date.fromisoformat(str(gold["published"]))
-        brief = draft_brief(article.text, title=article.title, published=published, url=None, outlet=None, author=None)
+        brief = draft_brief(
+            article.text,
+            title=article.title,
+            published=published,
+            url=None,
+            outlet=None,
+            author=None,
+        )
         found = {
-            "numbers": bench.match_numbers([f.as_written for f in brief.numbers], gold.get("numbers") or []),
+            "numbers": bench.match_numbers(
+                [f.as_written for f in brief.numbers], gold.get("numbers") or []
+            ),
             "parties": bench.match_parties(brief, gold.get("parties") or []),
             "quotes": bench.match_quotes(brief, gold.get("quotes") or []),
         }

@@ -22,12 +22,12 @@ from generator.draft.dates import find_dates
 from generator.draft.figures import draft_figures
 from generator.draft.outlook import draft_outlook
 from generator.draft.parties import find_parties
-from generator.draft.quotes import _PAIRS, find_quotes
+from generator.draft.quotes import _PAIRS, QuoteDraft, find_quotes
 from generator.draft.sentences import find_sentences, one_line, sentence_at
 from generator.draft.summary import draft_summary
 from generator.errors import BriefError
 from generator.numbers import find_numbers
-from generator.schema import MAX_TEXT, RESERVED_SLUGS, Brief, slugify
+from generator.schema import MAX_ITEMS, MAX_TEXT, RESERVED_SLUGS, Brief, slugify
 
 MAX_PARTIES = 60
 
@@ -89,8 +89,8 @@ def draft_brief(
             "author": one_line(author, 300) if author else None,
             "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
         },
-        "bottom_line": bottom_line[:MAX_TEXT],
-        "key_points": [p[:MAX_TEXT] for p in key_points],
+        "bottom_line": one_line(bottom_line, MAX_TEXT),
+        "key_points": [one_line(p, MAX_TEXT) for p in key_points],
         "parties": [
             {
                 "id": p.id,
@@ -103,7 +103,7 @@ def draft_brief(
             for p in parties
             if p.evidence is not None
         ],
-        "numbers": [f.fields for f in figures],
+        "numbers": [f.fields for f in figures][:MAX_ITEMS],
         "actions": [a.fields for a in actions],
         "outlook": [o.fields for o in outlook],
         "quotes": [
@@ -113,13 +113,26 @@ def draft_brief(
                 "channel": one_line(q.channel, 300) if q.channel else None,
                 "evidence": text[q.evidence[0] : q.evidence[1]].strip(),
             }
-            for q in quotes
+            for q in _distinct(quotes)
             if q.speaker in ids
-        ],
+            and len(q.text) <= MAX_TEXT
+            and q.evidence[1] - q.evidence[0] <= MAX_TEXT
+        ][:MAX_ITEMS],
     }
     brief = Brief.model_validate(data)
     _locate(brief, text)
     return brief
+
+
+def _distinct(quotes: list[QuoteDraft]) -> list[QuoteDraft]:
+    """Each quotation once: an article that repeats a quotation lists it once."""
+    seen: set[str] = set()
+    kept = []
+    for quote in quotes:
+        if quote.text not in seen:
+            seen.add(quote.text)
+            kept.append(quote)
+    return kept
 
 
 def _slug(title: str) -> str:

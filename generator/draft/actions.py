@@ -103,7 +103,7 @@ def draft_actions(
         for mention in found:
             if inside(mention.start):
                 continue
-            tail = text[mention.end : sentence.end]
+            tail = text[mention.end : min(sentence.end, mention.end + 700)]
             gap = re.match(
                 r"^(?:['’]s)?(?P<gap>(?:\s+(?!and\b|or\b)[\w'’-]+){0,6}?)\s+(?=\S)", tail
             )
@@ -113,9 +113,11 @@ def draft_actions(
             if re.match(r"^['’]s\b", tail) and not verb.group("threat"):
                 continue  # "Trump's hawkish policies": a possessive, not a subject
             clause_start = mention.end + verb.start()
-            rest = text[clause_start : sentence.end]
+            rest = text[clause_start : min(sentence.end, clause_start + 700)]
             stop = _CLAUSE_END.search(rest, len(verb.group()))
             clause = rest[: stop.start()] if stop else rest
+            if len(clause) > 600:
+                clause = clause[:600].rsplit(" ", 1)[0]  # a run-on sentence: its first words
             clause = clause.strip().rstrip(",")
             if len(clause.split()) < 2:
                 continue

@@ -112,9 +112,32 @@ def find_dates(
 
 
 _ANCHORS = (
-    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
-    "yesterday", "tomorrow", "tonight", " ago", "week", "month", "year", "january", "february",
-    "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "today",
+    "yesterday",
+    "tomorrow",
+    "tonight",
+    " ago",
+    "week",
+    "month",
+    "year",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
     "december",
 )
 
@@ -204,7 +227,11 @@ def _resolve(match: re.Match[str], published: dt.date, future: bool) -> DateMent
     if groups["bare"]:
         month_name = groups["month"]
         modifier = (groups["mod"] or "").lower().strip("- ")
-        if month_name == "May" and modifier in ("", "in") and not written.lower().startswith("in may"):
+        if (
+            month_name == "May"
+            and modifier in ("", "in")
+            and not written.lower().startswith("in may")
+        ):
             return None  # "may" is a verb as often as a month; only "in May" counts
         if month_name[0].islower():
             return None

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from generator.draft.dates import resolve_number_date
 from generator.draft.parties import Mention, PartyDraft
-from generator.draft.sentences import Sentence, one_line, sentence_at
+from generator.draft.sentences import Sentence, clip_evidence, one_line, sentence_at
 from generator.numbers import Number
 
 # The dollar of each country that writes its currency with "$".
@@ -57,7 +57,7 @@ def decide_dollar(text: str, parties: list[PartyDraft]) -> str:
 
 def _measures(number: Number, sentence: Sentence, text: str) -> str:
     """The phrase a number modifies: the words after it, else the clause before it."""
-    after = text[number.end : sentence.end]
+    after = text[number.end : min(sentence.end, number.end + 200)]
     after = _LEAD_OF.sub("", after.lstrip(" -–—"))
     words: list[str] = []
     for word in re.findall(r"[\w'’%$£€.-]+|[,;:()—–\"“”]", after):
@@ -72,7 +72,7 @@ def _measures(number: Number, sentence: Sentence, text: str) -> str:
         phrase = " ".join(words)
         if re.search(r"[A-Za-z]{3}", phrase):
             return one_line(phrase)
-    before = text[sentence.start : number.start]
+    before = text[max(sentence.start, number.start - 200) : number.start]
     clause = re.split(r"[,;:](?:\s|$)|[()—–\"“”]", before)[-1].strip()
     clause_words = clause.split()[-8:]
     phrase = " ".join(clause_words).strip()
@@ -121,7 +121,7 @@ def draft_figures(
             "kind": number.kind,
             "qualifier": number.qualifier,
             "measures": _measures(number, sentence, text),
-            "evidence": sentence.text,
+            "evidence": clip_evidence(text, sentence, number.start, number.end),
         }
         if number.kind == "date":
             future = bool(_FUTURE.search(sentence.text))

@@ -17,10 +17,38 @@ _EXPECTED = re.compile(
     r"later this (?:week|month|year)|upcoming|coming (?:days|weeks|months)|soon)\b",
 )  # searched in the lower-cased sentence
 _EXPECTED_WORDS = (
-    "will", "'ll", "plan", "expect", "ahead of", "set to", "due", "schedul", "going to", "intend",
-    "aim", "forecast", "project", "predict", "next ", "later this", "upcoming", "coming ", "soon",
+    "will",
+    "'ll",
+    "plan",
+    "expect",
+    "ahead of",
+    "set to",
+    "due",
+    "schedul",
+    "going to",
+    "intend",
+    "aim",
+    "forecast",
+    "project",
+    "predict",
+    "next ",
+    "later this",
+    "upcoming",
+    "coming ",
+    "soon",
 )
-_RISK_WORDS = ("could", "may", "might", "risk", "threat", "warn", "danger", "fear", "possib", "edge of")
+_RISK_WORDS = (
+    "could",
+    "may",
+    "might",
+    "risk",
+    "threat",
+    "warn",
+    "danger",
+    "fear",
+    "possib",
+    "edge of",
+)
 _STRONG_RISK = re.compile(r"\b(?:could|may|might|risk|threat|edge of)\b")
 _RISK = re.compile(
     r"\b(?:could|may|might|risks?|threats?|threaten(?:s|ed)?|warn(?:s|ed)?|danger|fear|possible|possibility|edge of)\b",

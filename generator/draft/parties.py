@@ -241,7 +241,6 @@ Token = tuple[int, int, str]
 # Patterns used in the loops, compiled once.
 _SENTENCE_OPENER = re.compile(r"(?:[.!?:]['\"”’]?\s+|\n\s*|[\"“‘(]\s*|[—–]\s)$")
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][\w'’-]*")
-_CAPITAL_INSIDE = re.compile(r"(?<=[a-z,;] )[A-Z][\w'’-]+")
 _POSSESSIVE = re.compile(r"(['’]s?)$")
 _TRAILING_MARK = re.compile(r"['’]s?$|[.,:;]$")
 _INITIALS = re.compile(r"(?:[A-Z]\.)+")
@@ -350,7 +349,6 @@ class _Finder:
         self.honorific: set[str] = set()
         # Words written in lower case somewhere: "Long-dated" at a sentence start is a word.
         self.lower_words = set(_LOWER_WORD.findall(text))
-        self.capitalised_inside = {m.group() for m in _CAPITAL_INSIDE.finditer(text)}
 
     def add(
         self,
@@ -395,6 +393,12 @@ class _Finder:
                 )
             ):
                 return  # an ordinary word that opens a sentence
+            if word in COUNTRIES and word not in _AMBIGUOUS_COUNTRY:
+                self._country(word, start, start + len(word))
+                return
+            if word in ORGANIZATIONS:
+                self.add(ORGANIZATIONS[word], "organization", start, start + len(word))
+                return
             if (
                 word.isalpha()
                 and not word.isupper()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 
@@ -93,13 +92,12 @@ class _Speakers:
         subjects: set[int] = set()
         last_boundary = -1
         seen_in_sentence = False
-        # The last ". ", "? ", "! " or newline before each mention, by bisection: rfind from the
-        # start of the text for every mention was quadratic on a long article without newlines.
-        stops = [(m.start(), m.end()) for m in re.finditer(r"\. |\n|\? |! ", self.text)]
-        stop_ends = [end for _, end in stops]
         for mention in self.mentions:
-            before = bisect.bisect_right(stop_ends, mention.start) - 1
-            boundary = stops[before][0] if before >= 0 else -1
+            floor = max(0, mention.start - 1000)  # bounded: a run-on text stays linear
+            boundary = max(
+                self.text.rfind(". ", floor, mention.start), self.text.rfind("\n", floor, mention.start),
+                self.text.rfind("? ", floor, mention.start), self.text.rfind("! ", floor, mention.start),
+            )  # fmt: skip
             if boundary != last_boundary:
                 last_boundary, seen_in_sentence = boundary, False
             if not seen_in_sentence and self._free(mention):
@@ -200,9 +198,9 @@ def find_quotes(
         closing = match.group(2)
         open_at = match.start()
         quote_text = inner.strip().rstrip(",").strip()
-        line_start = text.rfind("\n", 0, open_at) + 1
-        line_end = text.find("\n", match.end())
-        line_end = len(text) if line_end < 0 else line_end
+        line_start = text.rfind("\n", max(0, open_at - 2000), open_at) + 1
+        line_end = text.find("\n", match.end(), match.end() + 2000)
+        line_end = min(len(text), match.end() + 2000) if line_end < 0 else line_end
         after_start = match.end()
         closing_sentence = sentence_at(sentences, max(open_at, match.end() - 1))
         after_end = min(line_end, closing_sentence.end) if closing_sentence else line_end
@@ -210,6 +208,7 @@ def find_quotes(
         after = text[after_start:after_end]
         opening_sentence = sentence_at(sentences, open_at)
         clause_start = max(line_start, opening_sentence.start) if opening_sentence else line_start
+        clause_start = max(clause_start, open_at - 400)
         before = text[clause_start:open_at]
         before_tail = re.split(r"[”\"]", before)[-1]
         speaker = channel = None

@@ -76,6 +76,19 @@ def sentence_at(sentences: list[Sentence], offset: int) -> Sentence | None:
     return None
 
 
+def clip_evidence(text: str, sentence: Sentence, start: int, end: int, limit: int = 1000) -> str:
+    """The sentence around `start:end`, or for a run-on sentence a window of whole words in it."""
+    if sentence.end - sentence.start <= limit:
+        return sentence.text.strip()
+    low = max(sentence.start, start - limit // 2)
+    high = min(sentence.end, max(end, start) + limit // 2)
+    while low > sentence.start and not text[low - 1].isspace():
+        low += 1  # start on a word
+    while high < sentence.end and not text[high].isspace():
+        high -= 1
+    return text[min(low, start) : max(high, end)].strip()
+
+
 def one_line(text: str, limit: int = 300) -> str:
     """Collapse white space and cut at a word so the text fits a one-line field."""
     line = re.sub(r"\s+", " ", text).strip()

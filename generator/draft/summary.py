@@ -18,21 +18,16 @@ def strip_dateline(sentence: str) -> str:
     return _DATELINE.sub("", sentence, count=1)
 
 
-def _is_heading(sentence: Sentence, text: str) -> bool:
-    """A paragraph of one short line without a full stop: a headline or a crosshead."""
-    # Walk out over blanks only: searching the whole text for the line's ends, per sentence,
-    # was quadratic on a long article without newlines.
-    start, end = sentence.start, sentence.end
-    while start > 0 and text[start - 1] != "\n" and text[start - 1].isspace():
-        start -= 1
-    if start > 0 and text[start - 1] != "\n":
-        return False  # words before it on its line
-    while end < len(text) and text[end] != "\n" and text[end].isspace():
-        end += 1
-    if end < len(text) and text[end] != "\n":
-        return False  # words after it on its line
-    line = text[start:end]
-    return line.strip() == sentence.text.strip() and not re.search(r"[.!?][\"'”’)]*$", line.strip())
+def _headings(sentences: list[Sentence]) -> set[int]:
+    """Sentences alone in their paragraph without a full stop: headlines and crossheads."""
+    found = set()
+    for index, sentence in enumerate(sentences):
+        alone = (index == 0 or sentences[index - 1].paragraph != sentence.paragraph) and (
+            index == len(sentences) - 1 or sentences[index + 1].paragraph != sentence.paragraph
+        )
+        if alone and not re.search(r"[.!?][\"'”’)]*$", sentence.text.strip()):
+            found.add(sentence.start)
+    return found
 
 
 def draft_summary(
@@ -42,7 +37,8 @@ def draft_summary(
     title: str | None,
 ) -> tuple[str, list[str]]:
     """The bottom line (lede) and up to five key points, each a sentence of the article."""
-    body = [s for s in sentences if not _is_heading(s, text) and len(s.text.split()) >= 6]
+    headings = _headings(sentences)
+    body = [s for s in sentences if s.start not in headings and s.text.count(" ") >= 5]
     if not body:
         body = [s for s in sentences if s.text.strip()]
     if not body:

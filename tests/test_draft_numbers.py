@@ -1,0 +1,59 @@
+"""The shared number grammar as drafting reads it: what counts as a figure, and how it reads."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from generator.numbers import find_numbers, parse_number
+
+
+def written(text: str) -> list[str]:
+    return [n.as_written for n in find_numbers(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("It raised the fee from £6 to £10 a leg.", ["£6", "£10"]),
+        ("Inflation will stay between 3% and 6% until 2008.", ["between 3% and 6%", "2008"]),
+        ("A 3% to 3.5% improvement is expected.", ["3% to 3.5%"]),
+        ("The two leaders met after four hurricanes hit.", ["four"]),
+        ("He went to No 10 and BBC Radio 4 to revoke article 50.", []),
+        ("The rate went up to 5.5% from 5.4%.", ["5.5%", "5.4%"]),
+        ("A fight erupted around 7 a.m. on Monday.", ["around 7 a.m."]),
+        ("About 3 in 10 voters and a 2-to-1 lead.", ["About 3 in 10", "2-to-1"]),
+        (
+            "It fell two-tenths of a percentage point to 8.4 percent.",
+            ["two-tenths of a percentage point", "8.4 percent"],
+        ),
+        ("The Fed meets on June 13-14 in the 2030s.", ["June 13-14", "2030s"]),
+        ("A 14-story block and a 512kbps line 6km long.", ["14-story", "512kbps", "6km"]),
+        ("Sales of 6.8bn rand and the 418bn-rand budget.", ["6.8bn rand", "418bn-rand"]),
+        ("Trump was up 5 or 6 points, a seven-month high.", ["5 or 6 points", "seven-month"]),
+        ("It is a G-20 matter for COVID-19 in a third quarter.", []),
+    ],
+)
+def test_figures_found_in_context(text, expected):
+    assert written(text) == expected
+
+
+def test_values_units_and_qualifiers():
+    point = find_numbers("It fell two-tenths of a percentage point.")[0]
+    assert (point.kind, point.value, point.unit) == ("percent", Decimal("0.2"), "percentage points")
+    change = find_numbers("went up to 5.5% from 5.4%")[0]
+    assert change.qualifier == "exact"
+    ceiling = find_numbers("earning up to £820,000 a year")[0]
+    assert (ceiling.qualifier, ceiling.currency, ceiling.value) == ("up_to", "GBP", 820000)
+    dollars = find_numbers("a deficit of 567 mln dlrs")[0]
+    assert (dollars.kind, dollars.currency, dollars.value) == ("money", "$", 567_000_000)
+
+
+@pytest.mark.parametrize(
+    "as_written",
+    ["four", "two", "No 10", "16-year", "one-third", "a quarter of a percentage point"],
+)
+def test_parse_number_reads_a_figure_written_alone(as_written):
+    # An editor's `as_written` is read without its sentence: the context rules do not apply.
+    assert parse_number(as_written) is not None
