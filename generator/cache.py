@@ -18,7 +18,7 @@ from typing import Any
 
 from generator import __version__
 
-CACHE_FORMAT = 3  # 3: check findings include evidence grounding and units
+CACHE_FORMAT = 4  # 3: findings with grounding and units; 4: the loader refuses more
 
 
 def _key() -> str:

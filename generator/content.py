@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import errno
 import hashlib
 import os
+import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -83,7 +86,7 @@ def find_briefs(content_dir: Path) -> list[Path]:
     found = []
     with os.scandir(content_dir) as entries:
         for entry in entries:
-            if entry.name.startswith((".", "_")) or not entry.is_dir(follow_symlinks=True):
+            if entry.name.startswith((".", "_")) or not _is_dir(entry):
                 continue
             brief_path = Path(entry.path) / BRIEF_FILE
             if not brief_path.is_file():
@@ -95,6 +98,56 @@ def find_briefs(content_dir: Path) -> list[Path]:
     return sorted(found)
 
 
+def find_outside_links(content_dir: Path) -> list[Problem]:
+    """A problem for every bundle folder, brief.md or parties.yaml that links out of content_dir."""
+    if not content_dir.is_dir():
+        return []
+    root = content_dir.resolve()
+    problems: list[Problem] = []
+    candidates = [content_dir / PARTIES_FILE]
+    with os.scandir(content_dir) as entries:
+        for entry in entries:
+            if entry.name.startswith((".", "_")):
+                continue
+            if entry.is_symlink() and _loops(Path(entry.path)):
+                problems.append(
+                    Problem(display(Path(entry.path), content_dir), 0, "", "symbolic link loop; it was not read")
+                )
+                continue
+            if _is_dir(entry):
+                candidates.append(Path(entry.path) / BRIEF_FILE)
+    for path in sorted(candidates):
+        if (path.is_file() or path.is_symlink()) and not _inside(path, root):
+            folder = path.parent if path.parent != content_dir and path.parent.is_symlink() else path
+            what = "folder" if folder != path else path.name
+            problems.append(
+                Problem(
+                    display(folder, content_dir),
+                    1 if folder == path else 0,
+                    "",
+                    f"{what} is a symbolic link that leads outside {root.name}/; it was not read",
+                )
+            )
+    return problems
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir(follow_symlinks=True)
+    except OSError:  # a link loop, or a folder we may not read
+        return False
+
+
+def _loops(path: Path) -> bool:
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:  # Python < 3.13 reports a loop this way
+        return True
+    except OSError as exc:
+        return exc.errno == errno.ELOOP
+    return False
+
+
 def _inside(path: Path, root: Path) -> bool:
     try:
         path.resolve().relative_to(root)
@@ -103,19 +156,67 @@ def _inside(path: Path, root: Path) -> bool:
     return True
 
 
+def _root(brief_path: Path, content_dir: Path | None) -> Path:
+    return (content_dir if content_dir is not None else brief_path.parent.parent).resolve()
+
+
+def refuse_outside(path: Path, root: Path, what: str) -> None:
+    """Refuse a file that a symbolic link (its own or a folder's) leads out of `root`."""
+    if not _inside(path, root):
+        raise YamlProblem(
+            1, "", f"{what} is a symbolic link that leads outside {root.name}/; it was not read"
+        )
+
+
+# Control characters other than tab and newline (after CR/LF folding), and non-characters: no
+# field may hold them, and YAML would otherwise report them in its own words, or not at all in
+# the Markdown body.
+_RAW_CONTROL = re.compile("[\x01-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def refuse_control(text: str) -> None:
+    """Raise YamlProblem at the line (and field) of the first control character of a content file."""
+    bad = _RAW_CONTROL.search(text)
+    if bad is None:
+        return
+    line = text.count("\n", 0, bad.start()) + 1
+    message = f"control character U+{ord(bad.group()):04X} is not allowed"
+    raise YamlProblem(line, _field_at(_RAW_CONTROL.sub(" ", text), line), message)
+
+
+def _field_at(text: str, line: int) -> str:
+    """The dotted field whose value is on `line` of a brief.md, or '' when none is."""
+    try:
+        yaml_text, _, body_line = split_front_matter(text)
+        if line >= body_line:
+            return "notes"
+        parsed = parse_yaml(yaml_text, line_offset=1)
+    except YamlProblem:
+        return ""
+    at = [path for path, found in parsed.lines.items() if found == line and path]
+    return dotted(max(at, key=len)) if at else ""
+
+
 def read_text_file(path: Path, limit: int, what: str) -> str:
     """Read a UTF-8 text file no larger than `limit`; raise YamlProblem (line 1) otherwise."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except OSError as exc:
         raise YamlProblem(0, "", f"cannot read {what}: {exc.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise YamlProblem(1, "", f"{what} is not a regular file; it was not read")
+    size = info.st_size
     if size > limit:
-        raise YamlProblem(0, "", f"{what} is {size:,} bytes; the limit is {limit:,}")
-    data = path.read_bytes()
+        raise YamlProblem(1, "", f"{what} is {size:,} bytes; the limit is {limit:,}")
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)  # the file may have grown since stat(): read no more
+    if len(data) > limit:
+        raise YamlProblem(1, "", f"{what} is larger than the limit of {limit:,} bytes")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     if b"\x00" in data:
-        raise YamlProblem(0, "", f"{what} holds a NUL byte: it is not a text file")
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        raise YamlProblem(line, "", f"{what} holds a NUL byte: it is not a text file")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -139,7 +240,9 @@ def load_brief(
         problems.append(Problem(shown, line, field_, message, severity))  # type: ignore[arg-type]
 
     try:
+        refuse_outside(brief_path, _root(brief_path, content_dir), "brief.md")
         text = read_text_file(brief_path, MAX_CONTENT_BYTES, "brief.md")
+        refuse_control(text)
         yaml_text, body, body_line = split_front_matter(text)
         parsed = parse_yaml(yaml_text, line_offset=1)
     except YamlProblem as exc:
@@ -174,8 +277,9 @@ def load_brief(
         problem(line, field_, message)
     source_path = brief_path.parent / SOURCE_FILE
     try:
-        if not source_path.is_file():
+        if not source_path.exists():
             raise YamlProblem(0, "", "")
+        refuse_outside(source_path, _root(brief_path, content_dir), "source.txt")
         source_text = read_text_file(source_path, MAX_SOURCE_BYTES, "source.txt")
     except YamlProblem as exc:
         message = exc.message or "source.txt is missing: every brief needs the article it briefs"
@@ -216,8 +320,17 @@ _MEMO: dict[str, tuple[Brief, str]] = {}
 
 def _load_cached(brief_path: Path, shown: str, cache: LoadCache) -> Bundle | None:
     source_path = brief_path.parent / SOURCE_FILE
-    if not source_path.is_file() or source_path.is_symlink():
+    if not source_path.is_file() or source_path.is_symlink() or brief_path.is_symlink():
         return None  # the full load path decides what a link means
+    try:
+        too_big = (
+            brief_path.stat().st_size > MAX_CONTENT_BYTES
+            or source_path.stat().st_size > MAX_SOURCE_BYTES
+        )
+    except OSError:
+        return None
+    if too_big or not _inside(brief_path, brief_path.parent.parent.resolve()):
+        return None  # refused, with its message, by the full load path; never read whole here
     digest = bundle_digest(brief_path, source_path)
     entry = cache.get(digest) if digest else None
     if not entry or "brief" not in entry:
@@ -264,10 +377,21 @@ def validation_problems(exc: ValidationError, parsed: Parsed) -> Iterator[tuple[
             del parent
         elif kind == "missing":
             message = "required field is missing"
+        elif kind in ("too_long", "string_too_long") and isinstance(error.get("input"), str):
+            ctx = error.get("ctx") or {}
+            limit, actual = ctx.get("max_length"), ctx.get("actual_length", len(error["input"]))
+            message = f"at most {limit} characters, got {actual}"
+        elif kind in ("too_short", "string_too_short") and isinstance(error.get("input"), str):
+            ctx = error.get("ctx") or {}
+            limit = ctx.get("min_length", 1)
+            message = "must not be empty" if limit == 1 else f"at least {limit} characters"
+        elif kind == "too_long":
+            ctx = error.get("ctx") or {}
+            message = f"at most {ctx.get('max_length')} items, got {ctx.get('actual_length')}"
         elif "input" in error and kind not in ("missing",) and not isinstance(error["input"], dict | list):
             given = error["input"]
-            shown = repr(given) if not isinstance(given, str) else repr(given[:60])
-            if "got" not in message:
+            shown = _clip(repr(given) if not isinstance(given, str) else repr(given[:60]), 80)
+            if "got" not in message and shown not in message:
                 message = f"{message}, got {shown}"
         yield parsed.line_of(loc), dotted(loc) or "(front matter)", message
 
@@ -403,9 +527,12 @@ def load_library(
         problems.extend(found)
         if bundle is not None:
             bundles.append(bundle)
+    problems.extend(find_outside_links(content_dir))
     registry = None
     parties_path = content_dir / PARTIES_FILE
-    if parties_path.exists():
+    if parties_path.is_symlink() and not _inside(parties_path, content_dir.resolve()):
+        pass  # reported by find_outside_links
+    elif parties_path.exists():
         from generator.parties import load_registry
 
         registry, found = load_registry(parties_path, content_dir)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import IO, Any, Literal
@@ -9,6 +10,14 @@ from typing import IO, Any, Literal
 import click
 
 Severity = Literal["error", "warning"]
+
+
+# A file name or message holding a line break or a terminal escape would forge or hide lines.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _printable(text: str) -> str:
+    return _UNPRINTABLE.sub(lambda m: ascii(m.group())[1:-1], text)
 
 
 @dataclass(frozen=True, order=True)
@@ -22,10 +31,11 @@ class Problem:
     severity: Severity = "error"
 
     def format(self) -> str:
-        location = f"{self.path}:{self.line}" if self.line else self.path
+        path, field_, message = (_printable(s) for s in (self.path, self.field, self.message))
+        location = f"{path}:{self.line}" if self.line else path
         prefix = "warning: " if self.severity == "warning" else ""
-        where = f"{location}: {self.field}: " if self.field else f"{location}: "
-        return f"{where}{prefix}{self.message}"
+        where = f"{location}: {field_}: " if field_ else f"{location}: "
+        return f"{where}{prefix}{message}"
 
     def as_dict(self) -> dict[str, Any]:
         return {

@@ -21,6 +21,7 @@ from ruamel.yaml.tag import Tag
 
 MAX_DEPTH = 20
 MAX_NODES = 100_000
+MAX_NUMBER = 40  # characters: no figure of the news needs more
 
 Path = tuple[str | int, ...]
 
@@ -137,9 +138,9 @@ def parse_yaml(text: str, line_offset: int = 0) -> Parsed:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset
-        raise YamlProblem(line, "", f"invalid YAML: {exc.problem or exc.context}") from None
+        raise YamlProblem(line, "", f"invalid YAML: {_first_line(exc.problem or exc.context)}") from None
     except YAMLError as exc:
-        raise YamlProblem(1 + line_offset, "", f"invalid YAML: {exc}") from None
+        raise YamlProblem(1 + line_offset, "", f"invalid YAML: {_first_line(exc)}") from None
     lines: dict[Path, int] = {}
     if node is None:
         return Parsed({}, {(): 1 + line_offset})
@@ -147,6 +148,11 @@ def parse_yaml(text: str, line_offset: int = 0) -> Parsed:
     data = builder.build(node, (), 0)
     lines.setdefault((), node.start_mark.line + 1 + line_offset)
     return Parsed(data, lines)
+
+
+def _first_line(message: object) -> str:
+    # libyaml appends `in "<unicode string>", position N` on a line of its own: one line only.
+    return str(message).strip().splitlines()[0] if str(message).strip() else "syntax error"
 
 
 def _refuse_anchors(text: str, line_offset: int) -> None:
@@ -231,6 +237,12 @@ class _Builder:
             tag = _resolve_plain(value)
         else:
             tag = str(ctag)
+        if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and len(value) > MAX_NUMBER:
+            raise YamlProblem(
+                self._line(node),
+                dotted(path),
+                f"a number of {len(value)} characters; the limit is {MAX_NUMBER} (quote it if it is text)",
+            )
         if tag == "tag:yaml.org,2002:str" or tag == "tag:yaml.org,2002:timestamp":
             return value  # dates stay text: the schema decides what a date is
         if tag == "tag:yaml.org,2002:null":
@@ -250,6 +262,8 @@ class _Builder:
                 number = None
             if number is None or not number.is_finite():
                 raise YamlProblem(self._line(node), dotted(path), f"{value!r} is not a finite number")
+            if number and abs(number.adjusted()) > MAX_NUMBER:
+                raise YamlProblem(self._line(node), dotted(path), f"{value!r} is out of range")
             return number
         return value  # pragma: no cover - _CORE_TAGS covers every tag
 

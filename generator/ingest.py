@@ -14,6 +14,7 @@ from generator.errors import SourceError
 
 MAX_ARTICLE_BYTES = 5_000_000
 MAX_TITLE_CHARS = 300
+MAX_HTML_ELEMENTS = 100_000
 TEXT_SUFFIXES = {".txt", ".text", ""}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -212,15 +213,20 @@ def article_from_html(html: str) -> Article:
     """A web page's main text and metadata via trafilatura; scripts, styles and links dropped."""
     import trafilatura
 
-    document = trafilatura.bare_extraction(
-        html,
-        include_comments=False,
-        include_tables=False,
-        include_links=False,
-        include_images=False,
-        with_metadata=True,
-        deduplicate=True,
-    )
+    html, elements = _without_code(html)
+    document = None
+    # trafilatura takes minutes on a page of hundreds of thousands of elements (a few MB of
+    # markup); no article needs that many, so such a page gets the plain fallback below.
+    if elements <= MAX_HTML_ELEMENTS:
+        document = trafilatura.bare_extraction(
+            html,
+            include_comments=False,
+            include_tables=False,
+            include_links=False,
+            include_images=False,
+            with_metadata=True,
+            deduplicate=True,
+        )
     text = ""
     title = outlet = author = url = None
     published: dt.date | None = None
@@ -247,6 +253,25 @@ def article_from_html(html: str) -> Article:
     return Article(
         text=text, title=title, published=published, url=url, outlet=outlet, author=author
     )
+
+
+def _without_code(html: str) -> tuple[str, int]:
+    """The page without script, style and template elements, and how many elements it has.
+
+    trafilatura drops those from the body, but not from the headline it reads out of an <h1>:
+    their text is no article's words.
+    """
+    import lxml.etree
+    import lxml.html
+
+    html = re.sub(r"\A\s*<\?xml[^>]*\?>", "", html)  # lxml refuses a declared encoding in str
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (ValueError, lxml.etree.ParserError):
+        return html, 0
+    for element in tree.xpath("//script | //style | //template"):
+        element.drop_tree()  # keeps the text that follows the element
+    return lxml.html.tostring(tree, encoding="unicode"), sum(1 for _ in tree.iter())
 
 
 def _fallback_html_text(html: str) -> str:

@@ -65,7 +65,15 @@ def safe_url(url: Any) -> str | None:
 
 def json_for_html(data: Any) -> str:
     """JSON that is safe inside a <script> element or an HTML attribute."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=False, default=str)
+    return script_safe_json(json.dumps(data, ensure_ascii=False, sort_keys=False, default=str))
+
+
+def script_safe_json(text: str) -> str:
+    """Serialised JSON with `<`, `>`, `&`, `'` and line separators as \\u escapes.
+
+    Those characters occur in JSON only inside strings, where the escape means the same; no
+    browser that sniffs a file, and no page that inlines it, then meets markup.
+    """
     return (
         text.replace("&", "\\u0026")
         .replace("<", "\\u003c")

@@ -3,7 +3,8 @@
 `SiteData` gathers everything once from the library (canonical parties, dated events, outlook
 items, figures, topics, months); each `render_*` turns one view of it into a `Page`. Text from
 content reaches Markdown only through the environment's `finalize` or `md()`, HTML and SVG only
-through `html_text()`, XML through ElementTree after `clean()`, JSON through `json.dumps`.
+through `html_text()`, XML through ElementTree after `clean()` (an RSS description, which readers
+render as HTML, HTML-escaped first), JSON with `<`, `>` and `&` as \\u escapes.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import heapq
+import html
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -25,7 +27,7 @@ import jinja2
 from markupsafe import Markup
 
 from generator.content import Bundle, Library
-from generator.markup import clean, html_text, json_for_html, md
+from generator.markup import clean, html_text, json_for_html, md, script_safe_json
 from generator.parties import CanonicalParty, PartyIndex, build_party_index
 from generator.render import Page, _relative, front_matter, page_key, partial_date
 from generator.schema import (
@@ -628,17 +630,26 @@ def render_feed(data: SiteData, site_name: str) -> Page:
         ET.SubElement(channel, "lastBuildDate").text = _rfc822(max(b.brief.date for b in published))
     for bundle in published[:FEED_ITEMS]:
         item = ET.SubElement(channel, "item")
-        ET.SubElement(item, "title").text = clean(bundle.brief.title)
+        ET.SubElement(item, "title").text = clean(bundle.brief.title)  # plain text, by the spec
         path = f"briefs/{bundle.slug}.md"
         ET.SubElement(item, "link").text = data.url_of(path) or page_url(path, data.directory_urls)
         ET.SubElement(item, "guid", {"isPermaLink": "false"}).text = bundle.slug
         ET.SubElement(item, "pubDate").text = _rfc822(bundle.brief.date)
-        ET.SubElement(item, "description").text = clean(bundle.brief.bottom_line)
+        ET.SubElement(item, "description").text = feed_text(bundle.brief.bottom_line)
         for tag in bundle.brief.tags:
             ET.SubElement(item, "category").text = clean(tag)
     ET.indent(rss)
     text = '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(rss, encoding="unicode") + "\n"
     return Page("feed.xml", text, frozenset(b.slug for b in published[:FEED_ITEMS]))
+
+
+def feed_text(text: str) -> str:
+    """Text for an RSS description, HTML-escaped before XML escapes it again.
+
+    An item's description is HTML once the XML is decoded, and readers render it: escaped
+    twice, `<script>` reaches the reader as the text `&lt;script&gt;`.
+    """
+    return html.escape(clean(text), quote=False)
 
 
 def _rfc822(day: dt.date) -> str:
@@ -655,7 +666,8 @@ def render_api(data: SiteData) -> list[Page]:
     published = data.library.published()
     # pydantic writes JSON in Rust: a large library's API costs milliseconds, not seconds.
     each = {
-        b.slug: b.brief.model_dump_json(exclude={"notes"}, exclude_none=True) for b in published
+        b.slug: script_safe_json(b.brief.model_dump_json(exclude={"notes"}, exclude_none=True))
+        for b in published
     }
     pages = [
         Page("api/schema.json", _json(brief_json_schema()), frozenset()),
@@ -673,7 +685,7 @@ def render_api(data: SiteData) -> list[Page]:
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+    return script_safe_json(json.dumps(value, ensure_ascii=False, indent=2)) + "\n"
 
 
 def render_site_pages(data: SiteData, env: jinja2.Environment, site_name: str) -> list[Page]:

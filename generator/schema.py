@@ -15,6 +15,7 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    field_validator,
     model_validator,
 )
 
@@ -51,8 +52,10 @@ def _one_line(value: str) -> str:
 
 def _no_coercion(value: Any) -> Any:
     """Refuse numbers and booleans where text is expected: `NO` or `1.10` is meant as written."""
-    if isinstance(value, bool | int | float | Decimal):
-        raise ValueError(f"expected text, got {type(value).__name__} {value!r}; quote it")
+    if isinstance(value, bool):
+        raise ValueError(f"expected text, got the boolean {str(value).lower()}; quote it")
+    if isinstance(value, int | float | Decimal):
+        raise ValueError(f"expected text, got the number {value}; quote it")
     return value
 
 
@@ -69,6 +72,16 @@ Line = Annotated[
     AfterValidator(_no_control),
     AfterValidator(_one_line),
 ]
+def _bounded(value: Decimal | None) -> Decimal | None:
+    """Refuse values no article states, which would also take forever to print (1e999999999)."""
+    # adjusted() is the power of ten of the first digit; it needs no arithmetic, so no overflow.
+    if value is not None and value.is_finite() and value and not -30 <= value.adjusted() < 30:
+        raise ValueError("must be between 10^-30 and 10^30 in size, or 0")
+    return value
+
+
+Value = Annotated[Decimal, Field(allow_inf_nan=False), AfterValidator(_bounded)]
+
 Id = Annotated[
     str,
     BeforeValidator(_no_coercion),
@@ -204,11 +217,12 @@ class Source(Model):
         description="sha256 of the bundle's source.txt when the brief was written; an edit is reported.",
     )
 
-    @model_validator(mode="after")
-    def _safe_url(self) -> Source:
-        if self.url is not None and not re.match(r"^https?://[^\s<>\"'`]+$", self.url, re.I):
-            raise ValueError("url: only http:// and https:// addresses without spaces are allowed")
-        return self
+    @field_validator("url")
+    @classmethod
+    def _safe_url(cls, url: str | None) -> str | None:
+        if url is not None and not re.match(r"^https?://[^\s<>\"'`\\]+$", url, re.I):
+            raise ValueError("only http:// and https:// addresses without spaces are allowed")
+        return url
 
 
 def _not_index(value: str) -> str:
@@ -269,10 +283,10 @@ class Figure(Model):
     kind: FigureKind = Field(
         description="percent, money, count, quantity, ordinal, rank, date, year or ratio."
     )
-    value: Decimal | None = Field(
+    value: Value | None = Field(
         default=None, description="The number itself: 1400000000 for '$1.4 billion'; empty for a date."
     )
-    value_high: Decimal | None = Field(default=None, description="Upper end of a range.")
+    value_high: Value | None = Field(default=None, description="Upper end of a range.")
     date: PartialDate | None = Field(default=None, description="For a date figure: the date it names.")
     unit: Line | None = Field(default=None, description="What the value is in: 'percent', 'vehicles', 'barrels'.")
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = Field(

@@ -14,6 +14,7 @@ import errno
 import fcntl
 import logging
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -86,8 +87,9 @@ def load_settings(project_dir: Path, site_dir: Path | None = None) -> Settings:
     content_dir = _inside_project(project_dir, str(brief.get("content_dir", "content")), "brief.content_dir", problems)
     site = site_dir if site_dir is not None else Path(str(data.get("site_dir", "site")))
     site_path = (project_dir / site).resolve() if not site.is_absolute() else site.resolve()
+    where = ("--site-dir", 0) if site_dir is not None else ("mkdocs.yml", _key_line(config_path, "site_dir"))
     for problem in check_site_dir(site_path, project_dir, content_dir):
-        problems.append(problem)
+        problems.append(Problem(where[0], where[1], problem.field, problem.message))
     if problems:
         raise ProblemsError(problems, "nothing was built")
     return Settings(
@@ -101,6 +103,14 @@ def load_settings(project_dir: Path, site_dir: Path | None = None) -> Settings:
         publish_source=publish_source,
         extra=dict(data.get("extra") or {}),
     )
+
+
+def _key_line(config_path: Path | None, key: str) -> int:
+    """The line of a top-level `key:` in mkdocs.yml (1 when it is not written there)."""
+    if config_path is None:
+        return 1
+    lines = config_path.read_text(encoding="utf-8", errors="replace").splitlines()
+    return next((n for n, line in enumerate(lines, 1) if line.startswith(f"{key}:")), 1)
 
 
 def _mark_line(exc: Exception) -> int:
@@ -158,6 +168,7 @@ def stage_pages(pages: Iterable[tuple[str, str | bytes | None]], staging_dir: Pa
     wanted: set[str] = set()
     written = 0
     for rel, content in pages:
+        check_page_path(rel)
         wanted.add(rel)
         if content is None:
             continue
@@ -174,6 +185,19 @@ def stage_pages(pages: Iterable[tuple[str, str | bytes | None]], staging_dir: Pa
         if path.is_file() and path.relative_to(staging_dir).as_posix() not in wanted:
             path.unlink()
     return written, wanted
+
+
+_PAGE_PATH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_][A-Za-z0-9_.-]*)*")
+
+
+def check_page_path(rel: str) -> None:
+    """Refuse a page path that could leave the staging folder or name a hidden or odd file.
+
+    Page paths are built from slugs, which the schema limits to [a-z0-9-]; this is the last
+    gate, for every page any module renders.
+    """
+    if not _PAGE_PATH.fullmatch(rel) or ".." in rel.split("/") or len(rel.encode()) > 1000:
+        raise BuildError(f"refusing to write page {rel!r}: not a plain relative path")
 
 
 def _write_atomic(target: Path, data: bytes) -> None:
@@ -328,14 +352,14 @@ def run_mkdocs(
     parent = settings.site_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
     out_dir = Path(tempfile.mkdtemp(prefix=f".{settings.site_dir.name}.build-", dir=parent))
-    config = mkdocs_config(settings, docs_dir, out_dir, nav)
-    config.plugins["brief-theme-cache"] = _ThemeCache(settings.state_dir / "jinja")
-    if rebuild is not None:
-        config.plugins["brief-only"] = _Only(rebuild)
     handler = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     try:
+        config = mkdocs_config(settings, docs_dir, out_dir, nav)
+        config.plugins["brief-theme-cache"] = _ThemeCache(settings.state_dir / "jinja")
+        if rebuild is not None:
+            config.plugins["brief-only"] = _Only(rebuild)
         build(config, dirty=rebuild is not None)
     except (MkDocsException, OSError, SystemExit) as exc:
         shutil.rmtree(out_dir, ignore_errors=True)

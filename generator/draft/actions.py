@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from generator.draft.dates import DateMention
 from generator.draft.parties import Mention, PartyDraft
@@ -167,6 +169,8 @@ def draft_actions(
                     "",
                 )
             )
+        if len(actions) >= MAX_ACTIONS:
+            break  # the rest would be cut below: do not spend minutes finding them
     return actions[:MAX_ACTIONS]
 
 
@@ -191,14 +195,23 @@ def _action(
     }
     if _NEGATION.search(between) or _NEGATION.search(clause[:40]):
         fields["negated"] = True
-    targets = [
-        m
-        for m in mentions
-        if start + len(text[start:end]) - len(clause) <= m.start < end and m.party != actor.party
-    ]
+    # Mentions and dates are in text order: bisect to the window instead of scanning them all,
+    # which made a long article quadratic (minutes for a few megabytes).
+    low = start + len(text[start:end]) - len(clause)
+    targets = [m for m in _window(mentions, low, end) if m.party != actor.party]
     if targets:
         fields["target"] = ids[targets[0].party]
-    when = [d for d in dates if start <= d.start < end + 40 and d.until is None]
+    when = [d for d in _window(dates, start, end + 40) if d.until is None]
     if when:
         fields["date"] = when[0].value
     return ActionDraft(fields, start, end)
+
+
+def _window(items: list[Any], low: int, high: int) -> list[Any]:
+    """The items (sorted by `.start`) whose start is in [low, high)."""
+    index = bisect.bisect_left(items, low, key=lambda item: item.start)
+    found = []
+    while index < len(items) and items[index].start < high:
+        found.append(items[index])
+        index += 1
+    return found

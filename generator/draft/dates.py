@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -92,9 +94,13 @@ def find_dates(
                 found.append(DateMention(number.start, number.end, number.as_written, value))
         elif number.kind == "year" and number.date and number.unit != "decade":
             found.append(DateMention(number.start, number.end, number.as_written, number.date))
-    taken = [(d.start, d.end) for d in found]
+    # Overlap with a written date, in log time: starts sorted, and the furthest end so far.
+    taken = sorted((d.start, d.end) for d in found)
+    starts = [s for s, _ in taken]
+    reach = list(itertools.accumulate((e for _, e in taken), max))
     for match in _relative_matches(text):
-        if any(s < match.end() and match.start() < e for s, e in taken):
+        before = bisect.bisect_left(starts, match.end())
+        if before and reach[before - 1] > match.start():
             continue
         window = text[max(0, match.start() - 80) : match.end() + 40]
         future = bool(_FUTURE.search(window))

@@ -1,0 +1,187 @@
+"""Builds that fail, collide or die: the last good site/ stays byte for byte, and content/ too."""
+
+from __future__ import annotations
+
+import fcntl
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from generator import site
+from generator.build import build_project
+from generator.errors import BriefError
+
+from .conftest import MINIMAL_BRIEF, REPO, tree_bytes
+
+TITLE = "title: Acme to cut 1,200 jobs"
+
+
+def brief_cli(project: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "generator.cli", *args, "--project", str(project)]
+
+
+def run_build(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        brief_cli(project, "build", *args), cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+
+
+def retitle(project: Path, title: str) -> None:
+    brief = project / "content" / "2025-01-06-acme-cuts" / "brief.md"
+    brief.write_text(MINIMAL_BRIEF.replace(TITLE, f"title: {title}"), encoding="utf-8")
+
+
+def test_second_build_fails_while_the_lock_is_held(minimal_project):
+    project = minimal_project
+    assert run_build(project).returncode == 0
+    before_site = tree_bytes(project / "site")
+    retitle(project, "A title the locked build must not publish")
+    before_content = tree_bytes(project / "content")
+    lock_path = project / site.STATE_DIR / "build.lock"
+    with lock_path.open("a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        blocked = run_build(project)
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    assert blocked.returncode == 1
+    assert blocked.stderr.strip().splitlines() == [
+        "another `brief build` is running in this project; try again when it ends"
+    ]
+    assert tree_bytes(project / "site") == before_site
+    assert tree_bytes(project / "content") == before_content
+    assert run_build(project).returncode == 0
+    assert (
+        b"A title the locked build must not publish"
+        in (project / "site" / "index.html").read_bytes()
+    )
+
+
+def test_builds_cannot_interleave_in_one_process(minimal_project):
+    settings = site.load_settings(minimal_project)
+    with (
+        site.build_lock(settings),
+        pytest.raises(BriefError, match="another `brief build` is running"),
+    ):
+        build_project(minimal_project)
+
+
+def test_failed_build_leaves_previous_site(minimal_project):
+    project = minimal_project
+    build_project(project)
+    before = tree_bytes(project / "site")
+    retitle(project, "Acme cut 9,999 jobs")  # a number the source does not hold: the build stops
+    result = run_build(project)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].endswith("the previous site is unchanged.")
+    assert tree_bytes(project / "site") == before
+
+
+def test_mkdocs_failure_leaves_previous_site(minimal_project):
+    project = minimal_project
+    build_project(project)
+    before = tree_bytes(project / "site")
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + "markdown_extensions:\n  - no_such_extension\n"
+    )
+    result = run_build(project)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert tree_bytes(project / "site") == before
+    assert not list(project.glob(".site.build-*"))
+
+
+def test_recover_finishes_a_swap_cut_between_its_two_renames(tmp_path):
+    site_dir = tmp_path / "site"
+    old = tmp_path / ".site.old"
+    old.mkdir()
+    (old / "index.html").write_text("last good", encoding="utf-8")
+    (tmp_path / ".site.build-x1").mkdir()
+    site.recover(site_dir)
+    assert (site_dir / "index.html").read_text(encoding="utf-8") == "last good"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_recover_drops_the_old_copy_when_the_swap_finished(tmp_path):
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text("new", encoding="utf-8")
+    (tmp_path / ".site.old").mkdir()
+    site.recover(tmp_path / "site")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_sigkill_at_any_moment_leaves_the_last_good_site(minimal_project, tmp_path):
+    """Kill `brief build` at moments spread over a whole build; site/ is always a whole site."""
+    project = minimal_project
+    started = time.monotonic()
+    assert run_build(project).returncode == 0
+    duration = time.monotonic() - started  # measured, not asserted: where to aim the kills
+    content_before = tree_bytes(project / "content")
+    good = tree_bytes(project / "site")
+    rng = random.Random(8)
+    kills = 6
+    outcomes: list[str] = []
+    for n in range(kills):
+        retitle(project, f"Acme version {'abcdefghij'[n]}")
+        # One random moment inside each sixth of the build, from interpreter start to the swap.
+        delay = duration * (n + rng.random()) / kills
+        process = subprocess.Popen(
+            brief_cli(project, "build"), cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        time.sleep(delay)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=60)
+        after = tree_bytes(project / "site")
+        if process.returncode == -signal.SIGKILL and after == good:
+            outcomes.append("previous")
+            continue
+        # The build got to its swap before the kill: then site/ must be that whole new site.
+        assert process.returncode in (0, -signal.SIGKILL), (
+            process.stderr.read() if process.stderr else ""
+        )
+        reference = tmp_path / f"reference-{n}"
+        assert run_build(project, "--site-dir", str(reference)).returncode == 0
+        assert after == tree_bytes(reference), f"kill {n} after {delay:.2f}s left a mixed site"
+        good = after
+        outcomes.append("new")
+    assert outcomes.count("previous") >= kills // 2, outcomes
+    retitle(project, "Acme after the kills")
+    final = run_build(project)
+    assert final.returncode == 0, final.stderr
+    assert b"Acme after the kills" in (project / "site" / "index.html").read_bytes()
+    # Abandoned build folders are cleaned up (the last old site may still be in the trash,
+    # which a detached process empties).
+    assert [p.name for p in project.glob(".site.*") if ".trash-" not in p.name] == []
+    assert {k: v for k, v in tree_bytes(project / "content").items() if "brief.md" not in k} == {
+        k: v for k, v in content_before.items() if "brief.md" not in k
+    }
+    print(f"build {duration:.2f}s; kills: {outcomes}")
+
+
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "../escape.md",
+        "briefs/../../escape.md",
+        "/etc/passwd",
+        "briefs/.hidden.md",
+        "a\nb.md",
+        "briefs//x.md",
+        "",
+        "briefs/x.md\x00",
+    ],
+)
+def test_page_paths_cannot_leave_the_staging_folder(rel, tmp_path):
+    with pytest.raises(BriefError, match="not a plain relative path"):
+        site.stage_pages([(rel, "text")], tmp_path / "docs")
+    assert sorted(p.name for p in tmp_path.rglob("*")) in ([], ["docs"])
+
+
+def test_plain_page_paths_are_staged(tmp_path):
+    site.stage_pages([("briefs/2025-01-06-acme.md", "a"), ("index.md", "b")], tmp_path / "docs")
+    assert tree_bytes(tmp_path / "docs") == {"briefs/2025-01-06-acme.md": b"a", "index.md": b"b"}
