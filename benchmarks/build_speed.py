@@ -32,7 +32,7 @@ CONFIG = "site_name: Bench\ntheme:\n  name: material\nplugins:\n  - search\n"
 
 
 def _child(args: list[str], cwd: Path) -> tuple[float, float, str]:
-    """Run a command in a fresh process; return wall seconds, its peak RSS in MB, and stdout."""
+    """Run a command in a fresh process; return wall seconds, the children's peak RSS, stdout."""
     env = {**os.environ, "PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1"}
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
@@ -53,7 +53,26 @@ def one_build(project: Path) -> None:
     result = build_project(project)
     total = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"mode": result.mode, "pages": result.pages, "total": total, "peak_mb": peak, **result.timings}))
+    print(
+        json.dumps(
+            {
+                "mode": result.mode,
+                "pages": result.pages,
+                "total": total,
+                "peak_mb": peak,
+                **result.timings,
+            }
+        )
+    )
+
+
+def bare_build(config: Path) -> None:
+    """In a child process: plain `mkdocs build`, then its own peak memory in MB."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    build(load_config(str(config)))
+    print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
 def bench(size: int, work: Path) -> dict[str, float]:
@@ -68,7 +87,7 @@ def bench(size: int, work: Path) -> dict[str, float]:
 
     py = sys.executable
     me = str(Path(__file__).resolve())
-    wall, peak, out = _child([py, me, "--one", str(project)], project)
+    wall, _, out = _child([py, me, "--one", str(project)], project)
     cold = json.loads(out.strip().splitlines()[-1])
 
     # Bare MkDocs on exactly the pages brief staged, same theme, plugins and extensions.
@@ -81,12 +100,15 @@ def bench(size: int, work: Path) -> dict[str, float]:
         + "validation:\n  nav:\n    omitted_files: ignore\n"
         + "nav:\n  - Home: index.md\n"
     )
-    bare_wall, bare_peak, _ = _child([py, "-m", "mkdocs", "build", "-q", "-f", str(bare_config)], project)
+    bare_wall, _, out = _child([py, me, "--bare", str(bare_config)], project)
+    bare_peak = float(out.strip().splitlines()[-1])
 
-    unchanged_wall, _, out = _child([py, "-m", "generator.cli", "build", "--project", str(project)], project)
+    unchanged_wall, _, out = _child(
+        [py, "-m", "generator.cli", "build", "--project", str(project)], project
+    )
     brief = folders[len(folders) // 2] / "brief.md"
     text = brief.read_text()
-    brief.write_text(text.replace("title: \"", "title: \"Edited: ", 1))
+    brief.write_text(text.replace('title: "', 'title: "Edited: ', 1))
     edit_wall, _, out = _child([py, me, "--one", str(project)], project)
     edit = json.loads(out.strip().splitlines()[-1])
 
@@ -101,7 +123,7 @@ def bench(size: int, work: Path) -> dict[str, float]:
         "mkdocs_stage_s": cold["mkdocs"],
         "total_s": wall,
         "pages_per_s": cold["pages"] / wall,
-        "peak_mb": peak,
+        "peak_mb": cold["peak_mb"],
         "bare_mkdocs_s": bare_wall,
         "bare_mkdocs_peak_mb": bare_peak,
         "ratio_to_bare": wall / bare_wall,
@@ -113,13 +135,19 @@ def bench(size: int, work: Path) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
     parser.add_argument("--one", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--bare", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--keep", type=Path, help="build the libraries here and keep them")
     args = parser.parse_args()
     if args.one:
         one_build(args.one)
+        return
+    if args.bare:
+        bare_build(args.bare)
         return
     work = args.keep or Path(tempfile.mkdtemp(prefix="brief-bench-"))
     rows = []

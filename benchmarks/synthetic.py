@@ -16,10 +16,54 @@ COUNTRIES = [
     "Canada", "Mexico", "Japan", "Germany", "France", "Brazil", "India", "Kenya", "Chile", "Norway",
     "Spain", "Italy", "Poland", "Egypt", "Vietnam", "Peru", "Ghana", "Sweden", "Turkey", "Nigeria",
 ]  # fmt: skip
-FIRST = ["Anna", "Ben", "Carla", "David", "Elena", "Farid", "Grace", "Hiro", "Ines", "Jonas", "Kofi", "Lena"]
-LAST = ["Moreau", "Novak", "Okafor", "Patel", "Quist", "Rossi", "Sato", "Tanaka", "Umar", "Varga", "Weber", "Yilmaz"]
-ORGS = ["Central Bank", "Trade Ministry", "Workers Union", "Energy Agency", "Port Authority", "Farmers Council"]
-TOPICS = ["trade", "tariffs", "energy", "labour", "budget", "elections", "health", "climate", "defence", "housing"]
+FIRST = [
+    "Anna",
+    "Ben",
+    "Carla",
+    "David",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hiro",
+    "Ines",
+    "Jonas",
+    "Kofi",
+    "Lena",
+]
+LAST = [
+    "Moreau",
+    "Novak",
+    "Okafor",
+    "Patel",
+    "Quist",
+    "Rossi",
+    "Sato",
+    "Tanaka",
+    "Umar",
+    "Varga",
+    "Weber",
+    "Yilmaz",
+]
+ORGS = [
+    "Central Bank",
+    "Trade Ministry",
+    "Workers Union",
+    "Energy Agency",
+    "Port Authority",
+    "Farmers Council",
+]
+TOPICS = [
+    "trade",
+    "tariffs",
+    "energy",
+    "labour",
+    "budget",
+    "elections",
+    "health",
+    "climate",
+    "defence",
+    "housing",
+]
 
 
 def _pool(rng: random.Random) -> list[dict[str, str]]:
@@ -28,11 +72,15 @@ def _pool(rng: random.Random) -> list[dict[str, str]]:
         parties.append({"id": country.lower(), "name": country, "kind": "country"})
     for first in FIRST:
         for last in LAST:
-            parties.append({"id": f"{first}-{last}".lower(), "name": f"{first} {last}", "kind": "person"})
+            parties.append(
+                {"id": f"{first}-{last}".lower(), "name": f"{first} {last}", "kind": "person"}
+            )
     for country in COUNTRIES[:10]:
         for org in ORGS:
             name = f"{country} {org}"
-            parties.append({"id": name.lower().replace(" ", "-"), "name": name, "kind": "organization"})
+            parties.append(
+                {"id": name.lower().replace(" ", "-"), "name": name, "kind": "organization"}
+            )
     rng.shuffle(parties)
     return parties
 
@@ -41,7 +89,9 @@ def _q(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def make_brief(index: int, rng: random.Random, pool: list[dict[str, str]], start: dt.date) -> tuple[str, str, str]:
+def make_brief(
+    index: int, rng: random.Random, pool: list[dict[str, str]], start: dt.date
+) -> tuple[str, str, str]:
     """One bundle: (folder name, brief.md, source.txt)."""
     day = start + dt.timedelta(days=index % 900)
     later = day + dt.timedelta(days=rng.randint(5, 60))
@@ -71,7 +121,10 @@ def make_brief(index: int, rng: random.Random, pool: list[dict[str, str]], start
         f"Observers noted that the dispute over {topic} has deep roots and that previous rounds of "
         "negotiation ended without agreement on the central questions of access and fairness. "
     )
-    source = "\n\n".join([f"{a['name']} and {b['name']} clash over {topic}", *sentences, filler * 3]) + "\n"
+    source = (
+        "\n\n".join([f"{a['name']} and {b['name']} clash over {topic}", *sentences, filler * 3])
+        + "\n"
+    )
     digest = hashlib.sha256(source.encode()).hexdigest()
     slug = f"{day.isoformat()}-{a['id']}-{b['id']}-{topic}-{index}"
     party_yaml = "".join(
@@ -92,18 +145,18 @@ bottom_line: {_q(f"{a['name']} will raise a levy on {topic} imports to {pct}% an
 key_points:
   - {_q(f"The plan includes a ${amount} billion fund for affected industries.")}
   - {_q(f"More than {count:,} jobs depend on the sector.")}
-why_it_matters: {_q(f"The sector is the country's third-largest employer.")}
+why_it_matters: {_q("The sector is the country's third-largest employer.")}
 parties:
 {party_yaml}actions:
-  - actor: {a['id']}
+  - actor: {a["id"]}
     action: {_q(f"raised a levy on {topic} imports")}
-    target: {b['id']}
+    target: {b["id"]}
     date: {day.isoformat()}
     status: announced
     evidence: {_q(sentences[0])}
-  - actor: {b['id']}
+  - actor: {b["id"]}
     action: promised a response within weeks
-    target: {a['id']}
+    target: {a["id"]}
     status: threatened
     evidence: {_q(sentences[1])}
 numbers:
@@ -112,7 +165,7 @@ numbers:
     value: {pct}
     unit: percent
     measures: {_q(f"levy on {topic} imports")}
-    party: {a['id']}
+    party: {a["id"]}
     evidence: {_q(sentences[0])}
   - as_written: {_q(f"${amount} billion")}
     kind: money
@@ -147,7 +200,7 @@ outlook:
     kind: risk
     evidence: {_q(sentences[6])}
 quotes:
-  - speaker: {parties[3]['id']}
+  - speaker: {parties[3]["id"]}
     text: We will not accept this
     channel: reporters
     evidence: {_q(sentences[5])}

@@ -52,7 +52,9 @@ class BuildResult:
 
     def summary(self) -> str:
         if self.mode == "unchanged":
-            return f"Site is up to date: {self.briefs} briefs, nothing changed ({self.seconds:.2f} s)"
+            return (
+                f"Site is up to date: {self.briefs} briefs, nothing changed ({self.seconds:.2f} s)"
+            )
         how = f", {self.written} rebuilt" if self.mode == "incremental" else ""
         return (
             f"Built {self.briefs} brief{'s' if self.briefs != 1 else ''}, {self.pages} pages{how} "
@@ -72,10 +74,14 @@ def check_library(library: Library, cache: LoadCache | None = None) -> list[Prob
         else:
             found = check_bundle(bundle)
             if cache is not None and bundle.digest:
-                cache.update(bundle.digest, check=[[p.line, p.field, p.message, p.severity] for p in found])
+                cache.update(
+                    bundle.digest, check=[[p.line, p.field, p.message, p.severity] for p in found]
+                )
         for problem in found:
             if bundle.brief.status == "draft" and problem.severity == "error":
-                problem = Problem(problem.path, problem.line, problem.field, problem.message, "warning")
+                problem = Problem(
+                    problem.path, problem.line, problem.field, problem.message, "warning"
+                )
             problems.append(problem)
     return problems
 
@@ -103,7 +109,9 @@ def render_site(
 def _inputs(settings: site.Settings, drafts: bool) -> str:
     """A fingerprint of everything a build reads, from file metadata: cheap enough to run first."""
     digest = hashlib.sha256()
-    digest.update(f"{__version__}|{drafts}|{dt.date.today().isoformat()}|{settings.site_dir}\n".encode())
+    digest.update(
+        f"{__version__}|{drafts}|{dt.date.today().isoformat()}|{settings.site_dir}\n".encode()
+    )
     roots = [settings.content_dir, settings.project_dir / "templates", site.default_templates_dir()]
     files: list[Path] = [p for p in (settings.config_path,) if p is not None]
     for root in roots:
@@ -168,7 +176,11 @@ def _site_id(site_dir: Path) -> list[int] | None:
 
 
 def build_project(
-    project_dir: Path, *, drafts: bool = False, site_dir: Path | None = None, incremental: bool = True
+    project_dir: Path,
+    *,
+    drafts: bool = False,
+    site_dir: Path | None = None,
+    incremental: bool = True,
 ) -> BuildResult:
     """Build the site of the project in `project_dir`; the previous site stays until this succeeds."""
     started = time.perf_counter()
@@ -219,7 +231,9 @@ def build_project(
         pages = render_site(library, settings, state["keys"] if base_ok else None, problems)
         old: dict[str, str] = state["pages"] if base_ok else {}
         hashes = {
-            page.path: old[page.path] if page.text is None else hashlib.sha256(page.text.encode()).hexdigest()
+            page.path: old[page.path]
+            if page.text is None
+            else hashlib.sha256(page.text.encode()).hexdigest()
             for page in pages
         }
         lap("render")
@@ -233,7 +247,9 @@ def build_project(
             directory_urls = site.use_directory_urls(settings)
             dropped = {site.dest_uri(path, directory_urls) for path in removed | rebuild}
             site.assemble(settings.site_dir, out_dir, dropped)
-            pages_gone = {_location(site.dest_uri(path, directory_urls)) for path in removed | rebuild}
+            pages_gone = {
+                _location(site.dest_uri(path, directory_urls)) for path in removed | rebuild
+            }
             site.finish_search_index(out_dir, settings.site_dir, pages_gone)
             mode, written = "incremental", len(rebuild) + len(removed)
         else:

@@ -50,7 +50,8 @@ def check_digest(bundle: Bundle) -> Iterator[Finding]:
         )  # fmt: skip
     elif recorded != actual:
         yield (
-            bundle.parsed.line_of(path), dotted(path),
+            bundle.parsed.line_of(path),
+            dotted(path),
             f"source.txt has changed since the brief was written (now {actual[:12]}...); "
             "review the brief against it, then record the new digest",
             "error",
@@ -93,7 +94,12 @@ def check_quotes(bundle: Bundle) -> Iterator[Finding]:
             inside = locate_quote(type(bundle.source)(span.text), quote.text)
             if inside is None:
                 path = ("quotes", index, "evidence")
-                yield bundle.parsed.line_of(path), dotted(path), "the quote's words are not in its evidence", "warning"
+                yield (
+                    bundle.parsed.line_of(path),
+                    dotted(path),
+                    "the quote's words are not in its evidence",
+                    "warning",
+                )
 
 
 def check_figures(bundle: Bundle) -> Iterator[Finding]:
@@ -102,17 +108,29 @@ def check_figures(bundle: Bundle) -> Iterator[Finding]:
         base = ("numbers", index)
         if normalise(figure.as_written) not in normalise(figure.evidence.text):
             path = (*base, "as_written")
-            yield bundle.parsed.line_of(path), dotted(path), f"{figure.as_written!r} is not in its evidence", "error"
+            yield (
+                bundle.parsed.line_of(path),
+                dotted(path),
+                f"{figure.as_written!r} is not in its evidence",
+                "error",
+            )
             continue
         parsed = parse_number(figure.as_written)
         if parsed is None:
             path = (*base, "as_written")
-            yield bundle.parsed.line_of(path), dotted(path), "holds no number that can be read", "warning"
+            yield (
+                bundle.parsed.line_of(path),
+                dotted(path),
+                "holds no number that can be read",
+                "warning",
+            )
             continue
         yield from _compare(bundle, base, figure, parsed)
 
 
-def _compare(bundle: Bundle, base: tuple[str | int, ...], figure: object, parsed: Number) -> Iterator[Finding]:
+def _compare(
+    bundle: Bundle, base: tuple[str | int, ...], figure: object, parsed: Number
+) -> Iterator[Finding]:
     from generator.schema import Figure
 
     assert isinstance(figure, Figure)
@@ -124,15 +142,24 @@ def _compare(bundle: Bundle, base: tuple[str | int, ...], figure: object, parsed
 
     if figure.kind == "date" or parsed.kind == "date":
         if parsed.date and figure.date and not _same_date(parsed.date, figure.date):
-            yield finding("date", f"{figure.date} does not match {figure.as_written!r} (reads as {parsed.date})")
+            yield finding(
+                "date",
+                f"{figure.date} does not match {figure.as_written!r} (reads as {parsed.date})",
+            )
         return
     if parsed.value is not None and figure.value is not None and parsed.value != figure.value:
         yield finding(
             "value",
             f"{_plain(figure.value)} does not match {figure.as_written!r}, which reads as {_plain(parsed.value)}",
         )
-    if parsed.value_high is not None and figure.value_high is not None and parsed.value_high != figure.value_high:
-        yield finding("value_high", f"{_plain(figure.value_high)} does not match {figure.as_written!r}")
+    if (
+        parsed.value_high is not None
+        and figure.value_high is not None
+        and parsed.value_high != figure.value_high
+    ):
+        yield finding(
+            "value_high", f"{_plain(figure.value_high)} does not match {figure.as_written!r}"
+        )
     if parsed.unit and figure.unit and _unit(parsed.unit) != _unit(figure.unit):
         yield finding(
             "unit",
@@ -141,9 +168,13 @@ def _compare(bundle: Bundle, base: tuple[str | int, ...], figure: object, parsed
     if parsed.kind == "money" and not currency_matches(parsed.currency, figure.currency):
         yield finding("currency", f"{figure.currency} does not match {figure.as_written!r}")
     if parsed.kind == "percent" and figure.kind not in ("percent", "ratio"):
-        yield finding("kind", f"{figure.as_written!r} is a percentage, not a {figure.kind}", "warning")
+        yield finding(
+            "kind", f"{figure.as_written!r} is a percentage, not a {figure.kind}", "warning"
+        )
     if parsed.qualifier not in ("exact", figure.qualifier) and figure.qualifier == "exact":
-        yield finding("qualifier", f"{figure.as_written!r} reads as {parsed.qualifier}, not exact", "warning")
+        yield finding(
+            "qualifier", f"{figure.as_written!r} reads as {parsed.qualifier}, not exact", "warning"
+        )
 
 
 # Spellings of one unit that an editor may type: '%' is 'percent', 'pp' is 'percentage points'.
@@ -217,7 +248,9 @@ def check_prose(bundle: Bundle) -> Iterator[Finding]:
                 continue
             if not is_date and number.value in values:
                 continue
-            if not source_read:  # read the source's numbers only when the brief's do not explain one
+            if (
+                not source_read
+            ):  # read the source's numbers only when the brief's do not explain one
                 source_read = True
                 for found in find_numbers(bundle.source.text):
                     if found.value is not None:
@@ -226,7 +259,8 @@ def check_prose(bundle: Bundle) -> Iterator[Finding]:
                         source_dates.add(found.date)
             if is_date:
                 grounded_in_source = bool(number.date) and any(
-                    _same_date(number.date or "", d) or _same_date(d, number.date or "") for d in source_dates
+                    _same_date(number.date or "", d) or _same_date(d, number.date or "")
+                    for d in source_dates
                 )
                 kind = "date"
             else:

@@ -68,7 +68,11 @@ def cli() -> None:
 @cli.command()
 @PROJECT_OPTION
 @click.option("--drafts", is_flag=True, help="Include briefs with status: draft, marked as drafts.")
-@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), help="Where to write the site (default: site_dir of mkdocs.yml, or site/).")
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where to write the site (default: site_dir of mkdocs.yml, or site/).",
+)
 def build(project_dir: Path, drafts: bool, site_dir: Path | None) -> None:
     """Check every brief, render the pages and build the site with MkDocs."""
     from generator.build import build_project
@@ -81,7 +85,9 @@ def build(project_dir: Path, drafts: bool, site_dir: Path | None) -> None:
 @cli.command()
 @PROJECT_OPTION
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 def check(project_dir: Path, strict: bool, output: str) -> None:
     """Validate every brief and prove it against its source, without building."""
     from generator.build import check_library
@@ -100,7 +106,9 @@ def check(project_dir: Path, strict: bool, output: str) -> None:
         problems = [Problem(p.path, p.line, p.field, p.message, "error") for p in problems]
     errors = [p for p in problems if p.severity == "error"]
     if output == "json":
-        click.echo(json.dumps({"briefs": count, "problems": [p.as_dict() for p in problems]}, indent=2))
+        click.echo(
+            json.dumps({"briefs": count, "problems": [p.as_dict() for p in problems]}, indent=2)
+        )
         if errors:
             sys.exit(1)
         return
@@ -113,8 +121,19 @@ def check(project_dir: Path, strict: bool, output: str) -> None:
 
 @cli.command()
 @PROJECT_OPTION
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on; the default is this machine only.")
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535), help="Port (0: any free port).")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; the default is this machine only.",
+)
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port (0: any free port).",
+)
 def serve(project_dir: Path, host: str, port: int) -> None:
     """Preview the site, drafts included, rebuilding and reloading on every edit."""
     from generator.serve import serve_project
@@ -124,16 +143,41 @@ def serve(project_dir: Path, host: str, port: int) -> None:
 
 @cli.command()
 @click.argument("article", metavar="PATH|-")
-@click.option("--date", "published", help="Publication date, YYYY-MM-DD; resolves 'Friday', 'April 2'.")
+@click.option(
+    "--date", "published", help="Publication date, YYYY-MM-DD; resolves 'Friday', 'April 2'."
+)
 @click.option("--url", help="The article's address (http or https).")
 @click.option("--outlet", help="The publication, e.g. 'Associated Press'.")
 @click.option("--author", help="The byline.")
 @click.option("--title", help="The headline, when the file does not give it.")
-@click.option("--as", "kind", type=click.Choice(["txt", "md", "html"]), help="Read the file as this format (default: from its name or content).")
-@click.option("--format", "output", type=click.Choice(["bundle", "json", "yaml"]), default="bundle", show_default=True, help="Write a bundle into content/, or print the brief.")
+@click.option(
+    "--as",
+    "kind",
+    type=click.Choice(["txt", "md", "html"]),
+    help="Read the file as this format (default: from its name or content).",
+)
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["bundle", "json", "yaml"]),
+    default="bundle",
+    show_default=True,
+    help="Write a bundle into content/, or print the brief.",
+)
 @PROJECT_OPTION
 @llm_options
-def draft(article: str, published: str | None, url: str | None, outlet: str | None, author: str | None, title: str | None, kind: str | None, output: str, project_dir: Path, **llm: Any) -> None:
+def draft(
+    article: str,
+    published: str | None,
+    url: str | None,
+    outlet: str | None,
+    author: str | None,
+    title: str | None,
+    kind: str | None,
+    output: str,
+    project_dir: Path,
+    **llm: Any,
+) -> None:
     """Draft a brief from an article file (txt, md, html) or standard input, offline."""
     from generator.draft import draft_brief, render_front_matter, write_bundle
     from generator.ingest import clean_line, load_article
@@ -173,7 +217,7 @@ def draft(article: str, published: str | None, url: str | None, outlet: str | No
     click.echo(str(bundle_dir))
 
 
-def _parse_date_option(value: str | None) -> "datetime.date | None":
+def _parse_date_option(value: str | None) -> datetime.date | None:
     import datetime
 
     if value is None:
@@ -201,7 +245,12 @@ def schema() -> None:
 @cli.command("new")
 @PROJECT_OPTION
 @click.argument("title")
-@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), help="The brief's date (default: today).")
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="The brief's date (default: today).",
+)
 def new(project_dir: Path, title: str, day: datetime.datetime | None) -> None:
     """Make a new brief bundle, content/<date>-<slug>/, from the archetype; never overwrites."""
     from generator.scaffold import create_brief
@@ -221,7 +270,9 @@ def init(directory: Path) -> None:
     from generator.scaffold import create_project
 
     create_project(directory)
-    click.echo(f"Created a project in {directory}; build it with `brief build --project {directory}`")
+    click.echo(
+        f"Created a project in {directory}; build it with `brief build --project {directory}`"
+    )
 
 
 def main() -> None:

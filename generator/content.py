@@ -111,14 +111,21 @@ def find_outside_links(content_dir: Path) -> list[Problem]:
                 continue
             if entry.is_symlink() and _loops(Path(entry.path)):
                 problems.append(
-                    Problem(display(Path(entry.path), content_dir), 0, "", "symbolic link loop; it was not read")
+                    Problem(
+                        display(Path(entry.path), content_dir),
+                        0,
+                        "",
+                        "symbolic link loop; it was not read",
+                    )
                 )
                 continue
             if _is_dir(entry):
                 candidates.append(Path(entry.path) / BRIEF_FILE)
     for path in sorted(candidates):
         if (path.is_file() or path.is_symlink()) and not _inside(path, root):
-            folder = path.parent if path.parent != content_dir and path.parent.is_symlink() else path
+            folder = (
+                path.parent if path.parent != content_dir and path.parent.is_symlink() else path
+            )
             what = "folder" if folder != path else path.name
             problems.append(
                 Problem(
@@ -221,7 +228,9 @@ def read_text_file(path: Path, limit: int, what: str) -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise YamlProblem(line, "", f"{what} is not UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8") from None
+        raise YamlProblem(
+            line, "", f"{what} is not UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8"
+        ) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -253,7 +262,11 @@ def load_brief(
         problem(2, "", f"front matter must be a mapping of fields, got {type(data).__name__}")
         return None, problems
     if "notes" in data:
-        problem(parsed.line_of(("notes",)), "notes", "the analyst's notes are the Markdown body below the front matter, not a field")
+        problem(
+            parsed.line_of(("notes",)),
+            "notes",
+            "the analyst's notes are the Markdown body below the front matter, not a field",
+        )
         data = {k: v for k, v in data.items() if k != "notes"}
     folder = brief_path.parent.name
     if "slug" not in data:
@@ -262,7 +275,11 @@ def load_brief(
             problem(1, "slug", f"folder name {folder!r} gives an empty slug; set `slug:`")
             return None, problems
         if data["slug"] in RESERVED_SLUGS:
-            problem(1, "slug", f"folder name {folder!r} gives the reserved slug {data['slug']!r}; set `slug:`")
+            problem(
+                1,
+                "slug",
+                f"folder name {folder!r} gives the reserved slug {data['slug']!r}; set `slug:`",
+            )
             return None, problems
     brief: Brief | None = None
     try:
@@ -342,7 +359,10 @@ def _load_cached(brief_path: Path, shown: str, cache: LoadCache) -> Bundle | Non
         try:
             brief = Brief.model_validate_json(entry["brief"])
             source_text = (
-                source_path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+                source_path.read_bytes()
+                .decode("utf-8-sig")
+                .replace("\r\n", "\n")
+                .replace("\r", "\n")
             )
         except (ValidationError, ValueError, TypeError, KeyError, OSError):
             return None
@@ -388,7 +408,11 @@ def validation_problems(exc: ValidationError, parsed: Parsed) -> Iterator[tuple[
         elif kind == "too_long":
             ctx = error.get("ctx") or {}
             message = f"at most {ctx.get('max_length')} items, got {ctx.get('actual_length')}"
-        elif "input" in error and kind not in ("missing",) and not isinstance(error["input"], dict | list):
+        elif (
+            "input" in error
+            and kind not in ("missing",)
+            and not isinstance(error["input"], dict | list)
+        ):
             given = error["input"]
             shown = _clip(repr(given) if not isinstance(given, str) else repr(given[:60]), 80)
             if "got" not in message and shown not in message:
@@ -398,7 +422,9 @@ def validation_problems(exc: ValidationError, parsed: Parsed) -> Iterator[tuple[
 
 def _is_union_tag(part: Any) -> bool:
     # Pydantic names the member of a union it tried, e.g. `function-after[...]`: not a field.
-    return isinstance(part, str) and ("[" in part or part.startswith(("function-", "lax-", "json-")))
+    return isinstance(part, str) and (
+        "[" in part or part.startswith(("function-", "lax-", "json-"))
+    )
 
 
 def _allowed_fields(loc: tuple[Any, ...]) -> list[str]:
@@ -415,7 +441,9 @@ def _allowed_fields(loc: tuple[Any, ...]) -> list[str]:
         candidates = [annotation, *getattr(annotation, "__args__", ())]
         for candidate in candidates:
             inner = [candidate, *getattr(candidate, "__args__", ())]
-            found = next((c for c in inner if isinstance(c, type) and issubclass(c, schema.Model)), None)
+            found = next(
+                (c for c in inner if isinstance(c, type) and issubclass(c, schema.Model)), None
+            )
             if found:
                 model = found
                 break
@@ -424,7 +452,12 @@ def _allowed_fields(loc: tuple[Any, ...]) -> list[str]:
     return list(model.model_fields)
 
 
-REFERENCES = (("actions", "actor"), ("actions", "target"), ("numbers", "party"), ("quotes", "speaker"))
+REFERENCES = (
+    ("actions", "actor"),
+    ("actions", "target"),
+    ("numbers", "party"),
+    ("quotes", "speaker"),
+)
 EVIDENCE_LISTS = ("parties", "actions", "numbers", "outlook", "quotes")
 
 
@@ -445,7 +478,11 @@ def check_references(data: dict[str, Any], parsed: Parsed) -> Iterator[tuple[int
             continue
         if party_id in seen:
             path = ("parties", index, "id")
-            yield parsed.line_of(path), dotted(path), f"duplicate party id {party_id!r} (also parties[{seen[party_id]}])"
+            yield (
+                parsed.line_of(path),
+                dotted(path),
+                f"duplicate party id {party_id!r} (also parties[{seen[party_id]}])",
+            )
         seen.setdefault(party_id, index)
     ids = list(seen)
     for name, key in REFERENCES:
@@ -459,7 +496,11 @@ def check_references(data: dict[str, Any], parsed: Parsed) -> Iterator[tuple[int
             else:
                 suffix = f" (parties: {', '.join(ids)})" if ids else " (the brief lists no parties)"
             path = (name, index, key)
-            yield parsed.line_of(path), dotted(path), f"{value!r} is not a party of this brief{suffix}"
+            yield (
+                parsed.line_of(path),
+                dotted(path),
+                f"{value!r} is not a party of this brief{suffix}",
+            )
 
 
 def evidence_fields(brief: Brief) -> Iterator[tuple[tuple[str | int, ...], Span]]:
@@ -479,7 +520,9 @@ def _evidence_text(value: Any) -> str | None:
     return None
 
 
-def check_evidence(data: dict[str, Any], parsed: Parsed, source: SourceText) -> Iterator[tuple[int, str, str]]:
+def check_evidence(
+    data: dict[str, Any], parsed: Parsed, source: SourceText
+) -> Iterator[tuple[int, str, str]]:
     """Evidence and quotes that are not in the source are errors, with the closest passage."""
     for name in EVIDENCE_LISTS:
         for index, item in _items(data, name):
@@ -487,12 +530,20 @@ def check_evidence(data: dict[str, Any], parsed: Parsed, source: SourceText) -> 
             if text is None or not text.strip() or source.locate(text.strip()) is not None:
                 continue
             path = (name, index, "evidence")
-            yield parsed.line_of(path), dotted(path), "evidence is not in source.txt" + _did_you_mean(source, text)
+            yield (
+                parsed.line_of(path),
+                dotted(path),
+                "evidence is not in source.txt" + _did_you_mean(source, text),
+            )
     for index, quote in _items(data, "quotes"):
         text = quote.get("text")
         if isinstance(text, str) and text.strip() and locate_quote(source, text.strip()) is None:
             path = ("quotes", index, "text")
-            yield parsed.line_of(path), dotted(path), "quote is not verbatim in source.txt" + _did_you_mean(source, text)
+            yield (
+                parsed.line_of(path),
+                dotted(path),
+                "quote is not verbatim in source.txt" + _did_you_mean(source, text),
+            )
 
 
 def _did_you_mean(source: SourceText, text: str) -> str:
@@ -546,7 +597,12 @@ def load_library(
         other = by_slug.get(bundle.slug)
         if other is not None:
             problems.append(
-                Problem(bundle.display_path, bundle.line_of("slug"), "slug", f"slug {bundle.slug!r} is also used by {other.display_path}")
+                Problem(
+                    bundle.display_path,
+                    bundle.line_of("slug"),
+                    "slug",
+                    f"slug {bundle.slug!r} is also used by {other.display_path}",
+                )
             )
             continue
         by_slug[bundle.slug] = bundle
@@ -576,7 +632,9 @@ def _load_all(
     # Cached briefs load here; the rest are parsed, validated and checked by worker processes.
     todo: list[Path] = []
     for path in paths:
-        bundle = _load_cached(path, display(path, content_dir), cache) if cache is not None else None
+        bundle = (
+            _load_cached(path, display(path, content_dir), cache) if cache is not None else None
+        )
         if bundle is None:
             todo.append(path)
         else:
@@ -600,7 +658,9 @@ def _load_all(
                 yield bundle, problems
 
 
-def _load_chunk(paths: list[Path], content_dir: Path) -> list[tuple[Bundle | None, list[Problem], dict[str, Any] | None, list[Any]]]:
+def _load_chunk(
+    paths: list[Path], content_dir: Path
+) -> list[tuple[Bundle | None, list[Problem], dict[str, Any] | None, list[Any]]]:
     """In a worker: load and check briefs, and what the cache will keep of them."""
     from generator.check import check_bundle
 

@@ -8,9 +8,9 @@ silently wins, `NO` turning into False (YAML 1.2 keeps it a string), a float los
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from collections.abc import Callable
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -123,7 +123,9 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
     """Split `---` YAML `---` from the Markdown body; return (yaml, body, line where the body starts)."""
     match = _FRONT_MATTER.match(text)
     if not match:
-        raise YamlProblem(1, "", "expected YAML front matter between '---' lines at the top of the file")
+        raise YamlProblem(
+            1, "", "expected YAML front matter between '---' lines at the top of the file"
+        )
     yaml_text = match.group(1) or ""
     body = text[match.end() :]
     return yaml_text, body, text.count("\n", 0, match.end()) + 1
@@ -138,7 +140,9 @@ def parse_yaml(text: str, line_offset: int = 0) -> Parsed:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + line_offset
-        raise YamlProblem(line, "", f"invalid YAML: {_first_line(exc.problem or exc.context)}") from None
+        raise YamlProblem(
+            line, "", f"invalid YAML: {_first_line(exc.problem or exc.context)}"
+        ) from None
     except YAMLError as exc:
         raise YamlProblem(1 + line_offset, "", f"invalid YAML: {_first_line(exc)}") from None
     lines: dict[Path, int] = {}
@@ -182,10 +186,14 @@ class _Builder:
 
     def build(self, node: Node, path: Path, depth: int) -> Any:
         if depth > MAX_DEPTH:
-            raise YamlProblem(self._line(node), dotted(path), f"nested deeper than {MAX_DEPTH} levels")
+            raise YamlProblem(
+                self._line(node), dotted(path), f"nested deeper than {MAX_DEPTH} levels"
+            )
         # libyaml resolves an alias to the very node it names: a node met twice is an alias.
         if id(node) in self.seen:
-            raise YamlProblem(self._line(node), dotted(path), "YAML aliases are not allowed in content")
+            raise YamlProblem(
+                self._line(node), dotted(path), "YAML aliases are not allowed in content"
+            )
         self.seen.add(id(node))
         self.count += 1
         if self.count > MAX_NODES:
@@ -214,7 +222,9 @@ class _Builder:
             if not isinstance(key_node, ScalarNode):
                 raise YamlProblem(self._line(key_node), dotted(path), "keys must be plain words")
             if key_node.value == "<<" and key_node.ctag is _PLAIN:
-                raise YamlProblem(self._line(key_node), dotted(path), "YAML merge keys are not allowed")
+                raise YamlProblem(
+                    self._line(key_node), dotted(path), "YAML merge keys are not allowed"
+                )
             key = str(key_node.value)
             if key in out:
                 first = self.lines.get((*path, key), 0)
@@ -261,7 +271,9 @@ class _Builder:
             except InvalidOperation:
                 number = None
             if number is None or not number.is_finite():
-                raise YamlProblem(self._line(node), dotted(path), f"{value!r} is not a finite number")
+                raise YamlProblem(
+                    self._line(node), dotted(path), f"{value!r} is not a finite number"
+                )
             if number and abs(number.adjusted()) > MAX_NUMBER:
                 raise YamlProblem(self._line(node), dotted(path), f"{value!r} is out of range")
             return number

@@ -232,7 +232,9 @@ class SiteData:
         if not self.rank:
             self.rank = {b.slug: (-b.brief.date.toordinal(), b.slug) for b in self.bundles}
         rank = self.rank
-        best = heapq.nsmallest(MAX_RELATED, ((-count, rank[slug]) for slug, count in shared.items()))
+        best = heapq.nsmallest(
+            MAX_RELATED, ((-count, rank[slug]) for slug, count in shared.items())
+        )
         return [(self.by_slug[slug], -count) for count, (_, slug) in best]
 
     def months(self) -> dict[str, list[Bundle]]:
@@ -387,8 +389,13 @@ def _recent(months: dict[str, list[Any]]) -> list[str]:
 
 
 def _month_pages(
-    env: jinja2.Environment, name: str, section: str, title: str, months: dict[str, list[Any]],
-    sources: Callable[[list[Any]], Iterable[Bundle]], **context: Any,
+    env: jinja2.Environment,
+    name: str,
+    section: str,
+    title: str,
+    months: dict[str, list[Any]],
+    sources: Callable[[list[Any]], Iterable[Bundle]],
+    **context: Any,
 ) -> list[Page]:
     return [
         _render(
@@ -653,7 +660,7 @@ def feed_text(text: str) -> str:
 
 
 def _rfc822(day: dt.date) -> str:
-    return format_datetime(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc))
+    return format_datetime(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC))
 
 
 def brief_data(bundle: Bundle) -> dict[str, Any]:
@@ -679,7 +686,9 @@ def render_api(data: SiteData) -> list[Page]:
     ]
     for bundle in published:
         pages.append(
-            Page(f"api/briefs/{bundle.slug}.json", each[bundle.slug] + "\n", frozenset({bundle.slug}))
+            Page(
+                f"api/briefs/{bundle.slug}.json", each[bundle.slug] + "\n", frozenset({bundle.slug})
+            )
         )
     return pages
 

@@ -37,7 +37,9 @@ def _finalize(value: Any) -> Any:
 
 
 @lru_cache(maxsize=8)
-def _environment(project_templates: Path | None, overrides: tuple[str, ...] = ()) -> jinja2.Environment:
+def _environment(
+    project_templates: Path | None, overrides: tuple[str, ...] = ()
+) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if project_templates is not None:  # may not exist yet: the loader looks at each render
         loaders.append(jinja2.FileSystemLoader(project_templates))
@@ -73,7 +75,9 @@ def environment(project_dir: Path | None = None) -> jinja2.Environment:
     overrides: tuple[str, ...] = ()
     if templates is not None and templates.is_dir():
         # Jinja caches a template by name: an override added later must get a fresh environment.
-        overrides = tuple(sorted(p.relative_to(templates).as_posix() for p in templates.rglob("*.j2")))
+        overrides = tuple(
+            sorted(p.relative_to(templates).as_posix() for p in templates.rglob("*.j2"))
+        )
     return _environment(templates, overrides)
 
 
@@ -238,11 +242,15 @@ def render_pages(
         path = f"briefs/{bundle.slug}.md"
         context, jsonld = brief_context(data, bundle), brief_jsonld(data, bundle)
         across = json.dumps(context, default=str, sort_keys=True) + jsonld
-        key = page_key(base, publish_source, bundle.digest or bundle.brief.model_dump_json(), across)
+        key = page_key(
+            base, publish_source, bundle.digest or bundle.brief.model_dump_json(), across
+        )
         if known.get(path) == key:
             pages.append(Page(path, None, frozenset({bundle.slug}), key))
             continue
-        page = render_brief(bundle, env, context, jsonld, publish_source=publish_source, problems=problems)
+        page = render_brief(
+            bundle, env, context, jsonld, publish_source=publish_source, problems=problems
+        )
         page.key = key
         pages.append(page)
     pages.append(render_home(library.bundles[:HOME_BRIEFS], env, site_name))

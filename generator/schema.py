@@ -72,6 +72,8 @@ Line = Annotated[
     AfterValidator(_no_control),
     AfterValidator(_one_line),
 ]
+
+
 def _bounded(value: Decimal | None) -> Decimal | None:
     """Refuse values no article states, which would also take forever to print (1e999999999)."""
     # adjusted() is the power of ten of the first digit; it needs no arithmetic, so no overflow.
@@ -101,7 +103,9 @@ def slugify(text: str, max_bytes: int = SLUG_MAX_BYTES) -> str:
 
 def _valid_slug(value: str) -> str:
     if slugify(value) != value:
-        raise ValueError(f"slug must be lower-case letters, digits and single hyphens, e.g. {slugify(value) or 'my-brief'!r}")
+        raise ValueError(
+            f"slug must be lower-case letters, digits and single hyphens, e.g. {slugify(value) or 'my-brief'!r}"
+        )
     if value in RESERVED_SLUGS:
         raise ValueError(f"{value!r} is a reserved name")
     return value
@@ -198,14 +202,18 @@ class Span(Model):
 
 Evidence = Annotated[
     Span,
-    Field(description="The exact words of the source that support this item (text; offsets are computed)."),
+    Field(
+        description="The exact words of the source that support this item (text; offsets are computed)."
+    ),
 ]
 
 
 class Source(Model):
     """Where the article came from."""
 
-    outlet: Line | None = Field(default=None, description="The publication, e.g. 'Associated Press'.")
+    outlet: Line | None = Field(
+        default=None, description="The publication, e.g. 'Associated Press'."
+    )
     url: Annotated[str, StringConstraints(max_length=2000)] | None = Field(
         default=None, description="The article's address (http or https only)."
     )
@@ -242,11 +250,17 @@ class Party(Model):
     )
     name: Line = Field(description="Full name as a reader should see it.")
     kind: PartyKind = Field(description="person, country, organization or group.")
-    role: Line | None = Field(default=None, description="Role in this story, e.g. 'President of the United States'.")
-    aliases: list[Line] = Field(
-        default_factory=list, max_length=50, description="Other names the source uses for this party."
+    role: Line | None = Field(
+        default=None, description="Role in this story, e.g. 'President of the United States'."
     )
-    stance: Text | None = Field(default=None, description="The party's position in this story, in a sentence.")
+    aliases: list[Line] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Other names the source uses for this party.",
+    )
+    stance: Text | None = Field(
+        default=None, description="The party's position in this story, in a sentence."
+    )
     evidence: Evidence | None = None
 
 
@@ -257,8 +271,12 @@ class Action(Model):
     """Who did what to whom, and when."""
 
     actor: Id = Field(description="The party id of who acts.")
-    action: Line = Field(description="What they did, as a verb phrase: 'imposed a 25% tariff on auto imports'.")
-    target: Id | None = Field(default=None, description="The party id of whom it is aimed at, if any.")
+    action: Line = Field(
+        description="What they did, as a verb phrase: 'imposed a 25% tariff on auto imports'."
+    )
+    target: Id | None = Field(
+        default=None, description="The party id of whom it is aimed at, if any."
+    )
     date: PartialDate | None = Field(
         default=None, description="When: YYYY, YYYY-MM or YYYY-MM-DD; the form is its precision."
     )
@@ -279,16 +297,23 @@ CurrencyBasis = Literal["symbol", "code", "word", "context", "editor"]
 class Figure(Model):
     """A number of the source: as written, its value, and what it measures."""
 
-    as_written: Line = Field(description="Exactly as in the source: '$1.4 billion', 'more than 75%'.")
+    as_written: Line = Field(
+        description="Exactly as in the source: '$1.4 billion', 'more than 75%'."
+    )
     kind: FigureKind = Field(
         description="percent, money, count, quantity, ordinal, rank, date, year or ratio."
     )
     value: Value | None = Field(
-        default=None, description="The number itself: 1400000000 for '$1.4 billion'; empty for a date."
+        default=None,
+        description="The number itself: 1400000000 for '$1.4 billion'; empty for a date.",
     )
     value_high: Value | None = Field(default=None, description="Upper end of a range.")
-    date: PartialDate | None = Field(default=None, description="For a date figure: the date it names.")
-    unit: Line | None = Field(default=None, description="What the value is in: 'percent', 'vehicles', 'barrels'.")
+    date: PartialDate | None = Field(
+        default=None, description="For a date figure: the date it names."
+    )
+    unit: Line | None = Field(
+        default=None, description="What the value is in: 'percent', 'vehicles', 'barrels'."
+    )
     currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = Field(
         default=None, description="ISO 4217 code for money: USD, CAD, GBP, EUR."
     )
@@ -304,7 +329,9 @@ class Figure(Model):
         description="exact, approx, more_than, less_than, at_least, up_to or range.",
     )
     measures: Line = Field(description="What it counts: 'tariff on auto imports'.")
-    party: Id | None = Field(default=None, description="The party id the figure belongs to, if any.")
+    party: Id | None = Field(
+        default=None, description="The party id the figure belongs to, if any."
+    )
     evidence: Evidence
 
     @model_validator(mode="after")
@@ -322,7 +349,13 @@ class Figure(Model):
 
 OutlookKind = Literal["scheduled", "expected", "risk", "open_question"]
 Likelihood = Literal[
-    "almost_certain", "highly_likely", "likely", "even_chance", "unlikely", "highly_unlikely", "remote"
+    "almost_certain",
+    "highly_likely",
+    "likely",
+    "even_chance",
+    "unlikely",
+    "highly_unlikely",
+    "remote",
 ]
 Basis = Literal["stated_in_source", "editor_judgment"]
 
@@ -331,16 +364,23 @@ class OutlookItem(Model):
     """What comes next: an event, an expectation, a risk or an open question."""
 
     what: Line = Field(description="What to watch for, in a sentence.")
-    when: PartialDate | None = Field(default=None, description="The date it is due, or a window's start.")
-    until: PartialDate | None = Field(default=None, description="A window's end, if it is a window.")
+    when: PartialDate | None = Field(
+        default=None, description="The date it is due, or a window's start."
+    )
+    until: PartialDate | None = Field(
+        default=None, description="A window's end, if it is a window."
+    )
     trigger: Line | None = Field(
-        default=None, description="What it waits on when there is no date: 'after Canada's next election'."
+        default=None,
+        description="What it waits on when there is no date: 'after Canada's next election'.",
     )
     kind: OutlookKind = Field(description="scheduled, expected, risk or open_question.")
     likelihood: Likelihood | None = Field(
         default=None, description="Words of estimative probability, from almost_certain to remote."
     )
-    basis: Basis = Field(default="stated_in_source", description="stated_in_source or editor_judgment.")
+    basis: Basis = Field(
+        default="stated_in_source", description="stated_in_source or editor_judgment."
+    )
     evidence: Evidence | None = None
 
     @model_validator(mode="after")
@@ -357,7 +397,9 @@ class Quote(Model):
 
     speaker: Id = Field(description="The party id of who said or wrote it.")
     text: Text = Field(description="The quoted words, verbatim; '...' marks an omission.")
-    channel: Line | None = Field(default=None, description="Where it was said: 'Truth Social', 'a news conference'.")
+    channel: Line | None = Field(
+        default=None, description="Where it was said: 'Truth Social', 'a news conference'."
+    )
     evidence: Evidence
 
 
@@ -367,22 +409,38 @@ Status = Literal["draft", "published"]
 class Brief(Model):
     """A structured brief of one article."""
 
-    schema_version: Literal[1] = Field(default=SCHEMA_VERSION, description="The brief format version.")
+    schema_version: Literal[1] = Field(
+        default=SCHEMA_VERSION, description="The brief format version."
+    )
     title: Line = Field(description="The brief's headline, at most 300 characters.")
     slug: Slug | None = Field(
         default=None, description="The page address; the bundle's folder name when left out."
     )
     date: Date = Field(description="The date of the events briefed (YYYY-MM-DD).")
-    status: Status = Field(default="draft", description="draft or published; drafts are not published.")
+    status: Status = Field(
+        default="draft", description="draft or published; drafts are not published."
+    )
     source: Source = Field(default_factory=Source, description="Where the article came from.")
     bottom_line: Text = Field(description="Bottom line up front: one or two sentences.")
-    key_points: list[Text] = Field(default_factory=list, max_length=50, description="The points a reader must take away.")
+    key_points: list[Text] = Field(
+        default_factory=list, max_length=50, description="The points a reader must take away."
+    )
     why_it_matters: Text | None = Field(default=None, description="Why a reader should care.")
-    parties: list[Party] = Field(default_factory=list, max_length=MAX_ITEMS, description="Who is involved.")
-    actions: list[Action] = Field(default_factory=list, max_length=MAX_ITEMS, description="Who did what.")
-    numbers: list[Figure] = Field(default_factory=list, max_length=MAX_ITEMS, description="Every number, by how much.")
-    outlook: list[OutlookItem] = Field(default_factory=list, max_length=MAX_ITEMS, description="What comes next.")
-    quotes: list[Quote] = Field(default_factory=list, max_length=MAX_ITEMS, description="Direct quotations.")
+    parties: list[Party] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="Who is involved."
+    )
+    actions: list[Action] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="Who did what."
+    )
+    numbers: list[Figure] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="Every number, by how much."
+    )
+    outlook: list[OutlookItem] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="What comes next."
+    )
+    quotes: list[Quote] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="Direct quotations."
+    )
     tags: list[Annotated[Line, AfterValidator(lambda t: t.lower())]] = Field(
         default_factory=list, max_length=50, description="Topics, lower case: 'trade', 'tariffs'."
     )

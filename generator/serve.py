@@ -26,9 +26,12 @@ from generator.site import PREVIEW, STATE_DIR, load_settings
 
 EVENTS_PATH = "/__brief__/status"
 # Polls the server's build counter and reloads the page when a new build (or error) lands.
-RELOAD_SCRIPT = """<script>(function(){var v=null;function poll(){fetch("%s",{cache:"no-store"})
+RELOAD_SCRIPT = (
+    """<script>(function(){var v=null;function poll(){fetch("%s",{cache:"no-store"})
 .then(function(r){return r.json()}).then(function(s){if(v!==null&&s.version!==v){location.reload()}
-v=s.version;setTimeout(poll,400)}).catch(function(){setTimeout(poll,1000)})}poll()})();</script>""" % EVENTS_PATH
+v=s.version;setTimeout(poll,400)}).catch(function(){setTimeout(poll,1000)})}poll()})();</script>"""
+    % EVENTS_PATH
+)
 
 
 @dataclass
@@ -87,7 +90,7 @@ def make_handler(preview: Preview) -> type[http.server.BaseHTTPRequestHandler]:
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, directory=str(preview.site_dir), **kwargs)
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             return  # quiet: the terminal shows builds and errors, not every request
 
         def do_GET(self) -> None:
@@ -108,7 +111,9 @@ def make_handler(preview: Preview) -> type[http.server.BaseHTTPRequestHandler]:
             with preview.lock:
                 errors = list(preview.errors)
             extra = RELOAD_SCRIPT + (error_banner(errors) if errors else "")
-            text = text.replace("</body>", extra + "</body>", 1) if "</body>" in text else text + extra
+            text = (
+                text.replace("</body>", extra + "</body>", 1) if "</body>" in text else text + extra
+            )
             self._send(200, "text/html; charset=utf-8", text.encode("utf-8"))
 
         def _file_for(self, url_path: str) -> Path | None:
@@ -149,7 +154,9 @@ def watch_paths(project_dir: Path) -> list[Path]:
     return [p for p in paths if p.exists()]
 
 
-def serve_project(project_dir: Path, host: str = "127.0.0.1", port: int = 8000, debounce: float = 0.15) -> None:
+def serve_project(
+    project_dir: Path, host: str = "127.0.0.1", port: int = 8000, debounce: float = 0.15
+) -> None:
     """Build, serve and rebuild on change until interrupted."""
     from watchdog.events import FileSystemEventHandler
     from watchdog.observers import Observer
@@ -180,7 +187,9 @@ def serve_project(project_dir: Path, host: str = "127.0.0.1", port: int = 8000, 
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     shown_host = f"[{host}]" if ":" in host else host
-    click.echo(f"Serving the preview on http://{shown_host}:{server.server_address[1]}/ (Ctrl+C to stop)")
+    click.echo(
+        f"Serving the preview on http://{shown_host}:{server.server_address[1]}/ (Ctrl+C to stop)"
+    )
     try:
         while True:
             changed.wait()

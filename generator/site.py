@@ -70,24 +70,45 @@ def load_settings(project_dir: Path, site_dir: Path | None = None) -> Settings:
                 "nothing was built",
             ) from None
         if loaded is not None and not isinstance(loaded, dict):
-            raise ProblemsError([Problem("mkdocs.yml", 1, "", "must be a mapping")], "nothing was built")
+            raise ProblemsError(
+                [Problem("mkdocs.yml", 1, "", "must be a mapping")], "nothing was built"
+            )
         data = dict(loaded or {})
     else:
         config_path = None
     brief = data.pop("brief", None) or {}
     if not isinstance(brief, dict):
-        raise ProblemsError([Problem("mkdocs.yml", 1, "brief", "must be a mapping")], "nothing was built")
+        raise ProblemsError(
+            [Problem("mkdocs.yml", 1, "brief", "must be a mapping")], "nothing was built"
+        )
     problems: list[Problem] = []
     unknown = set(brief) - {"content_dir", "publish_source"}
     for key in sorted(unknown):
-        problems.append(Problem("mkdocs.yml", 1, f"brief.{key}", "unknown setting (content_dir, publish_source)"))
+        problems.append(
+            Problem(
+                "mkdocs.yml", 1, f"brief.{key}", "unknown setting (content_dir, publish_source)"
+            )
+        )
     publish_source = brief.get("publish_source", "full")
     if publish_source not in ("full", "evidence"):
-        problems.append(Problem("mkdocs.yml", 1, "brief.publish_source", f"expected 'full' or 'evidence', got {publish_source!r}"))
-    content_dir = _inside_project(project_dir, str(brief.get("content_dir", "content")), "brief.content_dir", problems)
+        problems.append(
+            Problem(
+                "mkdocs.yml",
+                1,
+                "brief.publish_source",
+                f"expected 'full' or 'evidence', got {publish_source!r}",
+            )
+        )
+    content_dir = _inside_project(
+        project_dir, str(brief.get("content_dir", "content")), "brief.content_dir", problems
+    )
     site = site_dir if site_dir is not None else Path(str(data.get("site_dir", "site")))
     site_path = (project_dir / site).resolve() if not site.is_absolute() else site.resolve()
-    where = ("--site-dir", 0) if site_dir is not None else ("mkdocs.yml", _key_line(config_path, "site_dir"))
+    where = (
+        ("--site-dir", 0)
+        if site_dir is not None
+        else ("mkdocs.yml", _key_line(config_path, "site_dir"))
+    )
     for problem in check_site_dir(site_path, project_dir, content_dir):
         problems.append(Problem(where[0], where[1], problem.field, problem.message))
     if problems:
@@ -130,16 +151,34 @@ def _inside_project(project_dir: Path, value: str, name: str, problems: list[Pro
 def check_site_dir(site_dir: Path, project_dir: Path, content_dir: Path) -> Iterator[Problem]:
     """Refuse a site_dir whose replacement would destroy the project or its content."""
     if site_dir in (project_dir, *project_dir.parents) or site_dir == Path(site_dir.anchor):
-        yield Problem("mkdocs.yml", 1, "site_dir", f"{site_dir} holds the project; choose a folder of its own such as 'site'")
+        yield Problem(
+            "mkdocs.yml",
+            1,
+            "site_dir",
+            f"{site_dir} holds the project; choose a folder of its own such as 'site'",
+        )
         return
     if site_dir == project_dir / STATE_DIR / PREVIEW:
         return  # brief serve's own preview
-    for protected in (content_dir, project_dir / "templates", project_dir / STATE_DIR, project_dir / ".git"):
-        if site_dir == protected or protected.is_relative_to(site_dir) or site_dir.is_relative_to(protected):
-            yield Problem("mkdocs.yml", 1, "site_dir", f"{site_dir.name!r} would overwrite {protected.name}/")
+    for protected in (
+        content_dir,
+        project_dir / "templates",
+        project_dir / STATE_DIR,
+        project_dir / ".git",
+    ):
+        if (
+            site_dir == protected
+            or protected.is_relative_to(site_dir)
+            or site_dir.is_relative_to(protected)
+        ):
+            yield Problem(
+                "mkdocs.yml", 1, "site_dir", f"{site_dir.name!r} would overwrite {protected.name}/"
+            )
             return
     if (site_dir / ".git").exists():
-        yield Problem("mkdocs.yml", 1, "site_dir", f"{site_dir} holds a .git folder; it would be deleted")
+        yield Problem(
+            "mkdocs.yml", 1, "site_dir", f"{site_dir} holds a .git folder; it would be deleted"
+        )
 
 
 @contextlib.contextmanager
@@ -151,14 +190,18 @@ def build_lock(settings: Settings, wait: bool = False) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
-            raise LockedError("another `brief build` is running in this project; try again when it ends") from None
+            raise LockedError(
+                "another `brief build` is running in this project; try again when it ends"
+            ) from None
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def stage_pages(pages: Iterable[tuple[str, str | bytes | None]], staging_dir: Path) -> tuple[int, set[str]]:
+def stage_pages(
+    pages: Iterable[tuple[str, str | bytes | None]], staging_dir: Path
+) -> tuple[int, set[str]]:
     """Write pages under `staging_dir`, only those whose content changed; remove stale files.
 
     A page given as None is known unchanged: its staged file is kept as it is.
@@ -254,7 +297,9 @@ def mkdocs_config(settings: Settings, docs_dir: Path, site_dir: Path, nav: list[
         if not any((e == name or (isinstance(e, dict) and name in e)) for e in extensions):
             extensions.append(name)
     data["markdown_extensions"] = extensions
-    config = MkDocsConfig(config_file_path=str(settings.config_path or settings.project_dir / "mkdocs.yml"))
+    config = MkDocsConfig(
+        config_file_path=str(settings.config_path or settings.project_dir / "mkdocs.yml")
+    )
     config.load_dict(data)
     errors, warnings = config.validate()
     if errors:
@@ -423,7 +468,9 @@ def finish_search_index(new_dir: Path, old_site: Path | None, dropped_pages: set
     if old_site is not None:
         old = json.loads((old_site / SEARCH_INDEX).read_text(encoding="utf-8"))
         fresh = {_page_of(d["location"]) for d in docs}
-        kept = [d for d in old.get("docs", []) if _page_of(d["location"]) not in fresh | dropped_pages]
+        kept = [
+            d for d in old.get("docs", []) if _page_of(d["location"]) not in fresh | dropped_pages
+        ]
         docs = kept + docs
     order = {page: i for i, page in enumerate(sorted({_page_of(d["location"]) for d in docs}))}
     docs.sort(key=lambda d: order[_page_of(d["location"])])  # stable: sections keep their order
@@ -451,7 +498,9 @@ def swap_into_place(new_dir: Path, site_dir: Path) -> None:
     renameat2 = _renameat2()
     if renameat2 is not None:
         at_fdcwd = -100
-        result = renameat2(at_fdcwd, os.fsencode(new_dir), at_fdcwd, os.fsencode(site_dir), _RENAME_EXCHANGE)
+        result = renameat2(
+            at_fdcwd, os.fsencode(new_dir), at_fdcwd, os.fsencode(site_dir), _RENAME_EXCHANGE
+        )
         if result == 0:
             discard(new_dir)  # it now holds the old site
             return
@@ -501,6 +550,10 @@ def recover(site_dir: Path) -> None:
         os.rename(old, site_dir)
     elif old.exists():
         shutil.rmtree(old, ignore_errors=True)
-    for pattern in (f".{site_dir.name}.build-*", f".{site_dir.name}.build-*.trash-*", f".{site_dir.name}.old.trash-*"):
+    for pattern in (
+        f".{site_dir.name}.build-*",
+        f".{site_dir.name}.build-*.trash-*",
+        f".{site_dir.name}.old.trash-*",
+    ):
         for stale in site_dir.parent.glob(pattern):
             shutil.rmtree(stale, ignore_errors=True)

@@ -111,7 +111,12 @@ def seed_project(make_project: Callable[..., Path]) -> Path:
 
 def tree_bytes(root: Path) -> dict[str, bytes]:
     """Every file under root by relative path: to compare trees byte for byte."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
 
 # The Calder library of the site tests (parties, timeline, feeds, browser).
 from .site_fixtures import calder_library, calder_project  # noqa: E402, F401

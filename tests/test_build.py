@@ -12,7 +12,7 @@ from generator.build import build_project
 from generator.cli import cli
 from generator.errors import ProblemsError
 
-from .conftest import MINIMAL_BRIEF, MINIMAL_SOURCE, tree_bytes
+from .conftest import MINIMAL_SOURCE, tree_bytes
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -27,7 +27,9 @@ def test_seed_builds_a_site(seed_project: Path):
     result = CliRunner().invoke(cli, ["build", "--project", str(seed_project)])
     assert result.exit_code == 0, result.output
     assert re.search(r"^Built 1 brief, \d+ pages into site/ in \d+\.\d\d s$", result.output, re.M)
-    raw = (seed_project / "site" / "briefs" / "2025-03-28-trump-carney-call" / "index.html").read_text()
+    raw = (
+        seed_project / "site" / "briefs" / "2025-03-28-trump-carney-call" / "index.html"
+    ).read_text()
     assert "<title>Trump and Carney agree to meet after Canada&#x27;s election" in raw
     page = _visible_text(raw)
     assert "$1.4 billion" in page and "more than 75%" in page
@@ -40,7 +42,11 @@ def _hostile_brief(payload: str) -> tuple[str, str]:
     """A brief whose every free-text field holds `payload`; the source holds it too."""
     one_line = payload.replace("\n", " ").strip() or "x"
     source = MINIMAL_SOURCE + f"\nThe word was {one_line} said Jane Roe.\n"
-    quoted = repr(payload).replace("'", '"') if "'" not in payload else '"' + payload.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    quoted = (
+        repr(payload).replace("'", '"')
+        if "'" not in payload
+        else '"' + payload.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+    )
     q = lambda s: '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'  # noqa: E731
     del quoted
     brief = f"""\
@@ -88,7 +94,9 @@ Notes: {payload}
 @pytest.mark.parametrize("payload", HOSTILE, ids=["script", "js-link", "jinja", "heading", "pipe"])
 def test_hostile_strings_show_as_literal_text(make_project, payload: str):
     brief, source = _hostile_brief(payload)
-    project = make_project({"content/hostile/brief.md": brief, "content/hostile/source.txt": source})
+    project = make_project(
+        {"content/hostile/brief.md": brief, "content/hostile/source.txt": source}
+    )
     build_project(project)
     html_files = list((project / "site").rglob("*.html"))
     assert html_files
@@ -96,11 +104,16 @@ def test_hostile_strings_show_as_literal_text(make_project, payload: str):
         text = path.read_text()
         assert "<script>alert(1)</script>" not in text, path
         assert 'href="javascript:' not in text.lower(), path
-        assert "49" not in re.sub(r"<[^>]+>", "", text) or "7*7" in text or "7&#42;7" in text or "7*7" in text
+        assert (
+            "49" not in re.sub(r"<[^>]+>", "", text)
+            or "7*7" in text
+            or "7&#42;7" in text
+            or "7*7" in text
+        )
     page = (project / "site" / "briefs" / "hostile" / "index.html").read_text()
     # no heading made from front matter; the notes are Markdown, their headings start at h3
     assert page.count("<h1") == 1 and page.count("<h2") == page.count("<h2 id=")
-    body = page.split('<article', 1)[1]
+    body = page.split("<article", 1)[1]
     one_line = payload.replace("\n", " ").strip()
     if payload == "{{ 7*7 }}":
         assert "{{ 7*7 }}" in _visible_text(body)
@@ -131,7 +144,9 @@ def test_failed_build_leaves_previous_site_unchanged(minimal_project: Path):
     with pytest.raises(ProblemsError) as info:
         build_project(minimal_project)
     assert "parties[1].kind" in info.value.format_message()
-    assert info.value.format_message().endswith("nothing was built; the previous site is unchanged.")
+    assert info.value.format_message().endswith(
+        "nothing was built; the previous site is unchanged."
+    )
     assert tree_bytes(minimal_project / "site") == before
 
 
@@ -141,7 +156,10 @@ def test_build_error_exits_1_without_traceback(minimal_project: Path):
     result = CliRunner().invoke(cli, ["build", "--project", str(minimal_project)])
     assert result.exit_code == 1
     assert "Traceback" not in result.output
-    assert "content/2025-01-06-acme-cuts/brief.md:4: status: Input should be 'draft' or 'published', got 'publish'" in result.output
+    assert (
+        "content/2025-01-06-acme-cuts/brief.md:4: status: Input should be 'draft' or 'published', got 'publish'"
+        in result.output
+    )
 
 
 def test_project_templates_override_defaults_file_by_file(minimal_project: Path):
@@ -152,7 +170,9 @@ def test_project_templates_override_defaults_file_by_file(minimal_project: Path)
     build_project(minimal_project)
     home = (minimal_project / "site" / "index.html").read_text()
     assert "Custom home" in home and "Acme to cut 1,200 jobs" in home
-    brief_page = (minimal_project / "site" / "briefs" / "2025-01-06-acme-cuts" / "index.html").read_text()
+    brief_page = (
+        minimal_project / "site" / "briefs" / "2025-01-06-acme-cuts" / "index.html"
+    ).read_text()
     assert "Bottom line:" in brief_page  # the packaged brief template still serves
 
 

@@ -33,7 +33,16 @@ def test_seed_brief_loads_with_offsets():
         span = figure.evidence
         assert bundle.source.text[span.start : span.end] == span.text
     as_written = [f.as_written for f in brief.numbers]
-    assert as_written == ["25%", "second-largest", "more than 75%", "March 14", "March 27", "51st", "$1.4 billion", "April 2"]
+    assert as_written == [
+        "25%",
+        "second-largest",
+        "more than 75%",
+        "March 14",
+        "March 27",
+        "51st",
+        "$1.4 billion",
+        "April 2",
+    ]
 
 
 def test_three_planted_mistakes_give_three_lines(make_project):
@@ -55,11 +64,25 @@ def test_three_planted_mistakes_give_three_lines(make_project):
     actor_line = brief_lines.index("  - actor: acme") + 1
     value_line = brief_lines.index("    value: 1200") + 1
     evidence_line = brief_lines.index("    evidence: about 8% of its workforce") + 1
-    assert body[0].startswith(f"content/acme/brief.md:{actor_line}: actions[0].actor: 'acmee' is not a party of this brief (did you mean 'acme'?)") or any(
-        line.startswith(f"content/acme/brief.md:{actor_line}: actions[0].actor: 'acmee' is not a party") for line in body
+    assert body[0].startswith(
+        f"content/acme/brief.md:{actor_line}: actions[0].actor: 'acmee' is not a party of this brief (did you mean 'acme'?)"
+    ) or any(
+        line.startswith(
+            f"content/acme/brief.md:{actor_line}: actions[0].actor: 'acmee' is not a party"
+        )
+        for line in body
     )
-    assert any(line.startswith(f"content/acme/brief.md:{value_line}: numbers[0].value: ") and "twelve hundred" in line for line in body)
-    assert any(line.startswith(f"content/acme/brief.md:{evidence_line}: numbers[1].evidence: evidence is not in source.txt") for line in body)
+    assert any(
+        line.startswith(f"content/acme/brief.md:{value_line}: numbers[0].value: ")
+        and "twelve hundred" in line
+        for line in body
+    )
+    assert any(
+        line.startswith(
+            f"content/acme/brief.md:{evidence_line}: numbers[1].evidence: evidence is not in source.txt"
+        )
+        for line in body
+    )
 
 
 def test_errors_of_every_file_are_collected(make_project):
@@ -74,7 +97,9 @@ def test_errors_of_every_file_are_collected(make_project):
     with pytest.raises(ProblemsError) as info:
         load_library(project / "content")
     paths = sorted({p.path for p in info.value.problems})
-    assert paths == ["content/a/brief.md", "content/b/brief.md"] or all(p.endswith(("a/brief.md", "b/brief.md")) for p in paths)
+    assert paths == ["content/a/brief.md", "content/b/brief.md"] or all(
+        p.endswith(("a/brief.md", "b/brief.md")) for p in paths
+    )
     messages = [p.format() for p in info.value.problems]
     assert any("parties[1].kind" in m and "persn" in m for m in messages)
     assert any(m.split(": ", 2)[1] == "date" and "20250106" in m for m in messages)
@@ -99,7 +124,10 @@ def test_yaml_no_stays_text_and_duplicate_keys_fail(make_project):
     result = run(project, "check")
     assert result.exit_code == 1
     line = text.splitlines().index("tags: [yes]") + 1
-    assert f"content/a/brief.md:{line}: tags: duplicate key (first set on line {line - 1})" in result.output
+    assert (
+        f"content/a/brief.md:{line}: tags: duplicate key (first set on line {line - 1})"
+        in result.output
+    )
 
 
 def test_missing_source_is_reported(make_project):

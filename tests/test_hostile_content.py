@@ -615,7 +615,10 @@ PARTIES_CASES = {
         PARTIES + "    name: Acme Inc\n",
         "content/parties.yaml:5: parties[0].name: duplicate key (first set on line 3)",
     ),
-    "nul": (PARTIES + "\0", "content/parties.yaml:5: parties.yaml holds a NUL byte: it is not a text file"),
+    "nul": (
+        PARTIES + "\0",
+        "content/parties.yaml:5: parties.yaml holds a NUL byte: it is not a text file",
+    ),
     "latin-1": (
         PARTIES.replace("Acme Corp", "Acmé").encode("latin-1"),
         "content/parties.yaml:3: parties.yaml is not UTF-8 (byte 0xe9); save it as UTF-8",
@@ -629,7 +632,10 @@ PARTIES_CASES = {
         "content/parties.yaml:2: parties[0].id: String should match pattern "
         "'^[a-z0-9]+(?:-[a-z0-9]+)*$', got '<script>'",
     ),
-    "over-2-mb": (PARTIES + "#" * 2_000_000, f"content/parties.yaml:1: parties.yaml is {len(PARTIES) + 2_000_000:,} bytes; the limit is 2,000,000"),
+    "over-2-mb": (
+        PARTIES + "#" * 2_000_000,
+        f"content/parties.yaml:1: parties.yaml is {len(PARTIES) + 2_000_000:,} bytes; the limit is 2,000,000",
+    ),
 }
 
 

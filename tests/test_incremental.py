@@ -14,7 +14,9 @@ from .conftest import MINIMAL_BRIEF, MINIMAL_SOURCE, tree_bytes
 
 
 def _bundle(n: int) -> dict[str, str]:
-    brief = MINIMAL_BRIEF.replace("title: Acme to cut 1,200 jobs", f"title: Acme story {'ABCDEFGHIJ'[n]} cuts 1,200 jobs")
+    brief = MINIMAL_BRIEF.replace(
+        "title: Acme to cut 1,200 jobs", f"title: Acme story {'ABCDEFGHIJ'[n]} cuts 1,200 jobs"
+    )
     brief = brief.replace("date: 2025-01-06", f"date: 2025-01-{n + 1:02d}")
     return {f"content/story-{n}/brief.md": brief, f"content/story-{n}/source.txt": MINIMAL_SOURCE}
 
@@ -94,7 +96,9 @@ def test_deleted_brief_equals_a_clean_build(library: Path, tmp_path: Path):
 def test_template_change_rebuilds_everything(library: Path, tmp_path: Path):
     build_project(library)
     (library / "templates").mkdir()
-    (library / "templates" / "home.md.j2").write_text("{{ meta }}\n# All briefs\n\n{% for b in bundles %}- {{ b.brief.title }}\n{% endfor %}")
+    (library / "templates" / "home.md.j2").write_text(
+        "{{ meta }}\n# All briefs\n\n{% for b in bundles %}- {{ b.brief.title }}\n{% endfor %}"
+    )
     result = build_project(library)
     assert result.mode == "full"
     assert "All briefs" in (library / "site" / "index.html").read_text()

@@ -265,9 +265,7 @@ def test_timeline_chart_stays_bounded_for_a_large_library(tmp_path):
     # The list is split by month: every event is on its month's page, linked from the index.
     month_pages = [p for path, p in pages.items() if path.startswith("timeline/")]
     assert month_pages and all(f"(timeline/{p.path[9:]})" in text for p in month_pages)
-    listed = sum(
-        1 for p in month_pages for line in p.text.splitlines() if line.startswith("- **")
-    )
+    listed = sum(1 for p in month_pages for line in p.text.splitlines() if line.startswith("- **"))
     assert listed == 45 * 3
 
 

@@ -95,6 +95,5 @@ def test_unproven_draft_only_warns(make_project):
     assert summary in html.unescape(re.sub(r"<[^>]+>", "", page))
     assert (
         '<span class="brief-ref brief-unproved" id="item-numbers-1" '
-        'title="not found in the source">'
-        in page
+        'title="not found in the source">' in page
     )

@@ -44,7 +44,16 @@ def _get(url: str) -> tuple[int, str]:
 def served(minimal_project: Path) -> Iterator[tuple[str, Path, list[str]]]:
     env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "generator.cli", "serve", "--project", str(minimal_project), "--port", "0"],
+        [
+            sys.executable,
+            "-m",
+            "generator.cli",
+            "serve",
+            "--project",
+            str(minimal_project),
+            "--port",
+            "0",
+        ],
         cwd=minimal_project,
         env=env,
         stdout=subprocess.PIPE,
@@ -52,7 +61,9 @@ def served(minimal_project: Path) -> Iterator[tuple[str, Path, list[str]]]:
         text=True,
     )
     output: list[str] = []
-    threading.Thread(target=lambda: output.extend(iter(process.stdout.readline, "")), daemon=True).start()  # type: ignore[union-attr]
+    threading.Thread(
+        target=lambda: output.extend(iter(process.stdout.readline, "")), daemon=True
+    ).start()  # type: ignore[union-attr]
     try:
         line = _until(lambda: next((l for l in output if "Serving the preview on" in l), None))
         url = re.search(r"http://\S+/", str(line)).group(0)  # type: ignore[union-attr]
@@ -70,7 +81,11 @@ def test_serve_listens_on_loopback_and_rebuilds_on_edit(served):
     assert status == 200 and "Acme to cut 1,200 jobs" in page
     assert "/__brief__/status" in page  # the live-reload script
     brief = project / "content" / "2025-01-06-acme-cuts" / "brief.md"
-    brief.write_text(brief.read_text().replace("title: Acme to cut 1,200 jobs", "title: Acme cuts 1,200 jobs after all"))
+    brief.write_text(
+        brief.read_text().replace(
+            "title: Acme to cut 1,200 jobs", "title: Acme cuts 1,200 jobs after all"
+        )
+    )
     _until(lambda: "Acme cuts 1,200 jobs after all" in _get(page_url)[1])
 
 
@@ -80,9 +95,13 @@ def test_serve_shows_an_error_and_keeps_the_last_good_page(served):
     _until(lambda: _get(page_url)[0] == 200)
     brief = project / "content" / "2025-01-06-acme-cuts" / "brief.md"
     brief.write_text(brief.read_text().replace("kind: person", "kind: <script>alert(1)</script>"))
-    page = str(_until(lambda: (lambda t: t if "brief-build-error" in t else None)(_get(page_url)[1])))
+    page = str(
+        _until(lambda: (lambda t: t if "brief-build-error" in t else None)(_get(page_url)[1]))
+    )
     assert "Acme to cut 1,200 jobs" in page  # the last good preview
     assert "parties[1].kind" in page
-    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert (
+        "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    )
     _until(lambda: any("parties[1].kind" in line for line in output))
     assert any("The last good preview is still served." in line for line in output)
