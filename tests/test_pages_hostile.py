@@ -8,14 +8,10 @@ the search box, and counts dialogs.
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import gzip
-import http.server
 import json
 import re
 import shutil
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,12 +22,9 @@ import pytest
 
 from generator.build import build_project
 
+from .browser import CHROMIUM, launch, serve
 from .conftest import REPO, tree_bytes
 from .hostile import LINE_PAYLOADS, write_hostile_library
-
-CHROMIUM = Path("/usr/bin/chromium") if Path("/usr/bin/chromium").exists() else None
-if CHROMIUM is None and shutil.which("chromium"):
-    CHROMIUM = Path(shutil.which("chromium") or "")
 
 URL_ATTRIBUTES = {
     "href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "cite",
@@ -265,38 +258,13 @@ def test_payloads_show_as_text_in_titles_and_nav(hostile_site: Path):
 # The real browser
 
 
-@contextlib.contextmanager
-def serve(root: Path) -> Iterator[str]:
-    """Serve `root` on 127.0.0.1 from a thread; yield the base URL."""
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-    handler = functools.partial(Quiet, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 @pytest.fixture(scope="module")
 def browser_page(hostile_site: Path):
     if CHROMIUM is None:
         pytest.skip("no chromium on this machine")
     sync_api = pytest.importorskip("playwright.sync_api")
     with serve(hostile_site) as base, sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run",
-            ],
-        )  # fmt: skip
+        browser = launch(p)
         context = browser.new_context()
         # Only our own server: fonts and anything else from the web are refused, not waited for.
         context.route(

@@ -3,13 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import http.server
 import re
-import shutil
-import threading
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -17,22 +12,13 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 
+from .browser import CHROMIUM, launch, serve
 from .site_fixtures import copy_library
 
-CHROMIUM = "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else shutil.which("chromium")
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium"),
 ]
-ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -41,22 +27,15 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     project = copy_library(tmp_path_factory.mktemp("browser") / "calder")
     result = CliRunner().invoke(cli, ["build", "--project", str(project)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    handler = functools.partial(_Quiet, directory=str(project / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(project / "site") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        instance = launch(p)
         yield instance
         instance.close()
 
