@@ -240,6 +240,11 @@ def build_project(
         staging_dir = settings.state_dir / f"docs-{_site_key(settings, drafts)}"
         site.stage_pages(((p.path, p.text) for p in pages), staging_dir)
         lap("stage")
+        # MkDocs holds every page in memory: let go of ours (texts and briefs) before it runs.
+        keys = {page.path: page.key for page in pages if page.key}
+        page_count, brief_count = len(pages), len(library.bundles)
+        del pages
+        library.bundles = []
         if base_ok:
             rebuild = {path for path, value in hashes.items() if old.get(path) != value}
             removed = set(old) - set(hashes)
@@ -265,17 +270,17 @@ def build_project(
                 "inputs": inputs,
                 "config": config_key,
                 "site_id": _site_id(settings.site_dir),
-                "briefs": len(library.bundles),
+                "briefs": brief_count,
                 "pages": hashes,
-                "keys": {page.path: page.key for page in pages if page.key},
+                "keys": keys,
             },
         )
         lap("swap")
     warnings = [p for p in problems if p.severity == "warning"]
     warnings += [Problem("mkdocs", 0, "", message, "warning") for message in mkdocs_warnings]
     return BuildResult(
-        briefs=len(library.bundles),
-        pages=len(pages),
+        briefs=brief_count,
+        pages=page_count,
         written=written,
         seconds=time.perf_counter() - started,
         site_dir=settings.site_dir,

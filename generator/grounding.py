@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import difflib
 import re
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -32,7 +34,7 @@ class SourceText:
     text: str
 
     @cached_property
-    def _normal(self) -> tuple[str, list[int]]:
+    def _normal(self) -> tuple[str, Sequence[int]]:
         out: list[str] = []
         offsets: list[int] = []
         in_space = True  # drop leading space, as normalise() does
@@ -50,7 +52,8 @@ class SourceText:
                 out.append(piece)
                 offsets.append(index)
         offsets.append(len(self.text))
-        return "".join(out), offsets
+        # One machine word per character, not a Python int object: sources can be megabytes.
+        return "".join(out), array("q", offsets)
 
     def locate(self, evidence: str, start: int = 0) -> tuple[int, int] | None:
         """The offsets of `evidence` in the source, exactly or after normalising; None if absent."""
