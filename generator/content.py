@@ -664,7 +664,7 @@ def _load_chunk(
     """In a worker: load and check briefs, and what the cache will keep of them."""
     from generator.check import check_bundle
 
-    out = []
+    out: list[tuple[Bundle | None, list[Problem], dict[str, Any] | None, list[Any]]] = []
     for path in paths:
         bundle, problems = load_brief(path, content_dir)
         if bundle is None:

@@ -379,7 +379,8 @@ def _by_month(items: list[Any], month_of: Callable[[Any], str]) -> dict[str, lis
 
 def _recent(months: dict[str, list[Any]]) -> list[str]:
     """The newest whole months that together hold about RECENT_ITEMS items."""
-    chosen, count = [], 0
+    chosen: list[str] = []
+    count = 0
     for month, items in months.items():
         if chosen and count + len(items) > RECENT_ITEMS:
             break

@@ -409,9 +409,7 @@ Status = Literal["draft", "published"]
 class Brief(Model):
     """A structured brief of one article."""
 
-    schema_version: Literal[1] = Field(
-        default=SCHEMA_VERSION, description="The brief format version."
-    )
+    schema_version: Literal[1] = Field(default=1, description="The brief format version.")
     title: Line = Field(description="The brief's headline, at most 300 characters.")
     slug: Slug | None = Field(
         default=None, description="The page address; the bundle's folder name when left out."

@@ -58,9 +58,9 @@ def load_settings(project_dir: Path, site_dir: Path | None = None) -> Settings:
     from mkdocs.utils.yaml import yaml_load
 
     project_dir = project_dir.resolve()
-    config_path = project_dir / "mkdocs.yml"
+    config_path: Path | None = project_dir / "mkdocs.yml"
     data: dict[str, Any] = {}
-    if config_path.is_file():
+    if config_path is not None and config_path.is_file():
         try:
             with config_path.open("rb") as fd:
                 loaded = yaml_load(fd)
