@@ -57,6 +57,7 @@ class Library:
     content_dir: Path
     problems: list[Problem] = field(default_factory=list)
     parties_registry: Any = None  # generator.parties.Registry, when content/parties.yaml exists
+    party_index: Any = None  # generator.parties.PartyIndex of `bundles`, once resolved
 
     @property
     def briefs(self) -> list[Brief]:
@@ -319,8 +320,31 @@ def load_brief(
     return bundle, problems
 
 
+# Digests computed in this process, by the files' size, change time and inode: a long-lived
+# process (brief serve) reads only the files that changed since the last build.
+_DIGESTS: dict[tuple[str, str], tuple[tuple[int, ...], str]] = {}
+
+
 def bundle_digest(brief_path: Path, source_path: Path) -> str:
     """sha256 over a bundle's two files, as bytes: what cached results are keyed on."""
+    try:
+        a, b = brief_path.stat(), source_path.stat()
+    except OSError:
+        return ""
+    key = (str(brief_path), str(source_path))
+    signature = (
+        a.st_size,
+        a.st_mtime_ns,
+        a.st_ctime_ns,
+        a.st_ino,
+        b.st_size,
+        b.st_mtime_ns,
+        b.st_ctime_ns,
+        b.st_ino,
+    )
+    known = _DIGESTS.get(key)
+    if known is not None and known[0] == signature:
+        return known[1]
     digest = hashlib.sha256()
     try:
         digest.update(brief_path.read_bytes())
@@ -328,6 +352,7 @@ def bundle_digest(brief_path: Path, source_path: Path) -> str:
         digest.update(source_path.read_bytes())
     except OSError:
         return ""
+    _DIGESTS[key] = (signature, digest.hexdigest())
     return digest.hexdigest()
 
 

@@ -133,7 +133,7 @@ class SiteData:
         directory_urls: bool = True,
         today: dt.date | None = None,
     ) -> SiteData:
-        index = build_party_index(library.bundles, library.parties_registry)
+        index = library.party_index or build_party_index(library.bundles, library.parties_registry)
         data = cls(library, index, today or dt.date.today(), site_url or None, directory_urls)
         data.by_slug = {b.slug: b for b in library.bundles}
         data.key_base = page_key(

@@ -286,5 +286,9 @@ def _a(word: str) -> str:
 
 
 def resolve_parties(library: Library) -> list[Problem]:
-    """Warnings about parties that look alike under different ids across the library's briefs."""
-    return build_party_index(library.bundles, library.parties_registry).problems
+    """Warnings about parties that look alike under different ids across the library's briefs.
+
+    The index is kept on the library: the pages across briefs reuse it.
+    """
+    library.party_index = build_party_index(library.bundles, library.parties_registry)
+    return library.party_index.problems

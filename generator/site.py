@@ -556,4 +556,15 @@ def recover(site_dir: Path) -> None:
         f".{site_dir.name}.old.trash-*",
     ):
         for stale in site_dir.parent.glob(pattern):
+            if ".trash-" in stale.name and _younger_than(stale, 600):
+                continue  # a detached `rm` is still deleting it: do not wait for it here
             shutil.rmtree(stale, ignore_errors=True)
+
+
+def _younger_than(path: Path, seconds: float) -> bool:
+    import time
+
+    try:
+        return time.time() - path.stat().st_mtime < seconds
+    except OSError:
+        return False
