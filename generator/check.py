@@ -16,6 +16,7 @@ from generator.errors import Problem
 from generator.frontmatter import dotted
 from generator.grounding import SourceText, locate_quote, normalise
 from generator.numbers import Number, currency_matches, find_numbers, parse_number
+from generator.schema import Figure
 
 
 def check_bundle(bundle: Bundle) -> list[Problem]:
@@ -129,11 +130,8 @@ def check_figures(bundle: Bundle) -> Iterator[Finding]:
 
 
 def _compare(
-    bundle: Bundle, base: tuple[str | int, ...], figure: object, parsed: Number
+    bundle: Bundle, base: tuple[str | int, ...], figure: Figure, parsed: Number
 ) -> Iterator[Finding]:
-    from generator.schema import Figure
-
-    assert isinstance(figure, Figure)
     line = bundle.parsed.line_of
 
     def finding(name: str, message: str, severity: str = "error") -> Finding:
@@ -201,9 +199,6 @@ def _same_date(read: str, stated: str) -> bool:
 
 def _plain(value: Decimal) -> str:
     return format(value.normalize(), "f")
-
-
-PROSE_FIELDS = ("bottom_line", "key_points", "why_it_matters")
 
 
 def _prose(bundle: Bundle) -> Iterator[tuple[tuple[str | int, ...], str]]:

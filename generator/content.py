@@ -415,11 +415,9 @@ def validation_problems(exc: ValidationError, parsed: Parsed) -> Iterator[tuple[
         if message.startswith("Value error, "):
             message = message[len("Value error, ") :]
         if kind == "extra_forbidden":
-            parent = parsed.data
             allowed = _allowed_fields(loc[:-1])
             hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
             message = "unknown field" + (f" (did you mean {hint[0]!r}?)" if hint else "")
-            del parent
         elif kind == "missing":
             message = "required field is missing"
         elif kind in ("too_long", "string_too_long") and isinstance(error.get("input"), str):

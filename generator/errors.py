@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import IO, Any, Literal
 
 import click
@@ -89,23 +89,3 @@ class BuildError(BriefError):
 
 class LockedError(BriefError):
     """Another build holds the lock on this project."""
-
-
-@dataclass
-class Report:
-    """Problems gathered by a stage that goes on after the first one."""
-
-    problems: list[Problem] = field(default_factory=list)
-
-    def add(
-        self, path: str, line: int, field_: str, message: str, severity: Severity = "error"
-    ) -> None:
-        self.problems.append(Problem(path, line, field_, message, severity))
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]

@@ -81,9 +81,6 @@ class SourceText:
         end_index = index + len(needle) - 1
         return offsets[index], offsets[end_index] + 1
 
-    def contains(self, evidence: str) -> bool:
-        return self.locate(evidence) is not None
-
     def closest(self, evidence: str) -> str | None:
         """The passage of the source most like `evidence`, for a 'did you mean' hint."""
         needle = normalise(evidence)

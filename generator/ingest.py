@@ -15,7 +15,6 @@ from generator.errors import SourceError
 MAX_ARTICLE_BYTES = 5_000_000
 MAX_TITLE_CHARS = 300
 MAX_HTML_ELEMENTS = 100_000
-TEXT_SUFFIXES = {".txt", ".text", ""}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 

@@ -531,20 +531,9 @@ def render_archive(data: SiteData, env: jinja2.Environment) -> list[Page]:
             data=data,
         )
     ]
-    for month, bundles in months.items():
-        title = month_title(month)
-        pages.append(
-            _render(
-                env,
-                "archive_month",
-                f"archive/{month}.md",
-                bundles,
-                meta=Markup(front_matter(f"Archive: {title}")),
-                title=title,
-                bundles=bundles,
-                data=data,
-            )
-        )
+    pages += _month_pages(
+        env, "archive_month", "archive", "Archive", months, lambda items: items, data=data
+    )
     return pages
 
 

@@ -19,7 +19,6 @@ from pydantic import (
     model_validator,
 )
 
-SCHEMA_VERSION = 1
 MAX_TITLE = 300
 MAX_TEXT = 5_000
 MAX_ITEMS = 500
@@ -163,11 +162,6 @@ Date = Annotated[dt.date, BeforeValidator(_strict_date)]
 def date_precision(value: str) -> Literal["year", "month", "day"]:
     """How precise a partial date is: `2025` is a year, `2025-04` a month, `2025-04-02` a day."""
     return {4: "year", 7: "month"}.get(len(value), "day")  # type: ignore[return-value]
-
-
-def date_sort_key(value: str) -> str:
-    """Sort partial dates: a month sorts at its first day, before the days within it."""
-    return value
 
 
 class Model(BaseModel):

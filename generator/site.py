@@ -26,7 +26,6 @@ from generator.errors import BuildError, LockedError, Problem, ProblemsError
 
 TEMPLATE_SUFFIX = ".md.j2"
 STATE_DIR = ".brief"
-STAGING = "docs"
 PREVIEW = "preview"
 
 
@@ -47,10 +46,6 @@ class Settings:
     @property
     def state_dir(self) -> Path:
         return self.project_dir / STATE_DIR
-
-    @property
-    def staging_dir(self) -> Path:
-        return self.state_dir / STAGING
 
 
 def load_settings(project_dir: Path, site_dir: Path | None = None) -> Settings:
@@ -550,11 +545,7 @@ def recover(site_dir: Path) -> None:
         os.rename(old, site_dir)
     elif old.exists():
         shutil.rmtree(old, ignore_errors=True)
-    for pattern in (
-        f".{site_dir.name}.build-*",
-        f".{site_dir.name}.build-*.trash-*",
-        f".{site_dir.name}.old.trash-*",
-    ):
+    for pattern in (f".{site_dir.name}.build-*", f".{site_dir.name}.old.trash-*"):
         for stale in site_dir.parent.glob(pattern):
             if ".trash-" in stale.name and _younger_than(stale, 600):
                 continue  # a detached `rm` is still deleting it: do not wait for it here

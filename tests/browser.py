@@ -52,6 +52,20 @@ def serve(root: Path) -> Iterator[str]:
         server.server_close()
 
 
+@contextlib.contextmanager
+def chromium() -> Iterator[Any]:
+    """A running headless Chromium for a test module; skips when Playwright is missing."""
+    import pytest
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 def launch(playwright: Any) -> Any:
     """Debian's Chromium, driven by Playwright (never a downloaded browser)."""
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)

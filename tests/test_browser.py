@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 
-from .browser import CHROMIUM, launch, serve
+from .browser import CHROMIUM, chromium, serve
 from .conftest import REPO
 
 pytestmark = [
@@ -34,13 +34,8 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = launch(playwright)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium() as instance:
+        yield instance
 
 
 def block_network(page, site_url: str) -> list[str]:

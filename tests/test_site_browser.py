@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from generator.cli import cli
 
-from .browser import CHROMIUM, launch, serve
+from .browser import CHROMIUM, chromium, serve
 from .site_fixtures import copy_library
 
 pytestmark = [
@@ -33,11 +33,8 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        instance = launch(p)
+    with chromium() as instance:
         yield instance
-        instance.close()
 
 
 @pytest.fixture

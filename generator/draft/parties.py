@@ -320,10 +320,6 @@ class Mention:
     party: str  # PartyDraft.name
 
 
-def _split_words(run: str) -> list[str]:
-    return run.split(" ")
-
-
 def _is_acronym(word: str) -> bool:
     bare = word.replace(".", "").replace("&", "")
     return 2 <= len(bare) <= 6 and bare.isupper() and bare.isalpha()
