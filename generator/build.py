@@ -258,7 +258,7 @@ def build_project(
             site.finish_search_index(out_dir, settings.site_dir, pages_gone)
             mode, written = "incremental", len(rebuild) + len(removed)
         else:
-            out_dir, mkdocs_warnings = site.run_mkdocs(settings, staging_dir, NAV)
+            out_dir, mkdocs_warnings = site.run_mkdocs(settings, staging_dir, NAV, jobs=_jobs())
             site.finish_search_index(out_dir, None, set())
             mode, written = "full", len(hashes)
         lap("mkdocs")

@@ -342,12 +342,15 @@ class _Only:
     instead build the changed pages into an empty folder and link the rest from the last site.
     """
 
-    def __init__(self, rebuild: set[str]) -> None:
+    def __init__(self, rebuild: set[str], assets: bool = False) -> None:
         self.rebuild = rebuild
+        self.assets = assets  # also copy every file that is not a page (theme, feed, API)
 
     def on_files(self, files: Any, config: Any) -> Any:
         for file in files:
-            modified = file.src_uri in self.rebuild
+            modified = file.src_uri in self.rebuild or (
+                self.assets and not file.is_documentation_page()
+            )
             file.is_modified = (lambda value: lambda: value)(modified)
         return files
 
@@ -378,20 +381,64 @@ def dest_uri(src_uri: str, use_directory_urls: bool = True) -> str:
 
 
 def run_mkdocs(
-    settings: Settings, docs_dir: Path, nav: list[Any], rebuild: set[str] | None = None
+    settings: Settings,
+    docs_dir: Path,
+    nav: list[Any],
+    rebuild: set[str] | None = None,
+    jobs: int = 1,
 ) -> tuple[Path, list[str]]:
     """Build `docs_dir` into a new directory beside site_dir; return it and MkDocs' warnings.
 
     With `rebuild`, only those staged files are built (the rest comes from the last site, see
-    `assemble`); MkDocs still sees every page, so links, nav and the sitemap stay whole.
+    `assemble`); MkDocs still sees every page, so links, nav and the sitemap stay whole. A full
+    build of many pages is split into parts built side by side by `jobs` processes (see
+    `_build_parts`).
     """
-    from mkdocs.commands.build import build
-    from mkdocs.exceptions import MkDocsException
-
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     parent = settings.site_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
     out_dir = Path(tempfile.mkdtemp(prefix=f".{settings.site_dir.name}.build-", dir=parent))
+    try:
+        pages = _staged_pages(docs_dir) if rebuild is None else []
+        if rebuild is None and jobs > 1 and len(pages) >= PARALLEL_PAGES:
+            messages = _build_parts(settings, docs_dir, nav, out_dir, pages, jobs)
+        else:
+            messages = _build_one(settings, docs_dir, nav, out_dir, rebuild, rebuild is None)
+    except BaseException:
+        shutil.rmtree(out_dir, ignore_errors=True)
+        raise
+    return out_dir, messages
+
+
+# A part of a full build: big enough that MkDocs' own set-up (config, theme, files, nav,
+# sitemap) stays a small share of it, small enough that the pages a process holds stay few.
+PART_PAGES = 1200
+PARALLEL_PAGES = 400  # below this, one process is quicker than starting several
+
+
+def _staged_pages(docs_dir: Path) -> list[str]:
+    """The Markdown pages staged in `docs_dir`, as MkDocs names them (src_uri)."""
+    found = []
+    for root, dirs, names in os.walk(docs_dir):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        rel_root = os.path.relpath(root, docs_dir)
+        rel_root = "" if rel_root == "." else rel_root.replace(os.sep, "/") + "/"
+        found.extend(rel_root + n for n in names if n.endswith(".md") and not n.startswith("."))
+    return sorted(found)
+
+
+def _build_one(
+    settings: Settings,
+    docs_dir: Path,
+    nav: list[Any],
+    out_dir: Path,
+    rebuild: set[str] | None,
+    assets: bool,
+) -> list[str]:
+    """One MkDocs build into `out_dir`: every page, or only `rebuild` (and the assets if asked)."""
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
     handler = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
@@ -399,18 +446,153 @@ def run_mkdocs(
         config = mkdocs_config(settings, docs_dir, out_dir, nav)
         config.plugins["brief-theme-cache"] = _ThemeCache(settings.state_dir / "jinja")
         if rebuild is not None:
-            config.plugins["brief-only"] = _Only(rebuild)
+            config.plugins["brief-only"] = _Only(rebuild, assets)
         build(config, dirty=rebuild is not None)
     except (MkDocsException, OSError, SystemExit) as exc:
-        shutil.rmtree(out_dir, ignore_errors=True)
         raise BuildError(f"MkDocs failed: {exc}; the previous site is unchanged") from None
-    except BaseException:
-        shutil.rmtree(out_dir, ignore_errors=True)
-        raise
     finally:
         logger.removeHandler(handler)
-    messages = [r.getMessage() for r in handler.records if "'dirty' build" not in r.getMessage()]
-    return out_dir, messages
+    return [r.getMessage() for r in handler.records if "'dirty' build" not in r.getMessage()]
+
+
+def _build_parts(
+    settings: Settings,
+    docs_dir: Path,
+    nav: list[Any],
+    out_dir: Path,
+    pages: list[str],
+    jobs: int,
+) -> list[str]:
+    """Build all pages in parts, `jobs` processes at a time, each part in a fresh process.
+
+    Every part is the same partial build as an incremental one (`_Only`), so MkDocs still sees
+    every page for links, nav and the sitemap; the first part also copies the assets. Each
+    part's pages are then moved into `out_dir` and their search entries merged. A fresh process
+    per part keeps memory to one part's pages, whatever the size of the library.
+    """
+    import mkdocs.commands.build  # noqa: F401  (imported once here, inherited by every part)
+
+    count = max(jobs, -(-len(pages) // PART_PAGES))
+    parts = [set(pages[i::count]) for i in range(count)]  # interleaved: big pages spread out
+    part_dirs = [out_dir] + [
+        Path(tempfile.mkdtemp(prefix=f"{out_dir.name}.part-", dir=out_dir.parent))
+        for _ in parts[1:]
+    ]
+    tasks = [
+        (settings, docs_dir, nav, part_dir, part, index == 0)
+        for index, (part_dir, part) in enumerate(zip(part_dirs, parts, strict=True))
+    ]
+    try:
+        results = _run_forked(_build_part, tasks, jobs)
+        failed = [error for error, _ in results if error]
+        if failed:
+            raise BuildError(f"MkDocs failed: {failed[0]}; the previous site is unchanged")
+        messages = list(dict.fromkeys(m for _, found in results for m in found))
+        docs = _index_docs(out_dir)
+        for part_dir in part_dirs[1:]:
+            docs.extend(_index_docs(part_dir))
+            _move_new_files(part_dir, out_dir)
+        _write_index_docs(out_dir, docs)
+    finally:
+        for part_dir in part_dirs[1:]:
+            shutil.rmtree(part_dir, ignore_errors=True)
+    return messages
+
+
+def _run_forked(work: Any, tasks: list[Any], jobs: int) -> list[Any]:
+    """`[work(t) for t in tasks]`, each call in a fresh forked process, `jobs` at a time.
+
+    A fresh process per task returns its memory to the system when it ends. A process that dies
+    without an answer (killed, out of memory) makes the build fail instead of hanging it.
+    """
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    context = multiprocessing.get_context("fork")
+    results: list[Any] = [None] * len(tasks)
+    pending = list(enumerate(tasks))
+    running: dict[Any, tuple[int, Any, Any]] = {}
+    try:
+        while pending or running:
+            while pending and len(running) < jobs:
+                index, task = pending.pop(0)
+                reader, writer = context.Pipe(duplex=False)
+                process = context.Process(target=_answer, args=(work, task, writer), daemon=True)
+                process.start()
+                writer.close()
+                running[reader] = (index, process, task)
+            for reader in wait(list(running)):
+                index, process, _task = running.pop(reader)
+                try:
+                    results[index] = reader.recv()
+                except EOFError:
+                    process.join()
+                    raise BuildError(
+                        f"a build process ended without an answer (exit code {process.exitcode});"
+                        " the previous site is unchanged"
+                    ) from None
+                finally:
+                    reader.close()
+                process.join()
+    finally:
+        for _reader, process, _task in running.values():
+            process.kill()
+            process.join()
+    return results
+
+
+def _answer(work: Any, task: Any, writer: Any) -> None:
+    writer.send(work(task))
+    writer.close()
+
+
+def _build_part(task: tuple[Any, ...]) -> tuple[str, list[str]]:
+    """In a worker process: one part of a full build; (error message or "", warnings)."""
+    settings, docs_dir, nav, part_dir, part, assets = task
+    try:
+        return "", _build_one(settings, docs_dir, nav, part_dir, part, assets)
+    except BuildError as exc:
+        return str(exc).removeprefix("MkDocs failed: ").split("; the previous")[0], []
+    except Exception as exc:  # reported by the parent as a failed build, like any MkDocs error
+        return f"{type(exc).__name__}: {exc}", []
+
+
+def _index_docs(site_dir: Path) -> list[dict[str, Any]]:
+    import json
+
+    path = site_dir / SEARCH_INDEX
+    if not path.is_file():
+        return []
+    docs: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8")).get("docs", [])
+    return docs
+
+
+def _write_index_docs(site_dir: Path, docs: list[dict[str, Any]]) -> None:
+    import json
+
+    path = site_dir / SEARCH_INDEX
+    if not path.is_file():
+        return
+    index = json.loads(path.read_text(encoding="utf-8"))
+    index["docs"] = docs
+    path.write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+
+
+def _move_new_files(part_dir: Path, out_dir: Path) -> None:
+    """Move the files a part wrote into `out_dir`, except those the first part wrote already."""
+    made: set[str] = set()
+    for root, _dirs, names in os.walk(part_dir):
+        rel_root = os.path.relpath(root, part_dir)
+        target_root = out_dir if rel_root == "." else out_dir / rel_root
+        for name in names:
+            target = target_root / name
+            if os.path.lexists(target):
+                continue  # the sitemap, 404 page and search index: the same in every part
+            folder = str(target_root)
+            if folder not in made:
+                os.makedirs(folder, exist_ok=True)
+                made.add(folder)
+            os.rename(os.path.join(root, name), target)
 
 
 def use_directory_urls(settings: Settings) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -103,3 +104,47 @@ def test_template_change_rebuilds_everything(library: Path, tmp_path: Path):
     assert result.mode == "full"
     assert "All briefs" in (library / "site" / "index.html").read_text()
     _assert_same_site(library, tmp_path)
+
+
+def test_full_build_in_parts_equals_a_one_process_build(
+    library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A large full build runs MkDocs in parts, in several processes: the site is the same."""
+    from generator import build, site
+
+    monkeypatch.setattr(site, "PARALLEL_PAGES", 1)
+    monkeypatch.setattr(site, "PART_PAGES", 4)  # several parts, more than there are processes
+    monkeypatch.setattr(build, "_jobs", lambda: 2)
+    seen: list[int] = []
+    real = site._run_forked
+    monkeypatch.setattr(
+        site,
+        "_run_forked",
+        lambda work, tasks, jobs: seen.append(len(tasks)) or real(work, tasks, jobs),
+    )
+    build_project(library, incremental=False)
+    assert seen and seen[0] > 2
+    got = tree_bytes(library / "site")
+    monkeypatch.setattr(build, "_jobs", lambda: 1)
+    assert got == _clean_build_of(library, tmp_path)
+    index = json.loads(got["search/search_index.json"])
+    pages = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert {"", "briefs/story-0/", "briefs/story-3/", "timeline/"} <= pages
+
+
+def test_a_part_that_fails_fails_the_build_and_keeps_the_site(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from generator import build, site
+    from generator.errors import BuildError
+
+    build_project(library)
+    before = tree_bytes(library / "site")
+    monkeypatch.setattr(site, "PARALLEL_PAGES", 1)
+    monkeypatch.setattr(site, "PART_PAGES", 4)
+    monkeypatch.setattr(build, "_jobs", lambda: 2)
+    monkeypatch.setattr(site, "_build_part", lambda task: os._exit(3))
+    with pytest.raises(BuildError, match="exit code 3"):
+        build_project(library, incremental=False)
+    assert tree_bytes(library / "site") == before
+    assert not list(library.glob(".site.build-*"))
