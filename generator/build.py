@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -68,8 +68,14 @@ def check_library(library: Library, cache: LoadCache | None = None) -> list[Prob
 
     problems: list[Problem] = []
     for bundle in library.bundles:
-        entry = cache.get(bundle.digest) if cache is not None and bundle.digest else None
-        if entry is not None and "check" in entry:
+        entry = (
+            cache.get(bundle.digest)
+            if cache is not None and bundle.digest and bundle.findings is None
+            else None
+        )
+        if bundle.findings is not None:  # the loader checked it already
+            found = [Problem(bundle.display_path, *item) for item in bundle.findings]
+        elif entry is not None and "check" in entry:
             found = [Problem(bundle.display_path, *item) for item in entry["check"]]
         else:
             found = check_bundle(bundle)
@@ -91,10 +97,10 @@ def render_site(
     settings: site.Settings,
     known: dict[str, str] | None = None,
     problems: list[Problem] | None = None,
-) -> list[Page]:
-    from generator.render import render_pages
+) -> Iterator[Page]:
+    from generator.render import iter_pages
 
-    return render_pages(
+    return iter_pages(
         library,
         settings.project_dir,
         settings.site_name,
@@ -228,22 +234,28 @@ def build_project(
             and isinstance(state.get("pages"), dict)
             and isinstance(state.get("keys"), dict)
         )
-        pages = render_site(library, settings, state["keys"] if base_ok else None, problems)
         old: dict[str, str] = state["pages"] if base_ok else {}
-        hashes = {
-            page.path: old[page.path]
-            if page.text is None
-            else hashlib.sha256(page.text.encode()).hexdigest()
-            for page in pages
-        }
-        lap("render")
+        hashes: dict[str, str] = {}
+        keys: dict[str, str] = {}
+
+        def rendered() -> Iterator[tuple[str, str | None]]:
+            # Each page is hashed and staged as it is rendered: no build holds every page's text.
+            known = state["keys"] if base_ok else None
+            for page in render_site(library, settings, known, problems):
+                hashes[page.path] = (
+                    old[page.path]
+                    if page.text is None
+                    else hashlib.sha256(page.text.encode()).hexdigest()
+                )
+                if page.key:
+                    keys[page.path] = page.key
+                yield page.path, page.text
+
         staging_dir = settings.state_dir / f"docs-{_site_key(settings, drafts)}"
-        site.stage_pages(((p.path, p.text) for p in pages), staging_dir)
-        lap("stage")
-        # MkDocs holds every page in memory: let go of ours (texts and briefs) before it runs.
-        keys = {page.path: page.key for page in pages if page.key}
-        page_count, brief_count = len(pages), len(library.bundles)
-        del pages
+        site.stage_pages(rendered(), staging_dir)
+        lap("render")  # and stage: each page is written as it is rendered
+        # MkDocs holds every page in memory: let go of the briefs before it runs.
+        page_count, brief_count = len(hashes), len(library.bundles)
         library.bundles = []
         if base_ok:
             rebuild = {path for path, value in hashes.items() if old.get(path) != value}

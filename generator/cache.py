@@ -18,7 +18,7 @@ from typing import Any
 
 from generator import __version__
 
-CACHE_FORMAT = 4  # 3: findings with grounding and units; 4: the loader refuses more
+CACHE_FORMAT = 5  # 4: the loader refuses more; 5: digests cover the folder name
 
 
 def _key() -> str:
@@ -85,6 +85,16 @@ class LoadCache:
         """Write the entries this run added; remove those no brief uses any more."""
         if self.folder is None:
             return
+        self.write()
+        for path in self.folder.iterdir():
+            if path.suffix in (".json", ".lines") and path.stem not in self.used:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+
+    def write(self) -> None:
+        """Write the entries this process added (a load worker's share), removing none."""
+        if self.folder is None:
+            return
         self.folder.mkdir(parents=True, exist_ok=True)
         for digest in self.changed:
             path = self._file(digest)
@@ -96,10 +106,6 @@ class LoadCache:
                 write_json(path.with_suffix(".lines"), lines)
         self.changed.clear()
         self.pending_lines.clear()
-        for path in self.folder.iterdir():
-            if path.suffix in (".json", ".lines") and path.stem not in self.used:
-                with contextlib.suppress(OSError):
-                    path.unlink()
 
 
 def write_json(path: Path, data: Any) -> None:

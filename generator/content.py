@@ -8,7 +8,7 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,8 @@ class Bundle:
     source: SourceText
     parsed: Parsed
     digest: str = ""  # sha256 of brief.md + source.txt: what the incremental build keys on
+    # The check's findings as [line, field, message, severity], when the loader checked it.
+    findings: list[list[Any]] | None = None
 
     @property
     def slug(self) -> str:
@@ -346,6 +348,8 @@ def bundle_digest(brief_path: Path, source_path: Path) -> str:
     if known is not None and known[0] == signature:
         return known[1]
     digest = hashlib.sha256()
+    # The folder name is an input too: it is the slug of a brief that sets none.
+    digest.update(brief_path.parent.name.encode("utf-8", "surrogateescape") + b"\0")
     try:
         digest.update(brief_path.read_bytes())
         digest.update(b"\0")
@@ -356,8 +360,9 @@ def bundle_digest(brief_path: Path, source_path: Path) -> str:
     return digest.hexdigest()
 
 
-# Briefs validated from the cache in this process, by digest: the same bytes give the same brief.
-_MEMO: dict[str, tuple[Brief, str]] = {}
+# Briefs validated in this process, by digest, with their findings: the same bytes give the same
+# brief, so a long-lived process (brief serve) validates each version of a brief once.
+_MEMO: dict[str, tuple[Brief, str, list[list[Any]] | None]] = {}
 
 
 def _load_cached(brief_path: Path, shown: str, cache: LoadCache) -> Bundle | None:
@@ -374,13 +379,16 @@ def _load_cached(brief_path: Path, shown: str, cache: LoadCache) -> Bundle | Non
     if too_big or not _inside(brief_path, brief_path.parent.parent.resolve()):
         return None  # refused, with its message, by the full load path; never read whole here
     digest = bundle_digest(brief_path, source_path)
-    entry = cache.get(digest) if digest else None
-    if not entry or "brief" not in entry:
+    if not digest:
         return None
     memo = _MEMO.get(digest)
-    if memo is not None:  # a long-lived process (brief serve) keeps the briefs it validated
-        brief, source_text = memo
+    if memo is not None:
+        cache.used.add(digest)
+        brief, source_text, findings = memo
     else:
+        entry = cache.get(digest)
+        if not entry or "brief" not in entry:
+            return None
         try:
             brief = Brief.model_validate_json(entry["brief"])
             source_text = (
@@ -391,10 +399,20 @@ def _load_cached(brief_path: Path, shown: str, cache: LoadCache) -> Bundle | Non
             )
         except (ValidationError, ValueError, TypeError, KeyError, OSError):
             return None
-        _MEMO[digest] = (brief, source_text)
+        findings = entry.get("check")
+        _MEMO[digest] = (brief, source_text, findings)
+    parsed = Parsed(None, None, _lines_from(cache, digest, brief_path))
+    return Bundle(
+        brief, brief_path, source_path, shown, SourceText(source_text), parsed, digest, findings
+    )
+
+
+def _lines_from(
+    cache: LoadCache, digest: str, brief_path: Path
+) -> Callable[[], dict[tuple[str | int, ...], int]]:
+    """Read a brief's line map when a finding needs one: from the cache, or the file again."""
 
     def lines() -> dict[tuple[str | int, ...], int]:
-        # Only a finding needs line numbers: read them when one is reported.
         stored = cache.get_lines(digest)
         if stored is not None:
             return {tuple(path): int(line) for path, line in stored}
@@ -402,8 +420,7 @@ def _load_cached(brief_path: Path, shown: str, cache: LoadCache) -> Bundle | Non
         yaml_text, _, _ = split_front_matter(text)
         return parse_yaml(yaml_text, line_offset=1).lines
 
-    parsed = Parsed(None, None, lines)
-    return Bundle(brief, brief_path, source_path, shown, SourceText(source_text), parsed, digest)
+    return lines
 
 
 def validation_problems(exc: ValidationError, parsed: Parsed) -> Iterator[tuple[int, str, str]]:
@@ -672,33 +689,56 @@ def _load_all(
     size = max(8, len(todo) // (jobs * 8))
     chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
     # fork: the workers start with every module already imported (no second start-up cost).
+    folder = cache.folder if cache is not None else None
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        for results in pool.map(_load_chunk, chunks, [content_dir] * len(chunks)):
-            for bundle, problems, entry, lines in results:
-                if bundle is not None and cache is not None and entry is not None:
-                    cache.put(bundle.digest, entry)
-                    cache.put_lines(bundle.digest, lines)
+        for results in pool.map(
+            _load_chunk, chunks, [content_dir] * len(chunks), [folder] * len(chunks)
+        ):
+            for bundle, problems in results:
+                if (
+                    bundle is not None
+                    and cache is not None
+                    and folder is not None
+                    and bundle.digest
+                ):
+                    # The worker wrote the cache entry and the line map: read them back only
+                    # when a finding needs a line.
+                    cache.used.add(bundle.digest)
+                    bundle.parsed = Parsed(
+                        None, None, _lines_from(cache, bundle.digest, bundle.brief_path)
+                    )
+                    _MEMO[bundle.digest] = (bundle.brief, bundle.source.text, bundle.findings)
                 yield bundle, problems
 
 
 def _load_chunk(
-    paths: list[Path], content_dir: Path
-) -> list[tuple[Bundle | None, list[Problem], dict[str, Any] | None, list[Any]]]:
-    """In a worker: load and check briefs, and what the cache will keep of them."""
+    paths: list[Path], content_dir: Path, cache_folder: Path | None
+) -> list[tuple[Bundle | None, list[Problem]]]:
+    """In a worker: load and check briefs; write what the cache keeps of them here, in parallel.
+
+    What goes back to the parent is lean: the model, the source and the findings; not the YAML
+    data, nor the line map when the cache holds it.
+    """
     from generator.check import check_bundle
 
-    out: list[tuple[Bundle | None, list[Problem], dict[str, Any] | None, list[Any]]] = []
+    cache = LoadCache.open(cache_folder) if cache_folder is not None else None
+    out: list[tuple[Bundle | None, list[Problem]]] = []
     for path in paths:
         bundle, problems = load_brief(path, content_dir)
         if bundle is None:
-            out.append((None, problems, None, []))
+            out.append((None, problems))
             continue
-        findings = check_bundle(bundle)
-        entry = {
-            "brief": bundle.brief.model_dump_json(),
-            "check": [[p.line, p.field, p.message, p.severity] for p in findings],
-        }
-        lines = [[list(k), v] for k, v in bundle.parsed.lines.items()]
+        bundle.findings = [[p.line, p.field, p.message, p.severity] for p in check_bundle(bundle)]
+        if cache is not None and bundle.digest:
+            cache.put(
+                bundle.digest, {"brief": bundle.brief.model_dump_json(), "check": bundle.findings}
+            )
+            cache.put_lines(bundle.digest, [[list(k), v] for k, v in bundle.parsed.lines.items()])
+            bundle.parsed = Parsed(None, {})
+        else:
+            bundle.parsed = Parsed(None, bundle.parsed.lines)
         bundle.source.__dict__.pop("_normal", None)  # recomputed on demand; not worth the transfer
-        out.append((bundle, problems, entry, lines))
+        out.append((bundle, problems))
+    if cache is not None:
+        cache.write()
     return out

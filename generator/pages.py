@@ -17,7 +17,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from email.utils import format_datetime
 from itertools import chain
@@ -687,18 +687,18 @@ def _json(value: Any) -> str:
     return script_safe_json(json.dumps(value, ensure_ascii=False, indent=2)) + "\n"
 
 
-def render_site_pages(data: SiteData, env: jinja2.Environment, site_name: str) -> list[Page]:
-    """Every page across briefs, the feed and the API."""
-    pages = [render_party(data, env, party) for party in data.index.parties.values()]
-    pages.append(render_parties_index(data, env))
-    pages += render_timeline(data, env)
-    pages += render_watch(data, env)
-    pages += render_numbers(data, env)
-    pages += render_topics(data, env)
-    pages += render_archive(data, env)
-    pages.append(render_feed(data, site_name))
-    pages += render_api(data)
-    return pages
+def render_site_pages(data: SiteData, env: jinja2.Environment, site_name: str) -> Iterator[Page]:
+    """Every page across briefs, the feed and the API, one at a time."""
+    for party in data.index.parties.values():
+        yield render_party(data, env, party)
+    yield render_parties_index(data, env)
+    yield from render_timeline(data, env)
+    yield from render_watch(data, env)
+    yield from render_numbers(data, env)
+    yield from render_topics(data, env)
+    yield from render_archive(data, env)
+    yield render_feed(data, site_name)
+    yield from render_api(data)
 
 
 # -- The timeline chart ------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -216,14 +216,27 @@ def render_pages(
     project_dir: Path | None,
     site_name: str,
     known: dict[str, str] | None = None,
+    **options: Any,
+) -> list[Page]:
+    """Every page of the site, as a list (see `iter_pages`)."""
+    return list(iter_pages(library, project_dir, site_name, known, **options))
+
+
+def iter_pages(
+    library: Library,
+    project_dir: Path | None,
+    site_name: str,
+    known: dict[str, str] | None = None,
     *,
     site_url: str | None = None,
     directory_urls: bool = True,
     today: dt.date | None = None,
     publish_source: PublishSource = "full",
     problems: list[Problem] | None = None,
-) -> list[Page]:
-    """Every page of the site: Markdown pages, the feed and the JSON API.
+) -> Iterator[Page]:
+    """Every page of the site, one at a time: Markdown pages, the feed and the JSON API.
+
+    A build writes each page as it comes, so the texts of all pages are never held at once.
 
     Brief pages whose key is in `known` are not rendered again; their key covers what the rest of
     the library adds to them (party links, related briefs, JSON-LD). `problems` are the check's
@@ -237,7 +250,6 @@ def render_pages(
     data = SiteData.build(library, site_url=site_url, directory_urls=directory_urls, today=today)
     data.known = known
     data.key_base = page_key(data.key_base, base, publish_source)
-    pages = []
     for bundle in library.bundles:
         path = f"briefs/{bundle.slug}.md"
         context, jsonld = brief_context(data, bundle), brief_jsonld(data, bundle)
@@ -246,19 +258,26 @@ def render_pages(
             base, publish_source, bundle.digest or bundle.brief.model_dump_json(), across
         )
         if known.get(path) == key:
-            pages.append(Page(path, None, frozenset({bundle.slug}), key))
+            yield Page(path, None, frozenset({bundle.slug}), key)
             continue
         page = render_brief(
             bundle, env, context, jsonld, publish_source=publish_source, problems=problems
         )
         page.key = key
-        pages.append(page)
-    pages.append(render_home(library.bundles[:HOME_BRIEFS], env, site_name))
-    pages.extend(render_site_pages(data, env, site_name))
-    return pages
+        yield page
+    yield render_home(library.bundles[:HOME_BRIEFS], env, site_name)
+    yield from render_site_pages(data, env, site_name)
 
 
 HOME_BRIEFS = 30  # the home page is bounded: older briefs are in the archive
 
 
-__all__ = ["Page", "clean", "environment", "render_brief", "render_home", "render_pages"]
+__all__ = [
+    "Page",
+    "clean",
+    "environment",
+    "iter_pages",
+    "render_brief",
+    "render_home",
+    "render_pages",
+]

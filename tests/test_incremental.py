@@ -148,3 +148,40 @@ def test_a_part_that_fails_fails_the_build_and_keeps_the_site(
         build_project(library, incremental=False)
     assert tree_bytes(library / "site") == before
     assert not list(library.glob(".site.build-*"))
+
+
+def test_loading_in_worker_processes_finds_the_same_problems(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Briefs loaded by worker processes report their findings at the same lines as one process."""
+    from generator import build, content
+    from generator.errors import ProblemsError
+
+    brief = library / "content" / "story-1" / "brief.md"
+    brief.write_text(brief.read_text().replace("value: 1200", "value: 1300"))
+    other = library / "content" / "story-3" / "brief.md"
+    other.write_text(other.read_text().replace("text: We have to act now", "text: We must act now"))
+
+    def problems_of_a_build() -> list[str]:
+        with pytest.raises(ProblemsError) as caught:
+            build_project(library)
+        return sorted(p.format() for p in caught.value.problems)
+
+    monkeypatch.setattr(build, "_jobs", lambda: 1)
+    serial = problems_of_a_build()
+    shutil.rmtree(library / ".brief")
+    monkeypatch.setattr(content, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(build, "_jobs", lambda: 2)
+    parallel = problems_of_a_build()
+    assert parallel == serial
+    assert any("story-1/brief.md:" in line and "numbers[0].value" in line for line in serial)
+    assert any("story-3/brief.md:" in line and "quotes[0]" in line for line in serial)
+    assert problems_of_a_build() == serial  # and again, from the cache the workers wrote
+
+
+def test_a_renamed_folder_gives_its_new_slug(library: Path):
+    build_project(library)
+    (library / "content" / "story-2").rename(library / "content" / "story-two")
+    build_project(library)
+    assert (library / "site" / "briefs" / "story-two" / "index.html").is_file()
+    assert not (library / "site" / "briefs" / "story-2").exists()
