@@ -112,6 +112,76 @@ def render_site(
     )
 
 
+@dataclass
+class Prepared:
+    """What the stages before MkDocs hand on: findings, page hashes and keys, nothing bulky."""
+
+    problems: list[Problem]
+    hashes: dict[str, str]  # page path -> sha256 of its text
+    keys: dict[str, str]  # brief page path -> what its text was made from
+    briefs: int
+    digests: set[str]  # the load cache entries in use
+    timings: dict[str, float]
+
+
+def prepare_pages(
+    settings: site.Settings,
+    drafts: bool,
+    cache: LoadCache,
+    old: dict[str, str],
+    known: dict[str, str] | None,
+) -> Prepared:
+    """Load, check, render and stage every page; raise ProblemsError on any error."""
+    from generator.content import load_library
+
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = now - clock
+        clock = now
+
+    try:
+        library = load_library(settings.content_dir, drafts=drafts, cache=cache, jobs=_jobs())
+    except ProblemsError as exc:
+        raise ProblemsError(exc.problems, UNCHANGED) from None
+    lap("load")
+    problems = list(library.problems) + check_library(library, cache)
+    if any(p.severity == "error" for p in problems):
+        raise ProblemsError(problems, UNCHANGED)
+    lap("check")
+    hashes: dict[str, str] = {}
+    keys: dict[str, str] = {}
+
+    def rendered() -> Iterator[tuple[str, str | None]]:
+        # Each page is hashed and staged as it is rendered: no build holds every page's text.
+        for page in render_site(library, settings, known, problems):
+            hashes[page.path] = (
+                old[page.path]
+                if page.text is None
+                else hashlib.sha256(page.text.encode()).hexdigest()
+            )
+            if page.key:
+                keys[page.path] = page.key
+            yield page.path, page.text
+
+    staging_dir = settings.state_dir / f"docs-{_site_key(settings, drafts)}"
+    site.stage_pages(rendered(), staging_dir)
+    lap("render")  # and stage: each page is written as it is rendered
+    return Prepared(problems, hashes, keys, len(library.bundles), set(cache.used), timings)
+
+
+def _prepare_in_child(task: tuple[site.Settings, bool, Path | None]) -> Prepared:
+    """In a forked process: a full build's stages before MkDocs."""
+    settings, drafts, folder = task
+    cache = LoadCache.open(folder)
+    prepared = prepare_pages(settings, drafts, cache, {}, None)
+    cache.write()  # what this process loaded; the parent removes stale entries after the swap
+    return prepared
+
+
 def _inputs(settings: site.Settings, drafts: bool) -> str:
     """A fingerprint of everything a build reads, from file metadata: cheap enough to run first."""
     digest = hashlib.sha256()
@@ -204,27 +274,6 @@ def build_project(
                 time.perf_counter() - started, settings.site_dir, [], "unchanged",
             )  # fmt: skip
 
-        timings: dict[str, float] = {}
-        clock = time.perf_counter()
-
-        def lap(name: str) -> None:
-            nonlocal clock
-            now = time.perf_counter()
-            timings[name] = now - clock
-            clock = now
-
-        from generator.content import load_library
-
-        cache = LoadCache.open(settings.state_dir / CACHE_DIR)
-        try:
-            library = load_library(settings.content_dir, drafts=drafts, cache=cache, jobs=_jobs())
-        except ProblemsError as exc:
-            raise ProblemsError(exc.problems, UNCHANGED) from None
-        lap("load")
-        problems = list(library.problems) + check_library(library, cache)
-        if any(p.severity == "error" for p in problems):
-            raise ProblemsError(problems, UNCHANGED)
-        lap("check")
         config_key = _config_key(settings, drafts)
         base_ok = (
             incremental
@@ -235,28 +284,27 @@ def build_project(
             and isinstance(state.get("keys"), dict)
         )
         old: dict[str, str] = state["pages"] if base_ok else {}
-        hashes: dict[str, str] = {}
-        keys: dict[str, str] = {}
+        known: dict[str, str] | None = state["keys"] if base_ok else None
+        cache = LoadCache.open(settings.state_dir / CACHE_DIR)
+        if base_ok:
+            prepared = prepare_pages(settings, drafts, cache, old, known)
+        else:
+            # A full build loads and renders in a process of its own, which hands back only
+            # hashes and findings: the briefs' memory goes back to the system before MkDocs runs.
+            from generator.processes import run_forked
 
-        def rendered() -> Iterator[tuple[str, str | None]]:
-            # Each page is hashed and staged as it is rendered: no build holds every page's text.
-            known = state["keys"] if base_ok else None
-            for page in render_site(library, settings, known, problems):
-                hashes[page.path] = (
-                    old[page.path]
-                    if page.text is None
-                    else hashlib.sha256(page.text.encode()).hexdigest()
-                )
-                if page.key:
-                    keys[page.path] = page.key
-                yield page.path, page.text
+            prepared = run_forked(_prepare_in_child, [(settings, drafts, cache.folder)], 1)[0]
+        problems, hashes = prepared.problems, prepared.hashes
+        timings = dict(prepared.timings)
+        clock = time.perf_counter()
+
+        def lap(name: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            timings[name] = now - clock
+            clock = now
 
         staging_dir = settings.state_dir / f"docs-{_site_key(settings, drafts)}"
-        site.stage_pages(rendered(), staging_dir)
-        lap("render")  # and stage: each page is written as it is rendered
-        # MkDocs holds every page in memory: let go of the briefs before it runs.
-        page_count, brief_count = len(hashes), len(library.bundles)
-        library.bundles = []
         if base_ok:
             rebuild = {path for path, value in hashes.items() if old.get(path) != value}
             removed = set(old) - set(hashes)
@@ -275,6 +323,7 @@ def build_project(
             mode, written = "full", len(hashes)
         lap("mkdocs")
         site.swap_into_place(out_dir, settings.site_dir)
+        cache.used.update(prepared.digests)
         cache.save()
         write_json(
             state_path,
@@ -282,17 +331,17 @@ def build_project(
                 "inputs": inputs,
                 "config": config_key,
                 "site_id": _site_id(settings.site_dir),
-                "briefs": brief_count,
+                "briefs": prepared.briefs,
                 "pages": hashes,
-                "keys": keys,
+                "keys": prepared.keys,
             },
         )
         lap("swap")
     warnings = [p for p in problems if p.severity == "warning"]
     warnings += [Problem("mkdocs", 0, "", message, "warning") for message in mkdocs_warnings]
     return BuildResult(
-        briefs=brief_count,
-        pages=page_count,
+        briefs=prepared.briefs,
+        pages=len(hashes),
         written=written,
         seconds=time.perf_counter() - started,
         site_dir=settings.site_dir,

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import BuildError, LockedError, Problem, ProblemsError
+from generator.processes import run_forked
 
 TEMPLATE_SUFFIX = ".md.j2"
 STATE_DIR = ".brief"
@@ -483,7 +484,7 @@ def _build_parts(
         for index, (part_dir, part) in enumerate(zip(part_dirs, parts, strict=True))
     ]
     try:
-        results = _run_forked(_build_part, tasks, jobs)
+        results = run_forked(_build_part, tasks, jobs)
         failed = [error for error, _ in results if error]
         if failed:
             raise BuildError(f"MkDocs failed: {failed[0]}; the previous site is unchanged")
@@ -497,53 +498,6 @@ def _build_parts(
         for part_dir in part_dirs[1:]:
             shutil.rmtree(part_dir, ignore_errors=True)
     return messages
-
-
-def _run_forked(work: Any, tasks: list[Any], jobs: int) -> list[Any]:
-    """`[work(t) for t in tasks]`, each call in a fresh forked process, `jobs` at a time.
-
-    A fresh process per task returns its memory to the system when it ends. A process that dies
-    without an answer (killed, out of memory) makes the build fail instead of hanging it.
-    """
-    import multiprocessing
-    from multiprocessing.connection import wait
-
-    context = multiprocessing.get_context("fork")
-    results: list[Any] = [None] * len(tasks)
-    pending = list(enumerate(tasks))
-    running: dict[Any, tuple[int, Any, Any]] = {}
-    try:
-        while pending or running:
-            while pending and len(running) < jobs:
-                index, task = pending.pop(0)
-                reader, writer = context.Pipe(duplex=False)
-                process = context.Process(target=_answer, args=(work, task, writer), daemon=True)
-                process.start()
-                writer.close()
-                running[reader] = (index, process, task)
-            for reader in wait(list(running)):
-                index, process, _task = running.pop(reader)
-                try:
-                    results[index] = reader.recv()
-                except EOFError:
-                    process.join()
-                    raise BuildError(
-                        f"a build process ended without an answer (exit code {process.exitcode});"
-                        " the previous site is unchanged"
-                    ) from None
-                finally:
-                    reader.close()
-                process.join()
-    finally:
-        for _reader, process, _task in running.values():
-            process.kill()
-            process.join()
-    return results
-
-
-def _answer(work: Any, task: Any, writer: Any) -> None:
-    writer.send(work(task))
-    writer.close()
 
 
 def _build_part(task: tuple[Any, ...]) -> tuple[str, list[str]]:

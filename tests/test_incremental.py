@@ -116,10 +116,10 @@ def test_full_build_in_parts_equals_a_one_process_build(
     monkeypatch.setattr(site, "PART_PAGES", 4)  # several parts, more than there are processes
     monkeypatch.setattr(build, "_jobs", lambda: 2)
     seen: list[int] = []
-    real = site._run_forked
+    real = site.run_forked
     monkeypatch.setattr(
         site,
-        "_run_forked",
+        "run_forked",
         lambda work, tasks, jobs: seen.append(len(tasks)) or real(work, tasks, jobs),
     )
     build_project(library, incremental=False)

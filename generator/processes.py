@@ -1,0 +1,72 @@
+"""Work in forked processes: each task in a fresh process, whose memory goes back when it ends."""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from generator.errors import BriefError, BuildError, ProblemsError
+
+
+def run_forked(work: Callable[[Any], Any], tasks: list[Any], jobs: int) -> list[Any]:
+    """`[work(t) for t in tasks]`, each call in a fresh forked process, `jobs` at a time.
+
+    A user's error (BriefError) raised in a process is raised here again, with its message; a
+    process that fails otherwise, or dies without an answer (killed, out of memory), fails the
+    build with what it printed, instead of hanging it.
+    """
+    import multiprocessing
+    from multiprocessing.connection import wait
+
+    context = multiprocessing.get_context("fork")
+    results: list[Any] = [None] * len(tasks)
+    pending = list(enumerate(tasks))
+    running: dict[Any, tuple[int, Any]] = {}
+    try:
+        while pending or running:
+            while pending and len(running) < jobs:
+                index, task = pending.pop(0)
+                reader, writer = context.Pipe(duplex=False)
+                process = context.Process(target=_answer, args=(work, task, writer))
+                process.start()
+                writer.close()
+                running[reader] = (index, process)
+            for reader in wait(list(running)):
+                index, process = running.pop(reader)
+                try:
+                    kind, value = reader.recv()
+                except EOFError:
+                    process.join()
+                    raise BuildError(
+                        f"a build process ended without an answer (exit code {process.exitcode});"
+                        " the previous site is unchanged"
+                    ) from None
+                finally:
+                    reader.close()
+                process.join()
+                if kind == "problems":
+                    raise ProblemsError(*value)
+                if kind == "error":
+                    raise BuildError(value)
+                if kind == "crash":
+                    raise RuntimeError(f"a build process failed:\n{value}")
+                results[index] = value
+    finally:
+        for _reader, process in running.values():
+            process.kill()
+            process.join()
+    return results
+
+
+def _answer(work: Callable[[Any], Any], task: Any, writer: Any) -> None:
+    try:
+        answer: tuple[str, Any] = ("ok", work(task))
+    except ProblemsError as exc:
+        answer = ("problems", (exc.problems, exc.action))
+    except BriefError as exc:
+        answer = ("error", exc.format_message())
+    except Exception:
+        answer = ("crash", traceback.format_exc())
+    writer.send(answer)
+    writer.close()
