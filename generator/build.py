@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from generator import __version__, site
 from generator.cache import LoadCache, read_json, write_json
@@ -310,19 +310,30 @@ def build_project(
             removed = set(old) - set(hashes)
             out_dir, mkdocs_warnings = site.run_mkdocs(settings, staging_dir, NAV, rebuild)
             directory_urls = site.use_directory_urls(settings)
-            dropped = {site.dest_uri(path, directory_urls) for path in removed | rebuild}
-            site.assemble(settings.site_dir, out_dir, dropped)
             pages_gone = {
                 _location(site.dest_uri(path, directory_urls)) for path in removed | rebuild
             }
             site.finish_search_index(out_dir, settings.site_dir, pages_gone)
+            lap("mkdocs")
+            gone = {site.dest_uri(path, directory_urls) for path in removed}
+            shadow = _update_by_shadow(settings, drafts, state, state_path, out_dir, gone)
+            if shadow is None:  # no atomic exchange here: a whole new tree, as a full build
+                site.assemble(
+                    settings.site_dir,
+                    out_dir,
+                    gone | {site.dest_uri(path, directory_urls) for path in rebuild},
+                )
+                site.swap_into_place(out_dir, settings.site_dir)
             mode, written = "incremental", len(rebuild) + len(removed)
         else:
             out_dir, mkdocs_warnings = site.run_mkdocs(settings, staging_dir, NAV, jobs=_jobs())
             site.finish_search_index(out_dir, None, set())
+            lap("mkdocs")
+            site.swap_into_place(out_dir, settings.site_dir)
+            shadow = None
+            if _shadow_dir(settings, drafts).exists():  # some version behind: of no use now
+                site.discard(_shadow_dir(settings, drafts))
             mode, written = "full", len(hashes)
-        lap("mkdocs")
-        site.swap_into_place(out_dir, settings.site_dir)
         cache.used.update(prepared.digests)
         cache.save()
         write_json(
@@ -334,6 +345,7 @@ def build_project(
                 "briefs": prepared.briefs,
                 "pages": hashes,
                 "keys": prepared.keys,
+                "shadow": shadow,
             },
         )
         lap("swap")
@@ -349,6 +361,43 @@ def build_project(
         mode=mode,
         timings=timings,
     )
+
+
+def _shadow_dir(settings: site.Settings, drafts: bool) -> Path:
+    """The site one build behind, in the state folder: see `_update_by_shadow`."""
+    return settings.state_dir / f"shadow-{_site_key(settings, drafts)}"
+
+
+def _update_by_shadow(
+    settings: site.Settings,
+    drafts: bool,
+    state: dict[str, Any],
+    state_path: Path,
+    out_dir: Path,
+    gone: set[str],
+) -> dict[str, Any] | None:
+    """Publish a partial build through the shadow tree; return the shadow's new state.
+
+    The shadow is the site one build behind. It is brought level with the site (relinking the
+    files the last build changed), given this build's files, then exchanged with the site in
+    one atomic step: the work is that of the change, however large the site, and a reader (or
+    a crash) sees the last site or the new one, never a mix. None where the kernel cannot
+    exchange two folders, or the site is not on one file system with its shadow.
+    """
+    shadow = _shadow_dir(settings, drafts)
+    if not site.can_exchange(settings.site_dir, shadow):
+        return None
+    known = state.get("shadow") if isinstance(state.get("shadow"), dict) else {}
+    shadow_id = _site_id(shadow)
+    lag = known.get("lag") if shadow_id and known.get("id") == shadow_id else None
+    # From here until the exchange the shadow is neither version: a build that dies on the way
+    # leaves it unknown, and the next one builds it again from the site.
+    write_json(state_path, {**state, "shadow": None})
+    site.sync_shadow(settings.site_dir, shadow, lag if isinstance(lag, list) else None)
+    changed = site.apply_changes(out_dir, shadow, gone)
+    if not site.exchange(shadow, settings.site_dir):
+        raise OSError("the site and its shadow could not be exchanged")
+    return {"id": _site_id(shadow), "lag": changed}
 
 
 def _location(dest: str) -> str:

@@ -11,6 +11,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import errno
+import functools
 import fcntl
 import logging
 import os
@@ -576,6 +577,88 @@ def assemble(old_site: Path, new_dir: Path, dropped: set[str]) -> None:
                 shutil.copy2(os.path.join(root, name), target)
 
 
+def sync_shadow(site_dir: Path, shadow: Path, lag: list[str] | None) -> None:
+    """Make the shadow tree equal to the site: relink the files in `lag`, or link every file.
+
+    The two trees share the inodes of the files they have in common; no build ever writes into
+    a file in place (new files replace old ones by rename), so sharing them is safe.
+    """
+    if lag is None or not shadow.is_dir():
+        if shadow.exists():
+            discard(shadow)
+        fresh = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.build-", dir=site_dir.parent))
+        assemble(site_dir, fresh, set())
+        os.rename(fresh, shadow)
+        return
+    for rel in lag:
+        source, target = site_dir / rel, shadow / rel
+        if os.path.isfile(source):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f".{target.name}.brief-link")
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+            os.link(source, temporary)
+            os.replace(temporary, target)
+        else:
+            _remove_file(shadow, rel)
+
+
+def apply_changes(new_dir: Path, tree: Path, removed: set[str]) -> list[str]:
+    """Move every file of a partial build into `tree` and delete `removed`; return what changed."""
+    changed: list[str] = []
+    for root, _dirs, names in os.walk(new_dir):
+        rel_root = os.path.relpath(root, new_dir)
+        rel_root = "" if rel_root == "." else rel_root.replace(os.sep, "/") + "/"
+        if names:
+            os.makedirs(tree / rel_root, exist_ok=True)
+        for name in names:
+            os.replace(os.path.join(root, name), tree / (rel_root + name))
+            changed.append(rel_root + name)
+    written = set(changed)
+    for rel in sorted(removed - written):
+        _remove_file(tree, rel)
+        changed.append(rel)
+    shutil.rmtree(new_dir, ignore_errors=True)  # empty folders only by now
+    return changed
+
+
+def _remove_file(tree: Path, rel: str) -> None:
+    """Delete `tree/rel` and the folders it leaves empty, up to `tree`."""
+    path = tree / rel
+    with contextlib.suppress(FileNotFoundError, IsADirectoryError):
+        os.unlink(path)
+    folder = path.parent
+    while folder != tree and tree in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            break
+        folder = folder.parent
+
+
+def can_exchange(site_dir: Path, other: Path) -> bool:
+    """Whether `site_dir` can be swapped with the folder `other`: the kernel call, one file system."""
+    if _renameat2() is None:
+        return False
+    try:
+        return site_dir.stat().st_dev == other.parent.stat().st_dev
+    except OSError:
+        return False
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one atomic step; False where the kernel cannot."""
+    renameat2 = _renameat2()
+    if renameat2 is None:
+        return False
+    at_fdcwd = -100
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    if ctypes.get_errno() in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
+
+
 SEARCH_INDEX = "search/search_index.json"
 
 
@@ -613,6 +696,7 @@ def finish_search_index(new_dir: Path, old_site: Path | None, dropped_pages: set
 _RENAME_EXCHANGE = 2
 
 
+@functools.cache
 def _renameat2() -> Any:
     name = ctypes.util.find_library("c")
     if not name:
@@ -626,17 +710,9 @@ def swap_into_place(new_dir: Path, site_dir: Path) -> None:
     if not site_dir.exists():
         os.rename(new_dir, site_dir)
         return
-    renameat2 = _renameat2()
-    if renameat2 is not None:
-        at_fdcwd = -100
-        result = renameat2(
-            at_fdcwd, os.fsencode(new_dir), at_fdcwd, os.fsencode(site_dir), _RENAME_EXCHANGE
-        )
-        if result == 0:
-            discard(new_dir)  # it now holds the old site
-            return
-        if ctypes.get_errno() not in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
-            raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
+    if exchange(new_dir, site_dir):
+        discard(new_dir)  # it now holds the old site
+        return
     # Two renames; a crash between them is repaired by recover() at the next build.
     old = site_dir.with_name(f".{site_dir.name}.old")
     shutil.rmtree(old, ignore_errors=True)

@@ -185,3 +185,54 @@ def test_a_renamed_folder_gives_its_new_slug(library: Path):
     build_project(library)
     assert (library / "site" / "briefs" / "story-two" / "index.html").is_file()
     assert not (library / "site" / "briefs" / "story-2").exists()
+
+
+def test_many_edits_in_a_row_each_equal_a_clean_build(library: Path, tmp_path: Path):
+    """Edits publish through a second tree a build behind; each site equals a clean build."""
+    build_project(library)
+    brief = library / "content" / "story-2" / "brief.md"
+    for n, title in enumerate(["Acme story Cee one", "Acme story Cee two", "Acme story C"]):
+        brief.write_text(
+            brief.read_text().replace(brief.read_text().split("\n")[1], f"title: {title}")
+        )
+        if n == 1:
+            shutil.rmtree(library / "content" / "story-0")
+        result = build_project(library)
+        assert result.mode == "incremental"
+        assert title in (library / "site" / "briefs" / "story-2" / "index.html").read_text()
+        _assert_same_site(library, tmp_path)
+    assert not any(p.name.startswith(".site") for p in library.iterdir())
+
+
+def test_a_build_that_dies_while_publishing_leaves_the_site_and_the_next_is_whole(
+    library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from generator import site
+
+    build_project(library)
+    brief = library / "content" / "story-1" / "brief.md"
+    brief.write_text(brief.read_text().replace("Acme story B", "Acme story Bee"))
+    build_project(library)  # the second tree now exists, one build behind
+    before = tree_bytes(library / "site")
+    brief.write_text(brief.read_text().replace("Acme story Bee", "Acme story Bea"))
+    real = site.apply_changes
+
+    def dies_half_way(new_dir: Path, tree: Path, removed: set[str]) -> list[str]:
+        page = new_dir / "briefs" / "story-1" / "index.html"
+        page.replace(tree / "briefs" / "story-1" / "index.html")
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(site, "apply_changes", dies_half_way)
+    with pytest.raises(OSError, match="disk gone"):
+        build_project(library)
+    assert tree_bytes(library / "site") == before
+    monkeypatch.setattr(site, "apply_changes", real)
+    # The half-published page must not come back: story-1 is as it was, another brief changes.
+    brief.write_text(brief.read_text().replace("Acme story Bea", "Acme story Bee"))
+    other = library / "content" / "story-3" / "brief.md"
+    other.write_text(other.read_text().replace("Acme story D", "Acme story Dee"))
+    assert build_project(library).mode == "incremental"
+    assert (
+        "Acme story Bea" not in (library / "site" / "briefs" / "story-1" / "index.html").read_text()
+    )
+    _assert_same_site(library, tmp_path)
