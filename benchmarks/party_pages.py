@@ -34,7 +34,9 @@ def main() -> None:
         started = time.perf_counter()
         pages = render_pages(library, None, "Benchmark")
         rendered = time.perf_counter() - started
-        parties = {p.path: len((p.text or "").encode()) for p in pages if p.path.startswith("parties/")}
+        parties = {
+            p.path: len((p.text or "").encode()) for p in pages if p.path.startswith("parties/")
+        }
         print(f"{len(library.bundles)} briefs, {len(pages)} pages, render {rendered:.2f} s")
         print(f"party pages: {len(parties)}, {sum(parties.values()) / 1e6:.2f} MB in all")
         for path, size in sorted(parties.items(), key=lambda item: -item[1])[:5]:

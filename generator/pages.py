@@ -29,7 +29,14 @@ from markupsafe import Markup
 from generator.content import Bundle, Library
 from generator.markup import clean, html_text, json_for_html, md, script_safe_json
 from generator.parties import CanonicalParty, PartyIndex, build_party_index
-from generator.render import Page, _relative, front_matter, page_key, partial_date
+from generator.render import (
+    Page,
+    _relative,
+    front_matter,
+    page_key,
+    partial_date,
+    templates_key,
+)
 from generator.schema import (
     Action,
     Figure,
@@ -120,6 +127,7 @@ class SiteData:
     known: dict[str, str] = field(default_factory=dict)  # page path -> key of its last render
     rank: dict[str, tuple[int, str]] = field(default_factory=dict)  # newest first, then slug
     key_base: str = ""  # templates, settings and the party index: part of every page's key
+    templates_key: str = ""  # the templates alone, once a party page needs it
     topics: dict[str, tuple[str, list[Bundle]]] = field(
         default_factory=dict
     )  # slug -> (tag, briefs)
@@ -278,15 +286,23 @@ def _render(
     sources: Iterable[Bundle],
     *,
     key_extra: str = "",
+    key_base: str | None = None,
     **context: Any,
 ) -> Page:
-    """Render a page, unless its key (its template, sources and the library's parties) is known."""
+    """Render a page, unless its key (its template, sources and the library's parties) is known.
+
+    `key_base` replaces `data.key_base` for a page that shows less of the library than every page.
+    """
     sources = list(sources)
     data: SiteData | None = context.get("data")
     key = ""
     if data is not None:
         key = page_key(
-            data.key_base, name, path, key_extra, *sorted(f"{b.slug}:{b.digest}" for b in sources)
+            data.key_base if key_base is None else key_base,
+            name,
+            path,
+            key_extra,
+            *sorted(f"{b.slug}:{b.digest}" for b in sources),
         )
         if data.known.get(path) == key and all(b.digest for b in sources):
             return Page(path, None, frozenset(b.slug for b in sources), key)
@@ -298,50 +314,114 @@ def _render(
     return Page(path, text, frozenset(b.slug for b in sources), key)
 
 
-def render_party(data: SiteData, env: jinja2.Environment, party: CanonicalParty) -> Page:
-    """A party's page: who it is, its briefs, its actions in date order, its quotes and figures."""
-    slugs = data.index.briefs[party.id]
-    bundles = [data.by_slug[s] for s in slugs]
-    appearances = []
-    actions: list[tuple[Action, Bundle]] = []
-    aimed: list[tuple[Action, Bundle]] = []
-    quotes: list[tuple[Quote, Bundle]] = []
-    figures: list[tuple[Figure, Bundle]] = []
-    for bundle in bundles:
-        local_ids = {
-            p.id for p in bundle.brief.parties if data.index.of(bundle.slug, p.id) == party.id
-        }
-        roles = [p.role for p in bundle.brief.parties if p.id in local_ids and p.role]
-        appearances.append((bundle, roles[0] if roles else None))
-        actions += [(a, bundle) for a in bundle.brief.actions if a.actor in local_ids]
-        aimed += [
-            (a, bundle)
-            for a in bundle.brief.actions
-            if a.target in local_ids and a.actor not in local_ids
-        ]
-        quotes += [(q, bundle) for q in bundle.brief.quotes if q.speaker in local_ids]
-        figures += [(f, bundle) for f in bundle.brief.numbers if f.party in local_ids]
+@dataclass
+class PartyItems:
+    """What one brief says of one party: its role, actions, actions aimed at it, quotes, figures."""
+
+    bundle: Bundle
+    role: str | None
+    actions: list[Action]
+    aimed: list[Action]
+    quotes: list[Quote]
+    figures: list[Figure]
+
+    def __len__(self) -> int:
+        # The brief's line under "Briefs" counts too: a brief that only names the party is shown.
+        return 1 + len(self.actions) + len(self.aimed) + len(self.quotes) + len(self.figures)
+
+
+def party_items(data: SiteData, party: CanonicalParty) -> list[PartyItems]:
+    """What each brief naming the party says of it, newest brief first."""
+    found = []
+    for slug in data.index.briefs[party.id]:
+        bundle = data.by_slug[slug]
+        brief = bundle.brief
+        local_ids = {p.id for p in brief.parties if data.index.of(slug, p.id) == party.id}
+        roles = [p.role for p in brief.parties if p.id in local_ids and p.role]
+        found.append(
+            PartyItems(
+                bundle,
+                roles[0] if roles else None,
+                [a for a in brief.actions if a.actor in local_ids],
+                [a for a in brief.actions if a.target in local_ids and a.actor not in local_ids],
+                [q for q in brief.quotes if q.speaker in local_ids],
+                [f for f in brief.numbers if f.party in local_ids],
+            )
+        )
+    return found
+
+
+def _party_sections(items: list[PartyItems]) -> dict[str, Any]:
+    """A party page's lists from its briefs' items: actions in date order, undated last."""
 
     def by_date(pair: tuple[Action, Bundle]) -> tuple[bool, str, str]:
         action, bundle = pair
         # Undated actions go after the dated, in the order of their briefs' dates.
         return (action.date is None, action.date or "", bundle.brief.date.isoformat())
 
-    actions.sort(key=by_date)
-    aimed.sort(key=by_date)
-    path = f"parties/{party.id}.md"
-    return _render(
-        env, "party", path, bundles,
-        meta=Markup(front_matter(party.name, description=html_text(party.description or party.name)[:300])),
-        party=party,
-        kind_title=KIND_LABELS[party.kind],
-        appearances=appearances,
-        actions=actions,
-        aimed=aimed,
-        quotes=quotes,
-        figures=figures,
-        data=data,
-    )  # fmt: skip
+    return {
+        "appearances": [(i.bundle, i.role) for i in items],
+        "actions": sorted(((a, i.bundle) for i in items for a in i.actions), key=by_date),
+        "aimed": sorted(((a, i.bundle) for i in items for a in i.aimed), key=by_date),
+        "quotes": [(q, i.bundle) for i in items for q in i.quotes],
+        "figures": [(f, i.bundle) for i in items for f in i.figures],
+    }
+
+
+def _party_key_base(
+    data: SiteData, env: jinja2.Environment, party: CanonicalParty, items: list[PartyItems]
+) -> str:
+    """A party page's key base: templates, settings, the party, where its briefs' parties lead."""
+    # Not `data.key_base`: it holds the whole index, which changes with every brief added anywhere,
+    # and would re-render every month page of every party for each new brief.
+    if not data.templates_key:
+        data.templates_key = templates_key(env)
+    links = sorted(
+        f"{i.bundle.slug}:"
+        + ",".join(data.index.of(i.bundle.slug, p.id) for p in i.bundle.brief.parties)
+        for i in items
+    )
+    return page_key(
+        data.templates_key, repr((data.site_url, data.directory_urls)), repr(party), *links
+    )
+
+
+def render_party(data: SiteData, env: jinja2.Environment, party: CanonicalParty) -> list[Page]:
+    """A party's page: who it is and what its briefs of the latest months say of it.
+
+    Its briefs, actions, quotes and figures are grouped by the month of their brief, so a brief's
+    items stay together; older months have pages of their own, so a page stays small however
+    many briefs name the party, and an edit re-renders only the page that shows the brief.
+    """
+    months = _by_month(party_items(data, party), lambda i: i.bundle.brief.date.strftime("%Y-%m"))
+    recent = _recent(months, weight=lambda items: sum(len(i) for i in items))
+    older = {m: months[m] for m in months if m not in recent}
+    shown = [i for m in recent for i in months[m]]
+    description = html_text(party.description or party.name)[:300]
+    pages = [
+        _render(
+            env, "party", f"parties/{party.id}.md", (i.bundle for i in shown),
+            # The older months' list shows how many briefs each has: part of what this page shows.
+            key_extra="|".join(f"{m}:{len(v)}" for m, v in older.items()),
+            key_base=_party_key_base(data, env, party, shown),
+            meta=Markup(front_matter(party.name, description=description)),
+            party=party, kind_title=KIND_LABELS[party.kind], older=older, since=recent[-1],
+            month_title=month_title, data=data, **_party_sections(shown),
+        )
+    ]  # fmt: skip
+    for month, items in older.items():
+        pages.append(
+            _render(
+                env, "party_month", f"parties/{party.id}/{month}.md", (i.bundle for i in items),
+                key_base=_party_key_base(data, env, party, items),
+                meta=Markup(
+                    front_matter(f"{party.name}: {month_title(month)}", description=description)
+                ),
+                party=party, kind_title=KIND_LABELS[party.kind], month=month,
+                month_title=month_title, data=data, **_party_sections(items),
+            )
+        )  # fmt: skip
+    return pages
 
 
 def render_parties_index(data: SiteData, env: jinja2.Environment) -> Page:
@@ -377,15 +457,16 @@ def _by_month(items: list[Any], month_of: Callable[[Any], str]) -> dict[str, lis
     return dict(sorted(months.items(), reverse=True))
 
 
-def _recent(months: dict[str, list[Any]]) -> list[str]:
-    """The newest whole months that together hold about RECENT_ITEMS items."""
+def _recent(months: dict[str, list[Any]], weight: Callable[[list[Any]], int] = len) -> list[str]:
+    """The newest whole months that together hold about RECENT_ITEMS items, as `weight` counts."""
     chosen: list[str] = []
     count = 0
     for month, items in months.items():
-        if chosen and count + len(items) > RECENT_ITEMS:
+        size = weight(items)
+        if chosen and count + size > RECENT_ITEMS:
             break
         chosen.append(month)
-        count += len(items)
+        count += size
     return chosen
 
 
@@ -690,7 +771,7 @@ def _json(value: Any) -> str:
 def render_site_pages(data: SiteData, env: jinja2.Environment, site_name: str) -> Iterator[Page]:
     """Every page across briefs, the feed and the API, one at a time."""
     for party in data.index.parties.values():
-        yield render_party(data, env, party)
+        yield from render_party(data, env, party)
     yield render_parties_index(data, env)
     yield from render_timeline(data, env)
     yield from render_watch(data, env)
