@@ -364,3 +364,21 @@ def test_a_template_override_re_renders_the_party_pages(content: Path):
     acme = party_pages(pages, "acme")
     assert len(acme) > 1
     assert all("Told by our plants desk." in text for text in acme.values())
+
+
+def test_month_pages_build_into_the_site_and_link_both_ways(content: Path):
+    from generator.build import build_project
+
+    project = content.parent
+    (project / "mkdocs.yml").write_text(
+        "site_name: Plants\ntheme:\n  name: material\nplugins:\n  - search\n", encoding="utf-8"
+    )
+    result = build_project(project)
+    assert not [w for w in result.warnings if "parties" in w.message]
+    site = project / "site"
+    months = sorted((site / "parties" / "acme").glob("20*-*/index.html"))
+    assert len(months) >= 2
+    main = (site / "parties" / "acme" / "index.html").read_text(encoding="utf-8")
+    for month in months:
+        assert f'href="{month.parent.name}/"' in main
+        assert 'href="../"' in month.read_text(encoding="utf-8")  # back to the party's page
