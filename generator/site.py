@@ -221,9 +221,12 @@ def stage_pages(
             target.parent.mkdir(parents=True, exist_ok=True)
         _write_atomic(target, data)
         written += 1
-    for path in list(staging_dir.rglob("*")):
-        if path.is_file() and path.relative_to(staging_dir).as_posix() not in wanted:
-            path.unlink()
+    for root, _dirs, names in os.walk(staging_dir):
+        rel_root = os.path.relpath(root, staging_dir)
+        rel_root = "" if rel_root == "." else rel_root.replace(os.sep, "/") + "/"
+        for name in names:
+            if rel_root + name not in wanted:
+                os.unlink(os.path.join(root, name))
     return written, wanted
 
 
