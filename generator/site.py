@@ -11,8 +11,8 @@ import contextlib
 import ctypes
 import ctypes.util
 import errno
-import functools
 import fcntl
+import functools
 import logging
 import os
 import re
@@ -301,7 +301,7 @@ def mkdocs_config(settings: Settings, docs_dir: Path, site_dir: Path, nav: list[
         config_file_path=str(settings.config_path or settings.project_dir / "mkdocs.yml")
     )
     config.load_dict(data)
-    errors, warnings = config.validate()
+    errors, _warnings = config.validate()
     if errors:
         raise ProblemsError(
             [Problem("mkdocs.yml", 1, str(name), str(message)) for name, message in errors],
