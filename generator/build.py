@@ -155,19 +155,22 @@ def prepare_pages(
     hashes: dict[str, str] = {}
     keys: dict[str, str] = {}
 
+    staging_dir = settings.state_dir / f"docs-{_site_key(settings, drafts)}"
+
     def rendered() -> Iterator[tuple[str, str | None]]:
         # Each page is hashed and staged as it is rendered: no build holds every page's text.
         for page in render_site(library, settings, known, problems):
-            hashes[page.path] = (
-                old[page.path]
-                if page.text is None
-                else hashlib.sha256(page.text.encode()).hexdigest()
-            )
+            text = page.text
+            if text is None:
+                hashes[page.path] = old[page.path]
+            else:
+                hashes[page.path] = hashlib.sha256(text.encode()).hexdigest()
+                if hashes[page.path] == old.get(page.path) and (staging_dir / page.path).is_file():
+                    text = None  # staged by the last build as it is now: not read back to compare
             if page.key:
                 keys[page.path] = page.key
-            yield page.path, page.text
+            yield page.path, text
 
-    staging_dir = settings.state_dir / f"docs-{_site_key(settings, drafts)}"
     site.stage_pages(rendered(), staging_dir)
     lap("render")  # and stage: each page is written as it is rendered
     return Prepared(problems, hashes, keys, len(library.bundles), set(cache.used), timings)

@@ -739,29 +739,23 @@ def brief_data(bundle: Bundle) -> dict[str, Any]:
     return bundle.brief.model_dump(mode="json", exclude={"notes"}, exclude_none=True)
 
 
-def render_api(data: SiteData) -> list[Page]:
+def render_api(data: SiteData) -> Iterator[Page]:
     """`api/briefs.json` (every published brief), one file per brief, and the schema."""
     published = data.library.published()
+    yield Page("api/schema.json", _json(brief_json_schema()), frozenset())
     # pydantic writes JSON in Rust: a large library's API costs milliseconds, not seconds.
-    each = {
-        b.slug: script_safe_json(b.brief.model_dump_json(exclude={"notes"}, exclude_none=True))
-        for b in published
-    }
-    pages = [
-        Page("api/schema.json", _json(brief_json_schema()), frozenset()),
-        Page(
-            "api/briefs.json",
-            '{"briefs": [' + ",\n".join(each.values()) + "]}\n",
-            frozenset(b.slug for b in published),
-        ),
-    ]
+    each: list[str] = []
     for bundle in published:
-        pages.append(
-            Page(
-                f"api/briefs/{bundle.slug}.json", each[bundle.slug] + "\n", frozenset({bundle.slug})
-            )
+        text = script_safe_json(
+            bundle.brief.model_dump_json(exclude={"notes"}, exclude_none=True)
         )
-    return pages
+        each.append(text)
+        yield Page(f"api/briefs/{bundle.slug}.json", text + "\n", frozenset({bundle.slug}))
+    yield Page(
+        "api/briefs.json",
+        '{"briefs": [' + ",\n".join(each) + "]}\n",
+        frozenset(b.slug for b in published),
+    )
 
 
 def _json(value: Any) -> str:
