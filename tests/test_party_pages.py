@@ -382,3 +382,32 @@ def test_month_pages_build_into_the_site_and_link_both_ways(content: Path):
     for month in months:
         assert f'href="{month.parent.name}/"' in main
         assert 'href="../"' in month.read_text(encoding="utf-8")  # back to the party's page
+
+
+HOSTILE_NAME = "<script>alert(1)</script> [x](javascript:alert(2)) *a* `b` # c"
+
+
+def test_a_hostile_party_name_stays_text_on_its_month_pages(content: Path):
+    import html
+    import json
+
+    import markdown
+
+    (content / "parties.yaml").write_text(
+        "parties:\n  - id: acme\n    name: " + json.dumps(HOSTILE_NAME) + "\n"
+        "    kind: organization\n    aliases: [Acme Corp]\n",
+        encoding="utf-8",
+    )
+    acme = party_pages(render(content), "acme")
+    assert len(acme) > 1
+    for path, text in acme.items():
+        front, body = text.split("\n---\n", 1)
+        assert "<" not in json.loads(front.removeprefix("---\n"))["title"], path
+        out = markdown.markdown(body, extensions=["tables", "md_in_html", "attr_list", "toc"])
+        assert "<script" not in out and 'href="javascript' not in out, path
+        assert "<em>a</em>" not in out and "<code>b</code>" not in out, path
+        # The name is shown, as text, in the page's heading and its link back.
+        heading = re.search(r"<h1[^>]*>(.*?)</h1>", out).group(1)  # type: ignore[union-attr]
+        assert html.unescape(heading).startswith(HOSTILE_NAME), path
+        if path != "parties/acme.md":
+            assert html.unescape(out).count(f"Latest on {HOSTILE_NAME}") == 2, path
