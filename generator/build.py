@@ -160,16 +160,18 @@ def prepare_pages(
     def rendered() -> Iterator[tuple[str, str | None]]:
         # Each page is hashed and staged as it is rendered: no build holds every page's text.
         for page in render_site(library, settings, known, problems):
-            text = page.text
-            if text is None:
-                hashes[page.path] = old[page.path]
+            path, key = page.path, page.key
+            data = None if page.text is None else page.text.encode()
+            del page  # its text: the encoded bytes are all that is needed from here
+            if data is None:
+                hashes[path] = old[path]
             else:
-                hashes[page.path] = hashlib.sha256(text.encode()).hexdigest()
-                if hashes[page.path] == old.get(page.path) and (staging_dir / page.path).is_file():
-                    text = None  # staged by the last build as it is now: not read back to compare
-            if page.key:
-                keys[page.path] = page.key
-            yield page.path, text
+                hashes[path] = hashlib.sha256(data).hexdigest()
+                if hashes[path] == old.get(path) and (staging_dir / path).is_file():
+                    data = None  # staged by the last build as it is now: not read back to compare
+            if key:
+                keys[path] = key
+            yield path, data
 
     site.stage_pages(rendered(), staging_dir)
     lap("render")  # and stage: each page is written as it is rendered

@@ -125,7 +125,9 @@ def find_outside_links(content_dir: Path) -> list[Problem]:
             if _is_dir(entry):
                 candidates.append(Path(entry.path) / BRIEF_FILE)
     for path in sorted(candidates):
-        if (path.is_file() or path.is_symlink()) and not _inside(path, root):
+        # Only a link (the file's or its folder's) can lead out; resolving every path is slow.
+        linked = path.is_symlink() or (path.parent != content_dir and path.parent.is_symlink())
+        if linked and (path.is_file() or path.is_symlink()) and not _inside(path, root):
             folder = (
                 path.parent if path.parent != content_dir and path.parent.is_symlink() else path
             )
@@ -376,7 +378,10 @@ def _load_cached(brief_path: Path, shown: str, cache: LoadCache) -> Bundle | Non
         )
     except OSError:
         return None
-    if too_big or not _inside(brief_path, brief_path.parent.parent.resolve()):
+    if too_big or (
+        brief_path.parent.is_symlink()
+        and not _inside(brief_path, brief_path.parent.parent.resolve())
+    ):
         return None  # refused, with its message, by the full load path; never read whole here
     digest = bundle_digest(brief_path, source_path)
     if not digest:
