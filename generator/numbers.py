@@ -672,6 +672,12 @@ _QUALIFIER_PHRASES = sorted(
     key=len,
     reverse=True,
 )
+# A qualifier and a space ending the text, not the tail of a longer word (see _ends_with_word);
+# the leftmost match is the longest phrase.
+_QUALIFIER_AT_END = re.compile(
+    r"(?<![\w'’])(?:" + "|".join(re.escape(p) for p in _QUALIFIER_PHRASES) + r") \Z"
+)
+_QUALIFIER_REACH = max(len(p) for p in _QUALIFIER_PHRASES) + 1
 
 
 class _Found:
@@ -714,10 +720,10 @@ def _with_prefix(match: re.Match[str], text: str) -> _Found:
     rest = window
     if _ends_with_word(rest, "between"):
         between, rest = "between ", rest[: -len("between ")]
-    for phrase in _QUALIFIER_PHRASES:
-        if _ends_with_word(rest, phrase):
-            qual = phrase
-            break
+    # The longest qualifier that ends the window: one search instead of a test per phrase.
+    found = _QUALIFIER_AT_END.search(rest, max(0, len(rest) - _QUALIFIER_REACH))
+    if found:
+        qual = found.group()[:-1]
     if qual is None and between is None:
         return _Found(match, start, {"qual": None, "between": None})
     length = (len(qual) + 1 if qual else 0) + (len(between) if between else 0)

@@ -22,7 +22,7 @@ from generator.draft.dates import find_dates
 from generator.draft.figures import draft_figures
 from generator.draft.outlook import draft_outlook
 from generator.draft.parties import find_parties
-from generator.draft.quotes import _PAIRS, QuoteDraft, find_quotes
+from generator.draft.quotes import QuoteDraft, find_quotation_marks, find_quotes
 from generator.draft.sentences import find_sentences, one_line, sentence_at
 from generator.draft.summary import draft_summary
 from generator.errors import BriefError
@@ -54,8 +54,9 @@ def draft_brief(
     mentions = [m for m in mentions if m.party in kept]
     ids = {p.name: p.id for p in parties}
     dates = find_dates(text, published, numbers)
-    quotes = find_quotes(text, parties, mentions, sentences)
-    quoted = [m.span(1) for m in _PAIRS.finditer(text)]
+    pairs = find_quotation_marks(text)
+    quotes = find_quotes(text, parties, mentions, sentences, pairs)
+    quoted = [m.span(1) for m in pairs]
     figures = draft_figures(text, numbers, sentences, parties, mentions, published)
     actions = draft_actions(text, sentences, parties, mentions, dates, quoted)
     outlook = draft_outlook(text, sentences, dates, published)

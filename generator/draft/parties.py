@@ -240,7 +240,8 @@ _SAY_BEFORE = re.compile(r"\b(?:said|says|told|wrote|added|according to|warned|n
 Token = tuple[int, int, str]
 # Patterns used in the loops, compiled once.
 _SENTENCE_OPENER = re.compile(r"(?:[.!?:]['\"”’]?\s+|\n\s*|[\"“‘(]\s*|[—–]\s)$")
-_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][\w'’-]*")
+_LOWER_WORD_WHOLE = re.compile(r"[a-z][\w'’-]*")
+_WORD_CHAR = re.compile(r"[\w'’-]")
 _POSSESSIVE = re.compile(r"(['’]s?)$")
 _TRAILING_MARK = re.compile(r"['’]s?$|[.,:;]$")
 _INITIALS = re.compile(r"(?:[A-Z]\.)+")
@@ -334,6 +335,38 @@ def _sentence_start(text: str, offset: int) -> bool:
     )
 
 
+class _LowerWords:
+    """Tell whether a text writes a word in lower case, as a whole word (a-z, then [\\w'’-])."""
+
+    # A story asks about a few dozen capitalised words: finding each with `str.find` costs far
+    # less than listing every word of the text first.
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.known: dict[str, bool] = {}
+
+    def __contains__(self, word: str) -> bool:
+        found = self.known.get(word)
+        if found is None:
+            found = self.known[word] = self._written(word)
+        return found
+
+    def _written(self, word: str) -> bool:
+        if not _LOWER_WORD_WHOLE.fullmatch(word):
+            return False
+        text, size = self.text, len(word)
+        index = text.find(word)
+        while index >= 0:
+            end = index + size
+            # A whole word: no word character, apostrophe or hyphen either side.
+            if (index == 0 or not _WORD_CHAR.match(text, index - 1)) and (
+                end == len(text) or not _WORD_CHAR.match(text, end)
+            ):
+                return True
+            index = text.find(word, index + 1)
+        return False
+
+
 class _Finder:
     """One pass over the text collecting parties and their mentions."""
 
@@ -344,7 +377,7 @@ class _Finder:
         self.mentions: list[Mention] = []
         self.honorific: set[str] = set()
         # Words written in lower case somewhere: "Long-dated" at a sentence start is a word.
-        self.lower_words = set(_LOWER_WORD.findall(text))
+        self.lower_words = _LowerWords(text)
 
     def add(
         self,

@@ -10,7 +10,9 @@ from generator.draft.sentences import Sentence, find_sentences, sentence_at
 
 MIN_WORDS = 4
 _OPEN = '"“'
-_PAIRS = re.compile(r"(?:“|(?<![\w])\")([^“”\"\n]+)([”\"]|(?=\n)|$)")
+# A quotation opens with “, or with " not after a word character. The pattern starts with the
+# quote marks themselves, so the scan skips to them instead of trying every position.
+_PAIRS = re.compile(r"[“\"](?<!\w\")([^“”\"\n]+)([”\"]|(?=\n)|$)")
 _SPEECH = (
     r"said|says|say|told|tells|wrote|writes|added|adds|argued|explained|noted|warned|insisted|"
     r"tweeted|stated|declared|asked|replied|responded|reacted|commented|posted|continued|went on|"
@@ -179,21 +181,28 @@ def _channel(window: str) -> str | None:
     return None
 
 
+def find_quotation_marks(text: str) -> list[re.Match[str]]:
+    """Every passage in quotation marks: group 1 the words, group 2 the closing mark."""
+    return list(_PAIRS.finditer(text))
+
+
 def find_quotes(
     text: str,
     parties: list[PartyDraft],
     mentions: list[Mention],
     sentences: list[Sentence] | None = None,
+    pairs: list[re.Match[str]] | None = None,
 ) -> list[QuoteDraft]:
     """Every direct quotation of at least four words whose speaker the text names."""
     kinds = {p.name: p.kind for p in parties}
-    spans = [m.span(1) for m in _PAIRS.finditer(text)]
+    pairs = pairs if pairs is not None else find_quotation_marks(text)
+    spans = [m.span(1) for m in pairs]
     who = _Speakers(text, mentions, kinds, spans)
     sentences = sentences if sentences is not None else find_sentences(text)
     roles = {p.role.lower(): p.name for p in parties if p.kind == "person" and p.role}
     quotes: list[QuoteDraft] = []
     previous: tuple[str | None, str | None, int] | None = None  # speaker, channel, end
-    for match in _PAIRS.finditer(text):
+    for match in pairs:
         inner = match.group(1)
         closing = match.group(2)
         open_at = match.start()
