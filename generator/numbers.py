@@ -30,6 +30,14 @@ WORD_NUMBERS: dict[str, int | Decimal] = {
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
     "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
     "ninety": 90, "hundred": 100, "dozen": 12, "a dozen": 12, "half": Decimal("0.5"),
+    "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12,
+}  # fmt: skip
+# Multipliers written as one word: "twice the 169,000 figure".
+MULTIPLIER_WORDS = {"twice": 2, "thrice": 3}
+# Decades written as words: "the seventies" is the 1970s (the century is the 20th by convention).
+DECADE_WORDS = {
+    "twenties": 1920, "thirties": 1930, "forties": 1940, "fifties": 1950, "sixties": 1960,
+    "seventies": 1970, "eighties": 1980, "nineties": 1990,
 }  # fmt: skip
 
 ORDINAL_WORDS = {
@@ -69,7 +77,10 @@ QUALIFIERS = [
     ),
 ]
 
-_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+# A comma before one or two digits ("£135,00", "3,5%") is read as a decimal comma, so the figure
+# keeps every digit as written instead of stopping at the comma.
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3},\d{1,2}(?![\d,])|\d+(?:\.\d+)?|\.\d+"
+_DECIMAL_COMMA = re.compile(r"\d{1,3},\d{1,2}")
 _UNITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 _TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 
@@ -80,7 +91,7 @@ def _cased(words: list[str]) -> str:
 
 
 _WORD_NUM = (
-    r"(?:(?:"
+    r"(?:[Aa]\s(?:dozen|hundred|thousand|million|billion|trillion)|(?:"
     + _cased(_TENS)
     + r")[-\s](?:"
     + "|".join(_UNITS)
@@ -130,6 +141,14 @@ _PERCENT = r"(?:%|\s?[Pp]er\s?[Cc]ent\b|\s?[Pp]ercent\b|\s?pct\b|\s?percentage p
 _QUAL = r"(?:" + "|".join(q for q, _ in QUALIFIERS) + r")"
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
 _RANK_WORD = r"(?:largest|biggest|highest|lowest|smallest|most|least|best|worst|fastest|slowest|strongest|weakest|richest|poorest|busiest|oldest|youngest|longest|deadliest|heaviest|greatest|largest-ever|costliest|cheapest|closest|top|ranked)"
+# Cardinals before a superlative rank a group ("the two largest economies"); "top" and "ranked"
+# after a cardinal count ("two top aides"), so they are left out.
+_CARDINAL_RANK = (
+    r"(?P<card>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty)[-\s]"
+    r"(?P<crank>"
+    + _RANK_WORD.removeprefix("(?:").removesuffix(")").replace("|top|ranked", "")
+    + r")"
+)
 _CURWORD = r"(?:dollars|dollar|pounds|euros|yen|yuan|rupees|rupee|rand|pesos|won|francs|pence|cents|dlrs|dlr)"
 # Measures written onto a number ("6km", "512kbps"); "m" is left out: "5m" is money as often as metres.
 _UNIT_SUFFIX = (
@@ -137,6 +156,12 @@ _UNIT_SUFFIX = (
 )
 _FRACTION_WORD = r"(?:half|halves|thirds?|quarters?|fifths?|tenths?)"
 _FRACTIONS = {"half": 2, "halve": 2, "third": 3, "quarter": 4, "fifth": 5, "tenth": 10}
+# A span of time after a spelled-out number makes it a duration, a figure even after "the":
+# "the next three years", "the two previous months".
+_TIME_UNIT = (
+    r"(?:(?:previous|prior|last|next|past|final|coming|first|following|straight|consecutive)\s)?"
+    r"(?:days?|weeks?|months?|years?|decades?|centuries|century|hours?|minutes?|seconds?)\b"
+)
 
 _AMOUNT = (
     rf"(?:(?P<sym>{_SYMBOL})\s?|(?P<code>{_CODE})\s?)?"
@@ -176,7 +201,9 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
-    ("ordinal", re.compile(r"(?<![\w.,])(?P<ord>\d+(?:st|nd|rd|th))\b")),
+    # Apart from "rank" so that it reads only the stretches around number words.
+    ("cardinal_rank", re.compile(rf"\b{_CARDINAL_RANK}\b", re.I)),
+    ("ordinal", re.compile(r"(?<![\w.,])(?<![A-Za-z]['’])(?P<ord>\d+(?:st|nd|rd|th))\b")),
     (
         "ratio",
         re.compile(
@@ -187,7 +214,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "fraction",
         re.compile(
-            rf"\b(?P<frac>(?:a|one|two|three|four|five|six|seven|eight|nine)[-\s]{_FRACTION_WORD})"
+            rf"\b(?P<frac>(?:a|one|two|three|four|five|six|seven|eight|nine)[-\s]{_FRACTION_WORD}"
+            r"|half(?![\w-]))"
             r"(?P<ofpoint>\sof\sa\spercentage\spoint)?(?P<of>\sof\b)?",
             re.I,
         ),
@@ -195,14 +223,26 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "amount",
         re.compile(
-            r"(?<![\w.,])(?<![A-Za-z]-)" + _AMOUNT + r"(?![\w])",
+            r"(?<![\w.,])(?<![A-Za-z]-)(?<![A-Za-z]['’])" + _AMOUNT + r"(?![\w])",
+        ),
+    ),
+    (
+        "multiplier",
+        re.compile(r"\b(?P<mult>twice|thrice)(?P<hyunit>-[a-z]+\b)?(?![\w-])", re.I),
+    ),
+    (
+        "decade",
+        re.compile(
+            r"\b(?:(?P<part>early|mid|late)[-\s])?(?P<decade>" + "|".join(DECADE_WORDS) + r")\b",
+            re.I,
         ),
     ),
     (
         "words",
         re.compile(
             rf"\b(?P<word>{_WORD_NUM})(?:\s(?P<scale>thousand|million|billion|trillion))?"
-            rf"(?:(?P<pct>\s(?:per\s?cent|percent))|\s(?P<curword>pence|pounds|dollars|euros|cents))?"
+            rf"(?:(?P<pct>\s(?:per\s?cent|percent))|\s(?P<curword>pence|pounds|dollars|euros|cents)"
+            rf"|\s(?P<tunit>{_TIME_UNIT})|\s(?P<times>times)\b)?"
             r"(?P<hyunit>-(?!and\b)[a-z]+\b(?!-\d))?(?!-)\b",
         ),
     ),
@@ -221,8 +261,22 @@ _LABEL_BEFORE = re.compile(
     r"\b(?:No\.?|Nos\.?|Number|Radio|Channel|[Aa]rticle|[Ss]ection|[Cc]hapter|[Cc]lause|Room|"
     r"Flight|Route|Gate|Platform|[Vv]ersion|Proposition|Prop\.?|Title|Rule|Highway|Interstate|"
     r"Apollo|Windows|Formula|Pier|Phase|Level|Grade|Series|Model|Type|Class|Form|Schedule|Act|"
-    r"Resolution|Bill)\s$"
+    r"Resolution|Bill|"
+    # Stock indexes: "S&P 500", "Standard & Poor's 500 index", "FTSE 100".
+    r"S&P|Poor['’]s|FTSE|Nikkei|Stoxx|STOXX|Russell|CAC|DAX|Fortune|Seng|ASX|MSCI|IBEX|Sensex)\s$"
 )
+# A capitalised word after a digit ordinal makes both a name: "the 14th Amendment", "5th Avenue".
+_NAME_AFTER = re.compile(r"\s[A-Z][a-z]")
+# "the second half", "cut in half": a period or a verb's object, not a share of something.
+_HALF_NOT_AFTER = re.compile(
+    r"\b(?:the|a|an|other|in|by|and|first|second|third|fourth|last|latter|former)\s$", re.I
+)
+_HALF_OF = re.compile(
+    r"\s(?:the|their|its|his|her|our|your|my|this|that|these|those|all|what)\b", re.I
+)
+_IDIOM_BEFORE = re.compile(r"\b(?:once or|think|thinks|thought|thinking)\s$", re.I)
+# Decades written as words are dates only after "the": "in his seventies" is an age.
+_THE_BEFORE = re.compile(r"\b[Tt]he\s$")
 _MOTION_UP = re.compile(
     r"\b(?:went|go|goes|going|gone|moved|moves|move|rose|rise|rises|risen|jumped|climbed|edged|"
     r"inched|crept|shot|revised|ramped|stepped|scaled|bumped|pushed|push|pushes|ticked)\s$",
@@ -232,6 +286,8 @@ _PLURAL_AFTER = re.compile(
     r"\s+(?:[\w-]+\s+){0,3}?(?:[a-z]+s|people|children|men|women|staff|aircraft|police|personnel)\b"
 )
 _OF_THE = re.compile(r"\s+of\s+(?:the|them|its|their|these|those)\b", re.I)
+_HALF_BEFORE = re.compile(r"\bhalf[\s-]$", re.I)
+_MORE_AFTER = re.compile(r"\s+(?:more|other|or so)\b")
 
 
 @dataclass(frozen=True)
@@ -251,6 +307,8 @@ class Number:
 
 
 def _decimal(text: str) -> Decimal | None:
+    if _DECIMAL_COMMA.fullmatch(text):
+        text = text.replace(",", ".")
     try:
         return Decimal(text.replace(",", ""))
     except InvalidOperation:
@@ -291,18 +349,24 @@ def _keep_word(match: re.Match[str], text: str) -> bool:
     """Decide from its neighbours whether a spelled-out number is a figure of the story."""
     groups = match.groupdict()
     word = re.sub(r"\s+", " ", groups["word"].lower())
+    before = text[max(0, match.start() - 40) : match.start()]
+    if word.startswith("a ") and _HALF_BEFORE.search(before):
+        return False  # "half a million": the "a million" alone would misread it
     if groups.get("scale") or groups.get("pct") or groups.get("curword"):
         return True
-    if word.removeprefix("a ") in ("one", "half", "hundred", "dozen") or word.startswith("a "):
+    after = text[match.end() : match.end() + 40]
+    if word.startswith("a "):
+        # "a dozen more", "a billion dollars", "a hundred years": a count; "a million" alone is
+        # a manner of speaking.
+        return bool(groups.get("tunit") or _MORE_AFTER.match(after) or _PLURAL_AFTER.match(after))
+    if word in ("one", "half", "hundred", "dozen"):
         return False
-    if groups.get("hyunit"):
-        return True
-    before = text[max(0, match.start() - 40) : match.start()]
+    if groups.get("hyunit") or groups.get("tunit"):
+        return True  # "a seven-month high", "the next three years": durations name no set
     if _DETERMINER.search(before):
         return False
-    if _KEEP_BEFORE.search(before) or not before:
+    if groups.get("times") or _KEEP_BEFORE.search(before) or not before:
         return True
-    after = text[match.end() : match.end() + 40]
     return bool(_OF_THE.match(after) or _PLURAL_AFTER.match(after))
 
 
@@ -351,6 +415,9 @@ def _from_match(kind: str, match: re.Match[str], text: str, context: bool) -> li
                 qualifier=_qualifier(groups.get("qual")),
             )
         ]
+    if kind == "cardinal_rank":
+        count = WORD_NUMBERS[groups["card"].lower()]
+        return [Number(start, end, written, "rank", Decimal(count), unit=groups["crank"].lower())]
     if kind == "rank":
         ordinal = groups["ord"].lower()
         value = ORDINAL_WORDS.get(ordinal)
@@ -358,7 +425,29 @@ def _from_match(kind: str, match: re.Match[str], text: str, context: bool) -> li
             value = int(re.sub(r"\D", "", ordinal))
         return [Number(start, end, written, "rank", Decimal(value), unit=groups["rank"].lower())]
     if kind == "ordinal":
+        if context and _NAME_AFTER.match(text, end):
+            return []  # "the 14th Amendment" names a law, it counts nothing
         return [Number(start, end, written, "ordinal", Decimal(re.sub(r"\D", "", groups["ord"])))]
+    if kind == "multiplier":
+        if context and _IDIOM_BEFORE.search(text[max(0, start - 12) : start]):
+            return []  # "once or twice", "think twice"
+        value = Decimal(MULTIPLIER_WORDS[groups["mult"].lower()])
+        return [
+            Number(
+                start, end, written, "count", value, unit="times",
+                qualifier=_qualifier(groups.get("qual")),
+            )
+        ]  # fmt: skip
+    if kind == "decade":
+        if context and not _THE_BEFORE.search(text[max(0, start - 4) : start]):
+            return []
+        value = Decimal(DECADE_WORDS[groups["decade"].lower()])
+        return [
+            Number(
+                start, end, written, "year", value, unit="decade",
+                qualifier=_qualifier(groups.get("qual")),
+            )
+        ]  # fmt: skip
     if kind == "ratio":
         a, b = int(groups["a"]), int(groups["b"])
         if context and not (
@@ -378,6 +467,19 @@ def _from_match(kind: str, match: re.Match[str], text: str, context: bool) -> li
                 qualifier=_qualifier(groups.get("qual")),
             )
         ]
+    if kind == "fraction" and groups["frac"].lower() == "half":
+        if context and (
+            _HALF_NOT_AFTER.search(text[max(0, match.start("frac") - 10) : match.start("frac")])
+            or not (groups.get("of") or _HALF_OF.match(text, end))
+        ):
+            return []  # "half of the deficit", "half their 1960 levels"; not "the second half"
+        end = match.start("of") if groups.get("of") else end
+        return [
+            Number(
+                start, end, text[start:end], "ratio", Decimal("0.5"), unit="fraction",
+                qualifier=_qualifier(groups.get("qual")),
+            )
+        ]  # fmt: skip
     if kind == "fraction":
         head, _, tail = re.split(r"([-\s])", groups["frac"].lower(), maxsplit=1)
         count = 1 if head in ("a", "one") else WORD_NUMBERS.get(head, 1)
@@ -436,7 +538,10 @@ def _from_match(kind: str, match: re.Match[str], text: str, context: bool) -> li
                     qualifier=qualifier,
                 )
             ]
-        unit = "percent" if percent else (groups.get("hyunit") or "").lstrip("-") or None
+        tunit = (groups.get("tunit") or "").rsplit(" ", 1)[-1] or None
+        if groups.get("times"):
+            tunit = "times"
+        unit = "percent" if percent else tunit or (groups.get("hyunit") or "").lstrip("-") or None
         return [
             Number(
                 start,
@@ -599,9 +704,12 @@ _HINTS = {
         "ranked",
     ),
     "fraction": ("half", "halves", "third", "quarter", "fifth", "tenth"),
+    "multiplier": tuple(MULTIPLIER_WORDS),
+    "decade": tuple(DECADE_WORDS),
     "ratio": (" in ", " out of ", "-to-", " to "),
     "date": tuple(MONTHS),
 }
+_HINTS["cardinal_rank"] = _HINTS["rank"]
 _DIGIT_KINDS = {"date", "time", "ordinal", "ratio", "amount"}
 _DIGITS = re.compile(r"\d+")
 _SPACE_AFTER = re.compile(r"\s|$")
@@ -627,8 +735,11 @@ _NUMBER_WORDS = (
     frozenset(WORD_NUMBERS)
     | frozenset(ORDINAL_WORDS)
     | {"halves", "thirds", "quarter", "quarters", "fifths", "tenths"}
+    | frozenset(MULTIPLIER_WORDS)
+    | frozenset(DECADE_WORDS)
 )
 _LOWER_WORD = re.compile(r"[a-z]+")
+_SCALE_WORDS = frozenset(("thousand", "million", "billion", "trillion"))
 
 
 def _word_windows(lower: str) -> list[tuple[int, int]]:
@@ -638,8 +749,11 @@ def _word_windows(lower: str) -> list[tuple[int, int]]:
         index = lower.find(word)
         while index >= 0:
             end = index + len(word)
-            if not (index and lower[index - 1].isalpha()) and not (
-                end < len(lower) and lower[end].isalpha()
+            if (
+                not (index and lower[index - 1].isalpha())
+                and not (end < len(lower) and lower[end].isalpha())
+                # "million" alone follows digits (their window holds it); "a million" is a number
+                and (word not in _SCALE_WORDS or lower.endswith("a ", 0, index))
             ):
                 space = _SPACE_AFTER.search(lower, min(len(lower), end + 60))
                 spans.append((max(0, index - 12), space.start() if space else len(lower)))

@@ -60,7 +60,8 @@ def _measures(number: Number, sentence: Sentence, text: str) -> str:
     after = text[number.end : min(sentence.end, number.end + 200)]
     after = _LEAD_OF.sub("", after.lstrip(" -–—"))
     words: list[str] = []
-    for word in re.findall(r"[\w'’%$£€.-]+|[,;:()—–\"“”]", after):
+    # A number with thousands commas is one word: cut at its comma, "169" would be a new number.
+    for word in re.findall(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|[\w'’%$£€.-]+|[,;:()—–\"“”]", after):
         if not re.match(r"[\w$£€]", word) or (words and _STOP_AFTER.match(word)):
             break
         words.append(word.rstrip("."))
