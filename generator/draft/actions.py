@@ -40,7 +40,11 @@ _VERB = re.compile(
 )  # case-sensitive: a verb after its subject is in lower case, and the scan is faster
 _NOUN_THREAT = re.compile(r"\bthreats? (?:of|to)\b[^.;]*", re.I)
 _NEGATION = re.compile(r"\b(?:not|n't|never|no longer|declined to|refused to|failed to)\b", re.I)
-_CLAUSE_END = re.compile(r"[;:!?]|\.(?!\d)|,\s(?:and|but|while|which|who|as|although)\b|\s[—–]\s")
+# A period after a lone letter is an abbreviation's ("a.m.", "U.S."): cutting there would leave
+# "around 7 a", a number the source does not hold.
+_CLAUSE_END = re.compile(
+    r"[;:!?]|(?<![^A-Za-z][A-Za-z])\.(?!\d)|,\s(?:and|but|while|which|who|as|although)\b|\s[—–]\s"
+)
 
 
 def _inside(spans: list[tuple[int, int]]):  # type: ignore[no-untyped-def]

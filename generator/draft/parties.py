@@ -229,7 +229,10 @@ _STOP_TOKENS = {"Brexit", "Aids", "GDP", "DNA", "TV", "GMT", "CEO", "MP", "MPs",
     "NORC", "DLRS", "MLN", "REUTER", "REUTERS", "AND", "THE", "OF", "IN", "TO"}  # fmt: skip
 
 _TOKEN = r"(?:[A-Z][\w'’\-]*[\w]|[A-Z]\.(?:[A-Z]\.)*|[A-Z])"
-_CONNECT = r"(?:\s(?:van|von|der|den|de|da|di|du|la|le|bin|al|of|for|for\sa|and|&)\s|\s|-)"
+_CONNECT = (
+    r"(?:\s(?:van|von|der|den|de|da|di|du|la|le|bin|al|of|for|of\sthe|for\sthe|for\sa|and|&)\s"
+    r"|\s|-)"
+)
 _RUN = re.compile(rf"{_TOKEN}(?:{_CONNECT}{_TOKEN})*")
 _SAY_AFTER = re.compile(
     r"^[\s,]*(?:\([^)]{1,40}\)\s*)?(?:said|says|told|wrote|added|argued|explained|noted|warned|insisted|tweeted|stated|declared|asked|replied|responded|reacted|commented|posted|announced)\b"
@@ -278,6 +281,50 @@ _PARTY_LABELS = {
     "Carrier", "Digital", "Nuclear",
 }  # fmt: skip
 
+
+# A political party named by its adjective in a person's role: "Conservative leader Pierre
+# Poilievre", "Republican Sen. Chuck Grassley". Longest first: "Liberal Democrat" before "Democrat".
+_PARTY_ADJECTIVES = {
+    "Liberal Democrat": "Liberal Democrats", "Lib Dem": "Liberal Democrats",
+    "Conservative": "Conservative Party", "Tory": "Conservative Party", "Labour": "Labour Party",
+    "Republican": "Republican Party", "Democratic": "Democratic Party",
+    "Democrat": "Democratic Party",
+}  # fmt: skip
+_PARTY_LABEL = re.compile(
+    r"\b(" + "|".join(sorted(_PARTY_ADJECTIVES, key=len, reverse=True)) + r")\b(?![ -][Pp]arty)"
+)
+_PAST_ROLE = re.compile(r"\b(?:former|Former|ex-|Ex-)")
+# A member written after a name: "Charles Schumer, New York Democrat", "Chuck Grassley, R-Iowa".
+_MEMBER_AFTER_NAME = re.compile(
+    r"(?:(?:[A-Z][a-z]+ ){0,2}(Democrat|Republican)|([DR])-[A-Z][a-z]+)"
+)
+_MEMBER_LETTER = {"D": "Democratic Party", "R": "Republican Party"}
+# Institutions some papers write in lower case after their adjective: "the European parliament",
+# "the Labour party".
+_INSTITUTION_ADJECTIVES = {"European", *_PARTY_ADJECTIVES}
+_INSTITUTION_AFTER = re.compile(
+    r" (parliament|council|commission|party|court|union|assembly|central bank)\b"
+)
+_COMPANY_SUFFIXES = {"Inc", "Co", "Corp", "Ltd", "Plc", "PLC", "plc", "LLC", "Group", "Holdings"}
+# An organisation named by a description that speaks: "the statistics department said",
+# "according to the state prosecutors' office", "Para state prison authorities said".
+_DESCRIBED_NOUN = re.compile(
+    r"(?<=[a-z’'] )(?:department|ministry|office|agency|bureau|authorities|authority|commission|"
+    r"council|regulator|watchdog)\b"
+)
+_DESCRIBED_SAYS = re.compile(
+    r"\s(?:said|says|told|announced|announces|reported|reports|stated|confirmed|estimated|"
+    r"estimates|warned|added)\b"
+)
+_DESCRIBED_WORDS = re.compile(r"(?:(?<=\s)|^)((?:[a-z]+['’]?s?['’]? ){1,3})$")
+_NOT_DESCRIBING = {
+    "the", "a", "an", "its", "their", "his", "her", "our", "this", "that", "these", "those",
+    "which", "who", "whose", "new", "same", "other", "said", "and", "or", "of", "to", "in", "on",
+    "at", "by", "for", "with", "from", "was", "is", "has", "had", "as", "according", "but", "an",
+    "when", "while", "after", "before", "then", "local",
+}  # fmt: skip
+_OWNERS = {"its", "their", "his", "her", "our"}
+_PREVIOUS_WORD = re.compile(r"([\w'’.-]+)\s*$")
 
 _ROLE_MODIFIERS = {
     "state", "prison", "prisons", "aviation", "finance", "health", "foreign", "vice", "senior",
@@ -388,6 +435,7 @@ class _Finder:
         role: str | None = None,
         evidence: tuple[int, int] | None = None,
         score: float = 1.0,
+        alias: bool = True,
     ) -> None:
         party = self.parties.get(name)
         if party is None:
@@ -399,19 +447,76 @@ class _Finder:
         party.mentions.append((start, end))
         party.score += score
         written = self.text[start:end]
-        if written != name and written not in party.aliases and len(party.aliases) < 50:
+        if alias and written != name and written not in party.aliases and len(party.aliases) < 50:
             party.aliases.append(written)
         self.mentions.append(Mention(start, end, name))
+        if kind == "person" and evidence is not None and evidence[0] < start:
+            self._role_party(evidence[0], start, end)
+
+    def _role_party(self, role_start: int, name_start: int, name_end: int) -> None:
+        """The political party a person's role names, unless the role is a past one."""
+        role = self.text[role_start:name_start]
+        for label in _PARTY_LABEL.finditer(role):
+            previous = _PREVIOUS_WORD.search(
+                self.text, max(0, role_start + label.start() - 30), role_start + label.start()
+            )
+            if previous and previous.group(1)[:1].isupper() and previous.group(1) not in _TITLES:
+                continue  # "Liberal Democratic Party", "Social Democratic": another name
+            if _PAST_ROLE.search(role, 0, label.start()):
+                continue  # "former Labour cabinet minister": a past title
+            start = role_start + label.start()
+            self.add(
+                _PARTY_ADJECTIVES[label.group(1)], "organization", start,
+                start + len(label.group(1)), evidence=(start, name_end),
+            )  # fmt: skip
 
     def run(self) -> None:
         for match in _RUN.finditer(self.text):
             self._classify(match.start(), match.end())
+        self._described()
         self._resolve_surnames()
+
+    def _described(self) -> None:
+        """Organisations named by a description, when they speak: "the statistics department"."""
+        text = self.text
+        for noun in _DESCRIBED_NOUN.finditer(text):
+            says = _DESCRIBED_SAYS.match(text, noun.end())
+            before = text[max(0, noun.start() - 50) : noun.start()]
+            found = _DESCRIBED_WORDS.search(before)
+            if found is None:
+                continue
+            words = found.group(1).split()
+            while words and words[0].lower() in _NOT_DESCRIBING:
+                if words[0].lower() in _OWNERS:
+                    break
+                words = words[1:]  # "the" or "according to the": where the description starts
+            if not words or any(w.lower() in _NOT_DESCRIBING for w in words):
+                continue
+            start = noun.start() - len(" ".join(words)) - 1
+            lead = before[: len(before) - (noun.start() - start)]
+            place = _PREVIOUS_WORD.search(lead)
+            if lead.endswith(("'s ", "’s ", "s' ", "s’ ")) or (
+                place and place.group(1).lower() in _OWNERS
+            ):
+                continue  # "Trump's press office": someone's own office counts under them
+            if not says and not lead.lower().endswith(("according to the ", "according to ")):
+                continue
+            if place and lead.endswith(" ") and place.group(1) in _PLACES:
+                start -= len(place.group(1)) + 1  # "Para state prison authorities"
+            end = says.end() if says else noun.end()
+            self.add(
+                text[start : noun.end()], "organization", start, noun.end(), evidence=(start, end)
+            )
 
     def _classify(self, start: int, end: int) -> None:
         run = self.text[start:end]
         if run in _NOT_NAMES:
             return  # "The", "But", "March": the commonest runs, settled at once
+        if run[-1] in "ntwa" and self._member_after_name(run, start, end):
+            return
+        bare = run[4:] if run.startswith("The ") else run  # "The European commission" opening
+        if bare in _INSTITUTION_ADJECTIVES and self._institution(bare, end - len(bare), end):
+            return
         if " " not in run:
             word = run if _INITIALS.fullmatch(run) else _TRAILING_MARK.sub("", run)
             if word in _NOT_NAMES or (
@@ -448,6 +553,51 @@ class _Finder:
         for piece in self._split(tokens):
             self._classify_piece(piece)
 
+    def _institution(self, run: str, start: int, end: int) -> bool:
+        """An institution written in lower case after its adjective: "the European commission"."""
+        noun = _INSTITUTION_AFTER.match(self.text, end)
+        if noun is None:
+            return False
+        if noun.group(1) == "party" and run in _PARTY_ADJECTIVES:
+            name = _PARTY_ADJECTIVES[run]
+        else:
+            name = f"{run} {noun.group(1).title()}"
+        self.add(ORGANIZATIONS.get(name, name), "organization", start, noun.end())
+        return True
+
+    def _member_after_name(self, run: str, start: int, end: int) -> bool:
+        """A party member written after a name: ", New York Democrat", ", R-Iowa", "a Republican"."""
+        member = _MEMBER_AFTER_NAME.fullmatch(run)
+        if member is None:
+            return False
+        before = self.text[max(0, start - 3) : start]
+        if member.group(1) and not before.endswith((", ", " a ", "an ")):
+            return False
+        party = (
+            _PARTY_ADJECTIVES[member.group(1)]
+            if member.group(1)
+            else _MEMBER_LETTER[member.group(2)]
+        )
+        label = member.start(1) if member.group(1) else 0
+        # "R-Iowa" is no name of the party: the mention is kept, the alias is not.
+        self.add(
+            party,
+            "organization",
+            start + label,
+            end,
+            evidence=(start, end),
+            alias=bool(member.group(1)),
+        )
+        return True
+
+    @staticmethod
+    def _possessive_name(word: str, following: str) -> bool:
+        """Is a possessive part of a name? "Macy's Inc", "Trade Representative's Office"."""
+        bare = following.rstrip(".,")
+        if bare in _COMPANY_SUFFIXES:
+            return True
+        return bare in _ORG_WORDS and _POSSESSIVE.sub("", word) in _TITLES
+
     def _split(self, tokens: list[Token]) -> list[list[Token]]:
         """Cut a run at possessives, and at "and", "of", "for" unless an organisation's name holds them."""
         pieces: list[list[Token]] = []
@@ -473,7 +623,11 @@ class _Finder:
                     current = []
                     continue
             possessive = _POSSESSIVE.search(word)
-            if possessive and index < len(tokens) - 1:
+            if (
+                possessive
+                and index < len(tokens) - 1
+                and not self._possessive_name(word, tokens[index + 1][2])
+            ):
                 cut = token[1] - len(possessive.group(1))
                 current.append((token[0], cut, word[: len(word) - len(possessive.group(1))]))
                 pieces.append(current)
@@ -490,6 +644,8 @@ class _Finder:
             return
         last = tokens[-1]
         cleaned = _TRAILING_MARK.sub("", last[2]) if not _INITIALS.fullmatch(last[2]) else last[2]
+        if len(tokens) > 1 and len(last[2]) == 2 and last[2][1] == ".":
+            cleaned = last[2][0]  # "Comando Classe A." ends a sentence: no initial ends a name
         tokens = (
             [*tokens[:-1], (last[0], last[0] + len(cleaned), cleaned)] if cleaned else tokens[:-1]
         )
@@ -520,7 +676,10 @@ class _Finder:
         ):
             tokens = tokens[1:]
         while tokens and (
-            tokens[-1][2].lower() in ("the", "of", "and", "for", "on", "a", "&")
+            (
+                tokens[-1][2].lower() in ("the", "of", "and", "for", "on", "a", "&")
+                and tokens[-1][2] != "A"
+            )
             or tokens[-1][2] in _STOP_TOKENS
         ):
             tokens = tokens[:-1]
@@ -570,10 +729,12 @@ class _Finder:
             return
         if phrase in _PLACES or phrase in _SKIP or any(_DIGIT.search(w) for w in words):
             return
-        if words[-1] in _THINGS or (
-            any(w in _THINGS for w in words) and not self._org_words(words)
+        headed = len(words) > 2 and words[0] in _ORG_WORDS and words[1] in ("of", "for")
+        if not headed and (
+            words[-1] in _THINGS
+            or (any(w in _THINGS for w in words) and not self._org_words(words))
         ):
-            return
+            return  # "Budget", "Federal Reserve Act"; but "Committee for a Responsible Budget"
         titles = [i for i, w in enumerate(words) if w in _TITLES or w.rstrip(".") in _TITLES]
         if len(titles) == len(words):
             return  # "Prime Minister" alone
@@ -652,7 +813,10 @@ class _Finder:
             tokens = tokens[1:]
         words = [t[2] for t in tokens]
         if (
-            any((w[:1].isupper() and self._common_word(w)) or w in _PARTY_LABELS for w in words)
+            any(
+                (w[:1].isupper() and len(w) > 1 and self._common_word(w)) or w in _PARTY_LABELS
+                for w in words
+            )
             or len(words) > 4
         ):
             return
