@@ -105,8 +105,8 @@ def draft_actions(
         if not found or (inside(sentence.start) and inside(sentence.end - 1)):
             continue
         for mention in found:
-            if inside(mention.start):
-                continue
+            if inside(mention.start) or mention.in_role:
+                continue  # quoted, or a party in a person's role: the person acts
             tail = text[mention.end : min(sentence.end, mention.end + 700)]
             gap = re.match(
                 r"^(?:['’]s)?(?P<gap>(?:\s+(?!and\b|or\b)[\w'’-]+){0,6}?)\s+(?=\S)", tail

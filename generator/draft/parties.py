@@ -131,7 +131,11 @@ ORGANIZATIONS: dict[str, str] = {
     "White House": "White House", "Kremlin": "Kremlin", "Pentagon": "Pentagon",
     "Supreme Court": "Supreme Court", "Senate": "Senate", "House of Commons": "House of Commons",
     "House of Lords": "House of Lords", "House of Representatives": "House of Representatives", "The Economist": "The Economist", "BBC": "BBC",
+    "G7": "G7", "G-7": "G7", "G8": "G8", "G-8": "G8", "G20": "G20", "G-20": "G20",
+    "Eurozone": "eurozone",
 }  # fmt: skip
+# Parties written in lower case: found by their words, not by capitals.
+_LOWER_CASE_PARTIES = {"eurozone": "eurozone", "euro zone": "eurozone", "euro area": "eurozone"}
 
 _ORG_WORDS = {
     "Party", "Ministry", "Department", "Bank", "Office", "Council", "Commission", "Committee",
@@ -320,11 +324,16 @@ _DESCRIBED_WORDS = re.compile(r"(?:(?<=\s)|^)((?:[a-z]+['’]?s?['’]? ){1,3})$
 _NOT_DESCRIBING = {
     "the", "a", "an", "its", "their", "his", "her", "our", "this", "that", "these", "those",
     "which", "who", "whose", "new", "same", "other", "said", "and", "or", "of", "to", "in", "on",
-    "at", "by", "for", "with", "from", "was", "is", "has", "had", "as", "according", "but", "an",
+    "at", "by", "for", "with", "from", "was", "is", "has", "had", "as", "according", "but",
     "when", "while", "after", "before", "then", "local",
 }  # fmt: skip
 _OWNERS = {"its", "their", "his", "her", "our"}
-_PREVIOUS_WORD = re.compile(r"([\w'’.-]+)\s*$")
+_MONTH_SURNAMES = {"May", "June", "April", "August"}
+_DIGIT_AFTER = re.compile(r",?\s\d")
+_INSTITUTION_FIRST = frozenset("pcua")  # the first letters of the nouns above
+_INSTITUTION_ORDER = sorted(_INSTITUTION_ADJECTIVES, key=len, reverse=True)
+_CONNECTOR_END = re.compile(r"(?:\s(?:of|for|the|and|a|&))*\s*$")
+_PREVIOUS_WORD = re.compile(r"([\w'’.-]+) $")
 
 _ROLE_MODIFIERS = {
     "state", "prison", "prisons", "aviation", "finance", "health", "foreign", "vice", "senior",
@@ -359,6 +368,7 @@ class PartyDraft:
     evidence: tuple[int, int] | None = None
     score: float = 0.0
     id: str = ""
+    surname: str | None = None  # when it is not the last word: "Xi" of "Xi Jinping"
 
 
 @dataclass(frozen=True)
@@ -366,6 +376,8 @@ class Mention:
     start: int
     end: int
     party: str  # PartyDraft.name
+    # Named in a person's role ("Democratic pollster John Anzalone"): the person speaks and acts.
+    in_role: bool = False
 
 
 def _is_acronym(word: str) -> bool:
@@ -436,6 +448,7 @@ class _Finder:
         evidence: tuple[int, int] | None = None,
         score: float = 1.0,
         alias: bool = True,
+        in_role: bool = False,
     ) -> None:
         party = self.parties.get(name)
         if party is None:
@@ -449,7 +462,7 @@ class _Finder:
         written = self.text[start:end]
         if alias and written != name and written not in party.aliases and len(party.aliases) < 50:
             party.aliases.append(written)
-        self.mentions.append(Mention(start, end, name))
+        self.mentions.append(Mention(start, end, name, in_role))
         if kind == "person" and evidence is not None and evidence[0] < start:
             self._role_party(evidence[0], start, end)
 
@@ -460,21 +473,35 @@ class _Finder:
             previous = _PREVIOUS_WORD.search(
                 self.text, max(0, role_start + label.start() - 30), role_start + label.start()
             )
-            if previous and previous.group(1)[:1].isupper() and previous.group(1) not in _TITLES:
+            word = previous.group(1) if previous else ""
+            if word[:1].isupper() and word[-1] != "." and word not in _TITLES:
                 continue  # "Liberal Democratic Party", "Social Democratic": another name
             if _PAST_ROLE.search(role, 0, label.start()):
                 continue  # "former Labour cabinet minister": a past title
             start = role_start + label.start()
             self.add(
                 _PARTY_ADJECTIVES[label.group(1)], "organization", start,
-                start + len(label.group(1)), evidence=(start, name_end),
+                start + len(label.group(1)), evidence=(start, name_end), in_role=True,
             )  # fmt: skip
 
     def run(self) -> None:
         for match in _RUN.finditer(self.text):
             self._classify(match.start(), match.end())
         self._described()
+        self._lower_case_parties()
         self._resolve_surnames()
+
+    def _lower_case_parties(self) -> None:
+        text = self.text
+        for words, name in _LOWER_CASE_PARTIES.items():
+            index = text.find(words)
+            while index >= 0:
+                end = index + len(words)
+                if not (index and text[index - 1].isalpha()) and not (
+                    end < len(text) and text[end].isalpha()
+                ):
+                    self.add(name, "organization", index, end)
+                index = text.find(words, end)
 
     def _described(self) -> None:
         """Organisations named by a description, when they speak: "the statistics department"."""
@@ -512,11 +539,22 @@ class _Finder:
         run = self.text[start:end]
         if run in _NOT_NAMES:
             return  # "The", "But", "March": the commonest runs, settled at once
-        if run[-1] in "ntwa" and self._member_after_name(run, start, end):
+        if (run[-1] in "nt" or run[1:2] == "-") and self._member_after_name(run, start, end):
             return
-        bare = run[4:] if run.startswith("The ") else run  # "The European commission" opening
-        if bare in _INSTITUTION_ADJECTIVES and self._institution(bare, end - len(bare), end):
-            return
+        # A cheap test of the next letters first: most runs are followed by no institution.
+        if self.text.startswith(" ", end) and self.text[end + 1 : end + 2] in _INSTITUTION_FIRST:
+            noun = _INSTITUTION_AFTER.match(self.text, end)
+            adjective = noun and next((a for a in _INSTITUTION_ORDER if run.endswith(a)), None)
+            if (
+                noun
+                and adjective
+                and (len(run) == len(adjective) or run[-len(adjective) - 1] == " ")
+            ):
+                self._institution(adjective, end - len(adjective), noun)
+                head = _CONNECTOR_END.sub("", run[: len(run) - len(adjective)])
+                if head:
+                    self._classify(start, start + len(head))  # "Members of the" Labour party
+                return
         if " " not in run:
             word = run if _INITIALS.fullmatch(run) else _TRAILING_MARK.sub("", run)
             if word in _NOT_NAMES or (
@@ -553,20 +591,16 @@ class _Finder:
         for piece in self._split(tokens):
             self._classify_piece(piece)
 
-    def _institution(self, run: str, start: int, end: int) -> bool:
+    def _institution(self, run: str, start: int, noun: re.Match[str]) -> None:
         """An institution written in lower case after its adjective: "the European commission"."""
-        noun = _INSTITUTION_AFTER.match(self.text, end)
-        if noun is None:
-            return False
         if noun.group(1) == "party" and run in _PARTY_ADJECTIVES:
             name = _PARTY_ADJECTIVES[run]
         else:
             name = f"{run} {noun.group(1).title()}"
         self.add(ORGANIZATIONS.get(name, name), "organization", start, noun.end())
-        return True
 
     def _member_after_name(self, run: str, start: int, end: int) -> bool:
-        """A party member written after a name: ", New York Democrat", ", R-Iowa", "a Republican"."""
+        """A party member after a name: ", New York Democrat", ", R-Iowa", "a Republican"."""
         member = _MEMBER_AFTER_NAME.fullmatch(run)
         if member is None:
             return False
@@ -587,6 +621,7 @@ class _Finder:
             end,
             evidence=(start, end),
             alias=bool(member.group(1)),
+            in_role=True,
         )
         return True
 
@@ -815,7 +850,7 @@ class _Finder:
         if (
             any(
                 (w[:1].isupper() and len(w) > 1 and self._common_word(w)) or w in _PARTY_LABELS
-                for w in words
+                for w in (words[:-1] if self._month_surname(words, tokens[-1][1]) else words)
             )
             or len(words) > 4
         ):
@@ -825,6 +860,15 @@ class _Finder:
         if label:
             role = " ".join([*([role] if role else []), *label])
         self._person(tokens, role, (lead if lead is not None else tokens[0][0], tokens[-1][1]))
+
+    def _month_surname(self, words: list[str], end: int) -> bool:
+        """Is a month the surname ending a name? "Theresa May", not "Monday May 5"."""
+        return (
+            words[-1] in _MONTH_SURNAMES
+            and len(words) in (2, 3)
+            and not self._common_word(words[0])
+            and not _DIGIT_AFTER.match(self.text, end)
+        )
 
     def _person(
         self, name_tokens: list[Token], role: str | None, evidence: tuple[int, int]
@@ -978,15 +1022,60 @@ class _Finder:
         self.mentions = sorted(resolved, key=lambda m: m.start)
 
 
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w[:1].isupper() and w not in ("The", "&"))
+
+
+def _join_short_names(finder: _Finder) -> None:
+    """One party per entity: "CBO" joins "Congressional Budget Office", "Xi" joins "Xi Jinping"."""
+    parties = finder.parties
+    joined: dict[str, str] = {}
+    organizations = [p for p in parties.values() if p.kind == "organization" and " " in p.name]
+    people = [p for p in parties.values() if p.kind == "person" and " " in p.name]
+    for party in list(parties.values()):
+        if " " in party.name:
+            continue
+        if party.kind == "organization" and _is_acronym(party.name):
+            found = [o for o in organizations if _initials(o.name) == party.name]
+        elif party.kind == "person":
+            found = [o for o in people if party.name in (o.name.split()[0], o.name.split()[-1])]
+        else:
+            continue
+        if len(found) != 1:
+            continue  # none, or two that could be meant: keep them apart
+        full = found[0]
+        full.mentions = sorted([*full.mentions, *party.mentions])
+        full.score += party.score
+        for alias in (party.name, *party.aliases):
+            if alias != full.name and alias not in full.aliases:
+                full.aliases.append(alias)
+        if full.role is None:
+            full.role = party.role
+        if party.name == full.name.split()[0]:
+            full.surname = party.name  # "President Xi": the surname comes first
+        joined[party.name] = full.name
+        del parties[party.name]
+    if joined:
+        finder.mentions = [
+            Mention(m.start, m.end, joined[m.party], m.in_role) if m.party in joined else m
+            for m in finder.mentions
+        ]
+
+
 def find_parties(text: str) -> tuple[list[PartyDraft], list[Mention]]:
     """Every party of the text, most mentioned first, and every mention in text order."""
     finder = _Finder(text)
     finder.run()
+    _join_short_names(finder)
     parties = sorted(finder.parties.values(), key=lambda p: (-p.score, p.mentions[0][0]))
     used: set[str] = set()
     for party in parties:
         base = (
-            slugify(party.name.split()[-1] if party.kind == "person" else party.name, 60) or "party"
+            slugify(
+                (party.surname or party.name.split()[-1]) if party.kind == "person" else party.name,
+                60,
+            )
+            or "party"
         )
         candidate = base
         if candidate in used and party.kind == "person":

@@ -83,7 +83,8 @@ class _Speakers:
         self.text = text
         self.kinds = kinds
         inside = _inside_any(quoted)
-        self.mentions = [m for m in mentions if not inside(m.start)]
+        # A party named in a person's role is not the speaker: the person is.
+        self.mentions = [m for m in mentions if not inside(m.start) and not m.in_role]
         self.subjects = self._find_subjects()
 
     def _free(self, mention: Mention) -> bool:
