@@ -79,7 +79,8 @@ QUALIFIERS = [
 
 # A comma before one or two digits ("£135,00", "3,5%") is read as a decimal comma, so the figure
 # keeps every digit as written instead of stopping at the comma.
-_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3},\d{1,2}(?![\d,])|\d+(?:\.\d+)?|\.\d+"
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+_NUM_FIRST = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3},\d{1,2}(?![\d,])|\d+(?:\.\d+)?|\.\d+"
 _DECIMAL_COMMA = re.compile(r"\d{1,3},\d{1,2}")
 _UNITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 _TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
@@ -143,11 +144,11 @@ _MONTH = r"(?:January|February|March|April|May|June|July|August|September|Octobe
 _RANK_WORD = r"(?:largest|biggest|highest|lowest|smallest|most|least|best|worst|fastest|slowest|strongest|weakest|richest|poorest|busiest|oldest|youngest|longest|deadliest|heaviest|greatest|largest-ever|costliest|cheapest|closest|top|ranked)"
 # Cardinals before a superlative rank a group ("the two largest economies"); "top" and "ranked"
 # after a cardinal count ("two top aides"), so they are left out.
-_CARDINAL_RANK = (
-    r"(?P<card>two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty)[-\s]"
-    r"(?P<crank>"
-    + _RANK_WORD.removeprefix("(?:").removesuffix(")").replace("|top|ranked", "")
-    + r")"
+_CARDINALS = frozenset(
+    ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+)
+_CARDINAL_RANK = re.compile(
+    r"[-\s](" + _RANK_WORD.removeprefix("(?:").removesuffix(")").replace("|top|ranked", "") + r")\b"
 )
 _CURWORD = r"(?:dollars|dollar|pounds|euros|yen|yuan|rupees|rupee|rand|pesos|won|francs|pence|cents|dlrs|dlr)"
 # Measures written onto a number ("6km", "512kbps"); "m" is left out: "5m" is money as often as metres.
@@ -165,7 +166,7 @@ _TIME_UNIT = (
 
 _AMOUNT = (
     rf"(?:(?P<sym>{_SYMBOL})\s?|(?P<code>{_CODE})\s?)?"
-    rf"(?P<num>{_NUM})"
+    rf"(?P<num>{_NUM_FIRST})"
     rf"(?:\s?(?P<scale>{_SCALE}))?"
     rf"(?:(?P<join>\s?(?:-|–|to|and|or)\s?)(?:{_SYMBOL})?(?P<num2>{_NUM})(?:\s?(?P<scale2>{_SCALE}))?)?"
     rf"(?P<pct>{_PERCENT}|\s(?P<points>points?)\b)?"
@@ -201,9 +202,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
-    # Apart from "rank" so that it reads only the stretches around number words.
-    ("cardinal_rank", re.compile(rf"\b{_CARDINAL_RANK}\b", re.I)),
-    ("ordinal", re.compile(r"(?<![\w.,])(?<![A-Za-z]['’])(?P<ord>\d+(?:st|nd|rd|th))\b")),
+    ("ordinal", re.compile(r"(?<![\w.,])(?P<ord>\d+(?:st|nd|rd|th))\b")),
     (
         "ratio",
         re.compile(
@@ -223,18 +222,19 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "amount",
         re.compile(
-            r"(?<![\w.,])(?<![A-Za-z]-)(?<![A-Za-z]['’])" + _AMOUNT + r"(?![\w])",
+            r"(?<![\w.,])(?<![A-Za-z]-)" + _AMOUNT + r"(?![\w])",
         ),
     ),
     (
         "multiplier",
-        re.compile(r"\b(?P<mult>twice|thrice)(?P<hyunit>-[a-z]+\b)?(?![\w-])", re.I),
+        re.compile(r"\b(?P<mult>" + _cased(list(MULTIPLIER_WORDS)) + r")(?:-[a-z]+\b)?(?![\w-])"),
     ),
     (
         "decade",
         re.compile(
-            r"\b(?:(?P<part>early|mid|late)[-\s])?(?P<decade>" + "|".join(DECADE_WORDS) + r")\b",
-            re.I,
+            r"\b(?:(?:[Ee]arly|[Mm]id|[Ll]ate)[-\s])?(?P<decade>"
+            + _cased(list(DECADE_WORDS))
+            + r")\b"
         ),
     ),
     (
@@ -274,6 +274,7 @@ _HALF_NOT_AFTER = re.compile(
 _HALF_OF = re.compile(
     r"\s(?:the|their|its|his|her|our|your|my|this|that|these|those|all|what)\b", re.I
 )
+_APOSTROPHE_BEFORE = re.compile(r"[A-Za-z]['’]")
 _IDIOM_BEFORE = re.compile(r"\b(?:once or|think|thinks|thought|thinking)\s$", re.I)
 # Decades written as words are dates only after "the": "in his seventies" is an age.
 _THE_BEFORE = re.compile(r"\b[Tt]he\s$")
@@ -415,9 +416,6 @@ def _from_match(kind: str, match: re.Match[str], text: str, context: bool) -> li
                 qualifier=_qualifier(groups.get("qual")),
             )
         ]
-    if kind == "cardinal_rank":
-        count = WORD_NUMBERS[groups["card"].lower()]
-        return [Number(start, end, written, "rank", Decimal(count), unit=groups["crank"].lower())]
     if kind == "rank":
         ordinal = groups["ord"].lower()
         value = ORDINAL_WORDS.get(ordinal)
@@ -425,9 +423,16 @@ def _from_match(kind: str, match: re.Match[str], text: str, context: bool) -> li
             value = int(re.sub(r"\D", "", ordinal))
         return [Number(start, end, written, "rank", Decimal(value), unit=groups["rank"].lower())]
     if kind == "ordinal":
-        if context and _NAME_AFTER.match(text, end):
+        if context and (_NAME_AFTER.match(text, end) or _APOSTROPHE_BEFORE.match(text, start - 2)):
             return []  # "the 14th Amendment" names a law, it counts nothing
         return [Number(start, end, written, "ordinal", Decimal(re.sub(r"\D", "", groups["ord"])))]
+    if kind == "words" and groups["word"].lower() in _CARDINALS and end == match.end("word"):
+        # Read after the word, not by a scan of its own: few number words are followed by a rank.
+        rank = _CARDINAL_RANK.match(text, end)
+        if rank:
+            count = Decimal(WORD_NUMBERS[groups["word"].lower()])
+            written = text[start : rank.end()]
+            return [Number(start, rank.end(), written, "rank", count, unit=rank.group(1))]
     if kind == "multiplier":
         if context and _IDIOM_BEFORE.search(text[max(0, start - 12) : start]):
             return []  # "once or twice", "think twice"
@@ -562,6 +567,15 @@ def _amount(match: re.Match[str], text: str, context: bool) -> list[Number]:
     written = text[start:end]
     if context and _LABEL_BEFORE.search(text[max(0, match.start("num") - 14) : match.start("num")]):
         return []  # "No 10" names a place, it counts nothing
+    first = (
+        match.start("sym")
+        if groups.get("sym")
+        else match.start("code")
+        if groups.get("code")
+        else match.start("num")
+    )
+    if first >= 2 and _APOSTROPHE_BEFORE.match(text, first - 2):
+        return []  # "BBC'2's": a typo inside a name
     if (groups.get("num2") or groups.get("num3")) and context:
         join = (groups.get("join") or groups.get("join2") or "").strip().lower()
         before = text[max(0, start - 20) : start].lower()
@@ -652,7 +666,7 @@ def _amount(match: re.Match[str], text: str, context: bool) -> list[Number]:
 
 _SINGLE = re.compile(
     rf"(?:(?P<qual>{_QUAL})\s)?(?<![\w.,])"
-    rf"(?:(?P<sym>{_SYMBOL})\s?|(?P<code>{_CODE})\s?)?(?P<num>{_NUM})(?:\s?(?P<scale>{_SCALE}))?"
+    rf"(?:(?P<sym>{_SYMBOL})\s?|(?P<code>{_CODE})\s?)?(?P<num>{_NUM_FIRST})(?:\s?(?P<scale>{_SCALE}))?"
     rf"(?P<pct>{_PERCENT}|\s(?P<points>points?)\b)?(?:\s(?P<code2>{_CODE})\b)?"
     rf"(?:[\s-](?P<curword>{_CURWORD})\b)?(?![\w])",
     re.I,
@@ -704,12 +718,10 @@ _HINTS = {
         "ranked",
     ),
     "fraction": ("half", "halves", "third", "quarter", "fifth", "tenth"),
-    "multiplier": tuple(MULTIPLIER_WORDS),
-    "decade": tuple(DECADE_WORDS),
     "ratio": (" in ", " out of ", "-to-", " to "),
     "date": tuple(MONTHS),
 }
-_HINTS["cardinal_rank"] = _HINTS["rank"]
+_WORD_HINTS = {"multiplier": frozenset(MULTIPLIER_WORDS), "decade": frozenset(DECADE_WORDS)}
 _DIGIT_KINDS = {"date", "time", "ordinal", "ratio", "amount"}
 _DIGITS = re.compile(r"\d+")
 _SPACE_AFTER = re.compile(r"\s|$")
@@ -742,10 +754,11 @@ _LOWER_WORD = re.compile(r"[a-z]+")
 _SCALE_WORDS = frozenset(("thousand", "million", "billion", "trillion"))
 
 
-def _word_windows(lower: str) -> list[tuple[int, int]]:
-    """Stretches of text around every spelled-out number or fraction word, merged."""
+def _word_windows(lower: str) -> tuple[list[tuple[int, int]], set[str]]:
+    """Stretches of text around every spelled-out number or fraction word, merged; the words."""
     spans: list[tuple[int, int]] = []
-    for word in _NUMBER_WORDS.intersection(_LOWER_WORD.findall(lower)):
+    present = _NUMBER_WORDS.intersection(_LOWER_WORD.findall(lower))
+    for word in present:
         index = lower.find(word)
         while index >= 0:
             end = index + len(word)
@@ -758,7 +771,7 @@ def _word_windows(lower: str) -> list[tuple[int, int]]:
                 space = _SPACE_AFTER.search(lower, min(len(lower), end + 60))
                 spans.append((max(0, index - 12), space.start() if space else len(lower)))
             index = lower.find(word, end)
-    return _merge(spans)
+    return _merge(spans), present
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -858,11 +871,13 @@ def find_numbers(text: str, *, context: bool = True) -> list[Number]:
     found: list[Number] = []
     lower = text.lower()
     windows = _digit_windows(text)
-    word_windows = _word_windows(lower)
+    word_windows, words = _word_windows(lower)
     for kind, pattern in PATTERNS:
         hints = _HINTS.get(kind)
         if hints is not None and not any(hint in lower for hint in hints):
             continue  # a cheap substring test saves a scan of the whole text
+        if kind in _WORD_HINTS and words.isdisjoint(_WORD_HINTS[kind]):
+            continue  # "twice", "the seventies": rare words, looked for only when written
         # Patterns only read the stretches of text around a digit or a number word.
         if kind in _DIGIT_KINDS:
             spans = windows

@@ -312,10 +312,11 @@ _INSTITUTION_AFTER = re.compile(
 _COMPANY_SUFFIXES = {"Inc", "Co", "Corp", "Ltd", "Plc", "PLC", "plc", "LLC", "Group", "Holdings"}
 # An organisation named by a description that speaks: "the statistics department said",
 # "according to the state prosecutors' office", "Para state prison authorities said".
-_DESCRIBED_NOUN = re.compile(
-    r"(?<=[a-z’'] )(?:department|ministry|office|agency|bureau|authorities|authority|commission|"
-    r"council|regulator|watchdog)\b"
-)
+_DESCRIBED_NOUNS = (
+    "department", "ministry", "office", "agency", "bureau", "authorit", "commission", "council",
+    "regulator", "watchdog",
+)  # fmt: skip
+_DESCRIBED_END = re.compile(r"(?:y|ies)?\b")  # "authorit" + "y" or "ies"
 _DESCRIBED_SAYS = re.compile(
     r"\s(?:said|says|told|announced|announces|reported|reports|stated|confirmed|estimated|"
     r"estimates|warned|added)\b"
@@ -330,7 +331,7 @@ _NOT_DESCRIBING = {
 _OWNERS = {"its", "their", "his", "her", "our"}
 _MONTH_SURNAMES = {"May", "June", "April", "August"}
 _DIGIT_AFTER = re.compile(r",?\s\d")
-_INSTITUTION_FIRST = frozenset("pcua")  # the first letters of the nouns above
+_INSTITUTION_FIRST = frozenset((" par", " cou", " com", " cou", " uni", " ass", " cen"))
 _INSTITUTION_ORDER = sorted(_INSTITUTION_ADJECTIVES, key=len, reverse=True)
 _CONNECTOR_END = re.compile(r"(?:\s(?:of|for|the|and|a|&))*\s*$")
 _PREVIOUS_WORD = re.compile(r"([\w'’.-]+) $")
@@ -493,22 +494,27 @@ class _Finder:
 
     def _lower_case_parties(self) -> None:
         text = self.text
-        for words, name in _LOWER_CASE_PARTIES.items():
-            index = text.find(words)
-            while index >= 0:
+        index = text.find("euro")  # the one word all of them start with: a single scan
+        while index >= 0:
+            for words, name in _LOWER_CASE_PARTIES.items():
                 end = index + len(words)
-                if not (index and text[index - 1].isalpha()) and not (
-                    end < len(text) and text[end].isalpha()
+                if (
+                    text.startswith(words, index)
+                    and not (index and text[index - 1].isalpha())
+                    and not (end < len(text) and text[end].isalpha())
                 ):
                     self.add(name, "organization", index, end)
-                index = text.find(words, end)
+                    break
+            index = text.find("euro", index + 4)
 
     def _described(self) -> None:
         """Organisations named by a description, when they speak: "the statistics department"."""
         text = self.text
-        for noun in _DESCRIBED_NOUN.finditer(text):
-            says = _DESCRIBED_SAYS.match(text, noun.end())
-            before = text[max(0, noun.start() - 50) : noun.start()]
+        for noun_start, noun_end in self._described_nouns():
+            says = _DESCRIBED_SAYS.match(text, noun_end)
+            before = text[max(0, noun_start - 50) : noun_start]
+            if not says and "ccording to" not in before:
+                continue  # neither speaks nor is cited: most such nouns
             found = _DESCRIBED_WORDS.search(before)
             if found is None:
                 continue
@@ -519,8 +525,8 @@ class _Finder:
                 words = words[1:]  # "the" or "according to the": where the description starts
             if not words or any(w.lower() in _NOT_DESCRIBING for w in words):
                 continue
-            start = noun.start() - len(" ".join(words)) - 1
-            lead = before[: len(before) - (noun.start() - start)]
+            start = noun_start - len(" ".join(words)) - 1
+            lead = before[: len(before) - (noun_start - start)]
             place = _PREVIOUS_WORD.search(lead)
             if lead.endswith(("'s ", "’s ", "s' ", "s’ ")) or (
                 place and place.group(1).lower() in _OWNERS
@@ -530,19 +536,38 @@ class _Finder:
                 continue
             if place and lead.endswith(" ") and place.group(1) in _PLACES:
                 start -= len(place.group(1)) + 1  # "Para state prison authorities"
-            end = says.end() if says else noun.end()
-            self.add(
-                text[start : noun.end()], "organization", start, noun.end(), evidence=(start, end)
-            )
+            end = says.end() if says else noun_end
+            self.add(text[start:noun_end], "organization", start, noun_end, evidence=(start, end))
+
+    def _described_nouns(self) -> list[tuple[int, int]]:
+        """Each lower-case organisation noun after a lower-case word, found with `str.find`."""
+        text = self.text
+        found = []
+        for noun in _DESCRIBED_NOUNS:
+            index = text.find(" " + noun)
+            while index >= 0:
+                end = index + 1 + len(noun)
+                if noun == "authorit":
+                    end = _DESCRIBED_END.match(text, end).end()  # type: ignore[union-attr]
+                if (
+                    index
+                    and (text[index - 1].islower() or text[index - 1] in "'’")
+                    and not (end < len(text) and text[end].isalnum())
+                ):
+                    found.append((index + 1, end))
+                index = text.find(" " + noun, end)
+        return found
 
     def _classify(self, start: int, end: int) -> None:
         run = self.text[start:end]
         if run in _NOT_NAMES:
             return  # "The", "But", "March": the commonest runs, settled at once
-        if (run[-1] in "nt" or run[1:2] == "-") and self._member_after_name(run, start, end):
+        if (
+            run[1:2] == "-" or run.endswith(("Democrat", "Republican"))
+        ) and self._member_after_name(run, start, end):
             return
         # A cheap test of the next letters first: most runs are followed by no institution.
-        if self.text.startswith(" ", end) and self.text[end + 1 : end + 2] in _INSTITUTION_FIRST:
+        if self.text[end : end + 4] in _INSTITUTION_FIRST:
             noun = _INSTITUTION_AFTER.match(self.text, end)
             adjective = noun and next((a for a in _INSTITUTION_ORDER if run.endswith(a)), None)
             if (
