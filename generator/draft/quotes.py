@@ -203,6 +203,7 @@ def find_quotes(
     roles = {p.role.lower(): p.name for p in parties if p.kind == "person" and p.role}
     quotes: list[QuoteDraft] = []
     previous: tuple[str | None, str | None, int] | None = None  # speaker, channel, end
+    quoted_before = ""  # every quotation so far, joined: a later fragment of one is a re-quote
     for match in pairs:
         inner = match.group(1)
         closing = match.group(2)
@@ -267,8 +268,18 @@ def find_quotes(
             if continued or same_sentence:
                 speaker, channel = previous[0], previous[1]
         previous = (speaker, channel, max(evidence_end, match.end())) if speaker else None
+        repeated = (
+            len(quote_text) < 100
+            and quote_text in quoted_before
+            and f"\x00{quote_text}\x00" not in quoted_before
+        )
+        quoted_before += f"\x00{quote_text}\x00"
+        if len(quoted_before) > 40_000:
+            quoted_before = quoted_before[-20_000:]  # bounded: a text of many quotes stays linear
         if speaker is None or len(quote_text.split()) < MIN_WORDS:
             continue
+        if repeated:
+            continue  # a phrase of an earlier quotation (a law's words) quoted again: not new speech
         evidence_text = text[evidence_start:evidence_end].strip()
         offset = text.find(evidence_text, evidence_start)
         quotes.append(
