@@ -40,6 +40,10 @@ _VERB = re.compile(
 )  # case-sensitive: a verb after its subject is in lower case, and the scan is faster
 _NOUN_THREAT = re.compile(r"\bthreats? (?:of|to)\b[^.;]*", re.I)
 _NEGATION = re.compile(r"\b(?:not|n't|never|no longer|declined to|refused to|failed to)\b", re.I)
+# Up to six words between a subject and its verb, with no "and" or "or" among them.
+_GAP = re.compile(r"^(?:['’]s)?(?P<gap>(?:\s+(?!and\b|or\b)[\w'’-]+){0,6}?)\s+(?=\S)")
+_PUNCTUATION = re.compile(r"[,;:.\"“”()]")
+_POSSESSIVE = re.compile(r"^['’]s\b")
 _CLAUSE_END = re.compile(r"[;:!?]|\.(?!\d)|,\s(?:and|but|while|which|who|as|although)\b|\s[—–]\s")
 
 
@@ -104,13 +108,14 @@ def draft_actions(
             if inside(mention.start):
                 continue
             tail = text[mention.end : min(sentence.end, mention.end + 700)]
-            gap = re.match(
-                r"^(?:['’]s)?(?P<gap>(?:\s+(?!and\b|or\b)[\w'’-]+){0,6}?)\s+(?=\S)", tail
-            )
             verb = _VERB.search(tail, 0, 80)
-            if verb is None or gap is None or re.search(r"[,;:.\"“”()]", tail[: verb.start()]):
+            if (
+                verb is None
+                or _GAP.match(tail) is None
+                or _PUNCTUATION.search(tail, 0, verb.start())
+            ):
                 continue
-            if re.match(r"^['’]s\b", tail) and not verb.group("threat"):
+            if _POSSESSIVE.match(tail) and not verb.group("threat"):
                 continue  # "Trump's hawkish policies": a possessive, not a subject
             clause_start = mention.end + verb.start()
             rest = text[clause_start : min(sentence.end, clause_start + 700)]

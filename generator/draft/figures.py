@@ -24,6 +24,13 @@ _STOP_AFTER = re.compile(
     r"at|by|for|with|against|compared|instead|and|or|this|last|next|a|an)$",
     re.I,
 )
+_MEASURE_WORD = re.compile(r"[\w'’%$£€.-]+|[,;:()—–\"“”]")
+_WORD_START = re.compile(r"[\w$£€]")
+_THREE_LETTERS = re.compile(r"[A-Za-z]{3}")
+_CLAUSE_BREAK = re.compile(r"[,;:](?:\s|$)|[()—–\"“”]")
+_SCALE_AT_END = re.compile(r"\b(?:mln|bln|million|billion|bn|trillion)$", re.I)
+_CODE_WRITTEN = re.compile(r"\b[A-Z]{3}\b")
+_SYMBOL_WRITTEN = re.compile(r"[£€¥₹₩₽]|[A-Z]{1,2}\$")
 _LEAD_OF = re.compile(r"^(?:of|in|on)\s+", re.I)
 _FUTURE = re.compile(
     r"\b(?:will|would|plans?|expected|due|set to|scheduled|next|ahead|beginning|starting|from)\b",
@@ -60,8 +67,9 @@ def _measures(number: Number, sentence: Sentence, text: str) -> str:
     after = text[number.end : min(sentence.end, number.end + 200)]
     after = _LEAD_OF.sub("", after.lstrip(" -–—"))
     words: list[str] = []
-    for word in re.findall(r"[\w'’%$£€.-]+|[,;:()—–\"“”]", after):
-        if not re.match(r"[\w$£€]", word) or (words and _STOP_AFTER.match(word)):
+    for found in _MEASURE_WORD.finditer(after):
+        word = found.group()
+        if not _WORD_START.match(word) or (words and _STOP_AFTER.match(word)):
             break
         words.append(word.rstrip("."))
         if len(words) >= 8:
@@ -70,13 +78,13 @@ def _measures(number: Number, sentence: Sentence, text: str) -> str:
         words.pop()
     if words and not (len(words) == 1 and _STOP_AFTER.match(words[0])):
         phrase = " ".join(words)
-        if re.search(r"[A-Za-z]{3}", phrase):
+        if _THREE_LETTERS.search(phrase):
             return one_line(phrase)
     before = text[max(sentence.start, number.start - 200) : number.start]
-    clause = re.split(r"[,;:](?:\s|$)|[()—–\"“”]", before)[-1].strip()
+    clause = _CLAUSE_BREAK.split(before)[-1].strip()
     clause_words = clause.split()[-8:]
     phrase = " ".join(clause_words).strip()
-    return one_line(phrase) if re.search(r"[A-Za-z]{3}", phrase) else one_line(sentence.text, 120)
+    return one_line(phrase) if _THREE_LETTERS.search(phrase) else one_line(sentence.text, 120)
 
 
 def _party_for(
@@ -134,11 +142,7 @@ def draft_figures(
             if number.date:
                 fields["date"] = number.date
         kind = number.kind
-        if (
-            kind == "count"
-            and number.value is not None
-            and re.search(r"\b(?:mln|bln|million|billion|bn|trillion)$", number.as_written, re.I)
-        ):
+        if kind == "count" and number.value is not None and _SCALE_AT_END.search(number.as_written):
             # "738 mln" beside "567 mln dlrs": the same money, its unit left unwritten
             context = money_in_sentence.get(sentence.start)
             if context and _MONEY_CONTEXT.match(text[number.end : number.end + 12]):
@@ -159,13 +163,13 @@ def _currency(number: Number, dollar: str, text: str) -> tuple[str, str]:
     """ISO code and how it was decided: written code, unambiguous symbol, word, or the story's country."""
     written = number.as_written
     found = number.currency or "$"
-    if re.search(r"\b[A-Z]{3}\b", written) and found not in ("$", "$c"):
+    if _CODE_WRITTEN.search(written) and found not in ("$", "$c"):
         return found, "code"
     if found in ("$", "$c"):
         return dollar, "context"
     if found == "GBX":
         return "GBX", "word"
-    if re.search(r"[£€¥₹₩₽]|[A-Z]{1,2}\$", written):
+    if _SYMBOL_WRITTEN.search(written):
         return found, "symbol"
     return found, "word"
 

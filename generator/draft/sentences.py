@@ -13,6 +13,8 @@ _ABBREVIATIONS = {
     "p.m", "mt", "ft", "fig", "approx", "dept", "est", "rev", "hon", "messrs", "n.z", "d.c",
 }  # fmt: skip
 _LAST_WORD = re.compile(r"([\w.]+)[.!?…]*[\"'”’)\]]*$")
+_LINE = re.compile(r"[^\n]+")
+_SPACES = re.compile(r"\s+")
 _END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 
 
@@ -29,7 +31,7 @@ class Sentence:
 def find_paragraphs(text: str) -> list[tuple[int, int]]:
     """Offsets of every paragraph (blocks separated by blank lines, or by single lines)."""
     spans = []
-    for match in re.finditer(r"[^\n]+", text):
+    for match in _LINE.finditer(text):
         start, end = match.span()
         while start < end and text[start].isspace():
             start += 1
@@ -91,7 +93,7 @@ def clip_evidence(text: str, sentence: Sentence, start: int, end: int, limit: in
 
 def one_line(text: str, limit: int = 300) -> str:
     """Collapse white space and cut at a word so the text fits a one-line field."""
-    line = re.sub(r"\s+", " ", text).strip()
+    line = _SPACES.sub(" ", text).strip()
     if len(line) <= limit:
         return line
     cut = line[: limit - 1].rsplit(" ", 1)[0]
