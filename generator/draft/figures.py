@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections import Counter
@@ -88,9 +89,16 @@ def _measures(number: Number, sentence: Sentence, text: str) -> str:
 
 
 def _party_for(
-    number: Number, sentence: Sentence, mentions: list[Mention], ids: dict[str, str]
+    number: Number,
+    sentence: Sentence,
+    mentions: list[Mention],
+    starts: list[int],
+    ids: dict[str, str],
 ) -> str | None:
-    inside = [m for m in mentions if sentence.start <= m.start < sentence.end]
+    """The party named last before the number in its sentence, else the first named after it."""
+    inside = mentions[
+        bisect.bisect_left(starts, sentence.start) : bisect.bisect_left(starts, sentence.end)
+    ]
     before = [m for m in inside if m.end <= number.start]
     chosen = before[-1] if before else (inside[0] if inside else None)
     return ids.get(chosen.party) if chosen else None
@@ -107,6 +115,8 @@ def draft_figures(
     """One figure per distinct number as written, with its first sentence as evidence."""
     dollar = decide_dollar(text, parties)
     ids = {p.name: p.id for p in parties}
+    mentions = sorted(mentions, key=lambda m: m.start)  # in text order, to bisect
+    starts = [m.start for m in mentions]
     money_in_sentence: dict[int, tuple[str, str]] = {}
     figures: list[FigureDraft] = []
     seen: set[str] = set()
@@ -152,7 +162,7 @@ def draft_figures(
             fields["currency"], fields["currency_basis"] = _currency(number, dollar, text)
         if number.unit and kind not in ("date",):
             fields["unit"] = number.unit
-        party = _party_for(number, sentence, mentions, ids)
+        party = _party_for(number, sentence, mentions, starts, ids)
         if party:
             fields["party"] = party
         figures.append(FigureDraft(fields, number.start, number.end))

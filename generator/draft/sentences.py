@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
+from operator import attrgetter
 
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREVIATIONS = {
@@ -26,6 +28,9 @@ class Sentence:
     end: int
     text: str
     paragraph: int
+
+
+_START = attrgetter("start")
 
 
 def find_paragraphs(text: str) -> list[tuple[int, int]]:
@@ -66,15 +71,11 @@ def find_sentences(text: str) -> list[Sentence]:
 
 def sentence_at(sentences: list[Sentence], offset: int) -> Sentence | None:
     """The sentence holding `offset`."""
-    lo, hi = 0, len(sentences)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if sentences[mid].end <= offset:
-            lo = mid + 1
-        else:
-            hi = mid
-    if lo < len(sentences) and sentences[lo].start <= offset < sentences[lo].end:
-        return sentences[lo]
+    # Sentences are in text order and do not overlap: the last one starting at or before
+    # `offset` is the only one that can hold it.
+    index = bisect.bisect_right(sentences, offset, key=_START) - 1
+    if index >= 0 and offset < sentences[index].end:
+        return sentences[index]
     return None
 
 
