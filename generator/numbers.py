@@ -603,23 +603,31 @@ _HINTS = {
     "date": tuple(MONTHS),
 }
 _DIGIT_KINDS = {"date", "time", "ordinal", "ratio", "amount"}
+# Patterns whose every match starts where a run of digits starts (a look-behind refuses a word
+# character before the first digit): they are tried at those places only, not scanned for.
+_AT_DIGITS_KINDS = {"time", "ordinal", "ratio"}
 _DIGITS = re.compile(r"\d+")
 _SPACE_AFTER = re.compile(r"\s|$")
 
 
-def _digit_windows(text: str) -> list[tuple[int, int]]:
-    """Stretches of text around every digit, merged; wide enough for a month or a unit word."""
+def _digit_windows(text: str) -> tuple[list[tuple[int, int]], list[int]]:
+    """Stretches of text around every digit, merged (wide enough for a month or a unit word),
+    and where every run of digits starts."""
     windows: list[tuple[int, int]] = []
+    starts: list[int] = []
     for match in _DIGITS.finditer(text):
+        starts.append(match.start())
         low = max(0, match.start() - 12)
         end = min(len(text), match.end() + 60)
+        if windows and end <= windows[-1][1]:
+            continue  # the window already reaches the first space after `end`, or beyond
         space = _SPACE_AFTER.search(text, end)
         high = space.start() if space else len(text)
         if windows and low <= windows[-1][1]:
             windows[-1] = (windows[-1][0], max(windows[-1][1], high))
         else:
             windows.append((low, high))
-    return windows
+    return windows, starts
 
 
 # Words that can start a spelled-out number, fraction or rank: where the word patterns look.
@@ -743,13 +751,24 @@ def find_numbers(text: str, *, context: bool = True) -> list[Number]:
     """
     found: list[Number] = []
     lower = text.lower()
-    windows = _digit_windows(text)
+    windows, digit_starts = _digit_windows(text)
     word_windows = _word_windows(lower)
     for kind, pattern in PATTERNS:
         hints = _HINTS.get(kind)
         if hints is not None and not any(hint in lower for hint in hints):
             continue  # a cheap substring test saves a scan of the whole text
         # Patterns only read the stretches of text around a digit or a number word.
+        if kind in _AT_DIGITS_KINDS:
+            # As finditer would: the first match at or after the end of the one before.
+            after = 0
+            for start in digit_starts:
+                if start < after:
+                    continue
+                match = pattern.match(text, start)
+                if match is not None:
+                    found.extend(_from_match(kind, _with_prefix(match, text), text, context))  # type: ignore[arg-type]
+                    after = match.end()
+            continue
         if kind in _DIGIT_KINDS:
             spans = windows
         elif kind == "rank":

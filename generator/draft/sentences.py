@@ -16,7 +16,6 @@ _ABBREVIATIONS = {
 }  # fmt: skip
 _LAST_WORD = re.compile(r"([\w.]+)[.!?…]*[\"'”’)\]]*$")
 _LINE = re.compile(r"[^\n]+")
-_SPACES = re.compile(r"\s+")
 _END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 
 
@@ -94,7 +93,7 @@ def clip_evidence(text: str, sentence: Sentence, start: int, end: int, limit: in
 
 def one_line(text: str, limit: int = 300) -> str:
     """Collapse white space and cut at a word so the text fits a one-line field."""
-    line = _SPACES.sub(" ", text).strip()
+    line = " ".join(text.split())  # str.split and re's \s agree on what white space is
     if len(line) <= limit:
         return line
     cut = line[: limit - 1].rsplit(" ", 1)[0]

@@ -13,7 +13,6 @@ _DATELINE = re.compile(
 )
 
 _FULL_STOP = re.compile(r"[.!?][\"'”’)]*$")
-_SPACES = re.compile(r"\s+")
 
 
 def strip_dateline(sentence: str) -> str:
@@ -65,5 +64,6 @@ def draft_summary(
     chosen = sorted(
         (s for score, _, s in scored[:MAX_KEY_POINTS] if score > 0), key=lambda s: s.start
     )
-    points = [_SPACES.sub(" ", strip_dateline(s.text.strip())) for s in chosen]
-    return _SPACES.sub(" ", bottom), points
+    # Both are stripped already, so joining the words collapses white space as re.sub would.
+    points = [" ".join(strip_dateline(s.text.strip()).split()) for s in chosen]
+    return " ".join(bottom.split()), points
