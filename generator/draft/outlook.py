@@ -62,12 +62,33 @@ _TRIGGER = re.compile(
     r"(?!(?:he|she|it|they|we|I|the\s+(?:call|meeting))\b)[^,.;:\"“”]{6,90}",
     re.I,
 )
+# The ignore-case patterns below are searched only in sentences whose lower case holds one of
+# their words. The words avoid i, k and s, whose ignore-case matches go beyond what str.lower
+# gives ("ı", "K", "ſ"): so a sentence without them cannot match, and the test is exact.
+_TRIGGER_WORDS = ("after", "before", "ahead", "unt", "once", "when", "follow")
+_SCHEDULED_WORDS = ("chedu", "due", "et to", "beg", "tart", "effect", "meet")
 _LIKELIHOOD = [
-    (re.compile(r"\b(?:almost certain(?:ly)?|virtually certain)\b", re.I), "almost_certain"),
-    (re.compile(r"\b(?:very likely|highly likely|high probability)\b", re.I), "highly_likely"),
-    (re.compile(r"\bunlikely\b", re.I), "unlikely"),
-    (re.compile(r"\b(?:likely|probably|expected)\b", re.I), "likely"),
+    (
+        re.compile(r"\b(?:almost certain(?:ly)?|virtually certain)\b", re.I),
+        "almost_certain",
+        ("certa",),
+    ),
+    (
+        re.compile(r"\b(?:very likely|highly likely|high probability)\b", re.I),
+        "highly_likely",
+        ("ely", "probab"),
+    ),
+    (re.compile(r"\bunlikely\b", re.I), "unlikely", ("unl",)),
+    (
+        re.compile(r"\b(?:likely|probably|expected)\b", re.I),
+        "likely",
+        ("ely", "probab", "expected"),
+    ),
 ]
+
+
+def _holds_any(low: str, words: tuple[str, ...]) -> bool:
+    return any(word in low for word in words)
 
 
 @dataclass(frozen=True)
@@ -119,18 +140,18 @@ def draft_outlook(
             fields["when"] = ahead[0].value
             if ahead[0].until:
                 fields["until"] = ahead[0].until
-        else:
+        elif expected and _holds_any(low, _TRIGGER_WORDS):
             trigger = _TRIGGER.search(body)
-            if trigger and expected:
+            if trigger:
                 fields["trigger"] = one_line(trigger.group().strip())
-        if ahead and _SCHEDULED.search(body):
+        if ahead and _holds_any(low, _SCHEDULED_WORDS) and _SCHEDULED.search(body):
             fields["kind"] = "scheduled"
         elif risk and not expected:
             fields["kind"] = "risk"
         else:
             fields["kind"] = "expected"
-        for pattern, likelihood in _LIKELIHOOD:
-            if pattern.search(body):
+        for pattern, likelihood, words in _LIKELIHOOD:
+            if _holds_any(low, words) and pattern.search(body):
                 fields["likelihood"] = likelihood
                 break
         items.append(OutlookDraft(fields, sentence.start, sentence.end))
