@@ -99,14 +99,17 @@ class _Speakers:
         # In text order, so that the lookups below bisect to the mentions they need.
         self.mentions = sorted((m for m in mentions if not inside(m.start)), key=_start)
         self.starts = [m.start for m in self.mentions]
-        self.free = {
-            m.start: not _PREPOSITION_BEFORE.search(text[max(0, m.start - 14) : m.start])
-            for m in self.mentions
-        }
+        self.free: dict[int, bool] = {}  # read once per mention, when first asked
         self.subjects = self._find_subjects()
 
     def _free(self, mention: Mention) -> bool:
-        return self.free[mention.start]
+        """Is the mention no preposition's object ("to Carney"), so that it can be a speaker?"""
+        free = self.free.get(mention.start)
+        if free is None:
+            start = mention.start
+            before = self.text[max(0, start - 14) : start]
+            free = self.free[start] = not _PREPOSITION_BEFORE.search(before)
+        return free
 
     def _find_subjects(self) -> set[int]:
         """Offsets of mentions that open their sentence or clause: the likely subjects."""

@@ -53,7 +53,9 @@ def find_sentences(text: str) -> list[Sentence]:
         begin = p_start
         for match in _END.finditer(text, p_start, p_end):
             stop = match.end()
-            word = _LAST_WORD.search(text, max(begin, stop - 40), stop)
+            # The word runs to `stop` without a space: the search can start after the last one.
+            low = max(begin, stop - 40, text.rfind(" ", begin, stop) + 1)
+            word = _LAST_WORD.search(text, low, stop)
             token = word.group(1).lower().rstrip(".") if word else ""
             if match.group().startswith(".") and (
                 token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())
