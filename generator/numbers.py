@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from generator.alternation import build_alternation
+
 MONTHS = {
     m: i
     for i, names in enumerate(
@@ -128,7 +130,11 @@ _SYMBOL = r"(?:US\$|C\$|CA\$|A\$|AU\$|NZ\$|HK\$|S\$|R\$|\$|£|€|¥|₹|₩|₽
 _CODE = r"(?:" + "|".join(sorted(CODES)) + r")"
 _PERCENT = r"(?:%|\s?[Pp]er\s?[Cc]ent\b|\s?[Pp]ercent\b|\s?pct\b|\s?percentage points?\b)"
 _QUAL = r"(?:" + "|".join(q for q, _ in QUALIFIERS) + r")"
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+_MONTH_NAMES = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+    "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec"
+)
+_MONTH = rf"(?:{build_alternation(_MONTH_NAMES)})\.?"  # by first letter: see generator.alternation
 _RANK_WORD = r"(?:largest|biggest|highest|lowest|smallest|most|least|best|worst|fastest|slowest|strongest|weakest|richest|poorest|busiest|oldest|youngest|longest|deadliest|heaviest|greatest|largest-ever|costliest|cheapest|closest|top|ranked)"
 _CURWORD = r"(?:dollars|dollar|pounds|euros|yen|yuan|rupees|rupee|rand|pesos|won|francs|pence|cents|dlrs|dlr)"
 # Measures written onto a number ("6km", "512kbps"); "m" is left out: "5m" is money as often as metres.

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from generator.alternation import build_alternation
 from generator.draft.dates import DateMention
 from generator.draft.parties import Mention, PartyDraft
 from generator.draft.sentences import Sentence, one_line
@@ -43,54 +44,10 @@ _VERB = re.compile(
 )  # case-sensitive: a verb after its subject is in lower case, and the scan is faster
 
 
-def _alternatives(pattern: str) -> list[str]:
-    """Split a pattern at its top-level bars, a leading group spelled out ("(?:a|b) c")."""
-    parts: list[str] = []
-    depth = start = 0
-    for index, char in enumerate(pattern):
-        if char == "(" and pattern[index - 1 : index] != "\\":
-            depth += 1
-        elif char == ")" and pattern[index - 1 : index] != "\\":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            parts.append(pattern[start:index])
-            start = index + 1
-    parts.append(pattern[start:])
-    spelled: list[str] = []
-    for part in parts:
-        if part.startswith("(?:"):
-            close = part.index(")")  # the leading groups here hold plain words
-            spelled.extend(word + part[close + 1 :] for word in part[3:close].split("|"))
-        else:
-            spelled.append(part)
-    return spelled
-
-
-def _by_first_letter(alternatives: list[str]) -> str:
-    """One alternation whose branches each start with their own letter, for a fast scan."""
-    branches: dict[str, list[str]] = {}
-    for alternative in alternatives:
-        first, rest = alternative[0], alternative[1:]
-        assert first.isalpha() or first == "'", alternative
-        assert not rest.startswith(("?", "*", "+", "{")), alternative
-        branches.setdefault(first, []).append(rest)
-    return "|".join(f"{re.escape(first)}(?:{'|'.join(rests)})" for first, rests in branches.items())
-
-
-# Where the first verb of any kind starts. Python's regex engine tries a long alternation one
-# branch at a time at every word; grouped by first letter, a word is turned down after one test.
-# `_VERB.match` at that place then reads which verb it is, with _VERB's own order of preference.
-_ANY_VERB = re.compile(
-    r"\b(?:"
-    + _by_first_letter(
-        [
-            alternative
-            for kind in (_THREAT, _PLAN, _PROPOSE, _ANNOUNCE, _TAKEN, _TAKEN_FORMS)
-            for alternative in _alternatives(kind)
-        ]
-    )
-    + r")\b"
-)
+# Where the first verb of any kind starts, found fast (see generator.alternation); `_VERB.match`
+# at that place then reads which verb it is, with _VERB's own order of preference.
+_ALL_VERBS = "|".join((_THREAT, _PLAN, _PROPOSE, _ANNOUNCE, _TAKEN, _TAKEN_FORMS))
+_ANY_VERB = re.compile(rf"\b(?:{build_alternation(_ALL_VERBS)})\b")
 _NOUN_THREAT = re.compile(r"\bthreats? (?:of|to)\b[^.;]*", re.I)
 _NEGATION = re.compile(r"\b(?:not|n't|never|no longer|declined to|refused to|failed to)\b", re.I)
 # Up to six words between a subject and its verb, with no "and" or "or" among them.

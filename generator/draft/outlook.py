@@ -6,16 +6,23 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from generator.alternation import build_alternation
 from generator.draft.dates import DateMention
 from generator.draft.sentences import Sentence, one_line
 
 MAX_OUTLOOK = 15
+# Both searched in the lower-cased sentence; the words grouped by first letter for a fast scan
+# (see generator.alternation).
 _EXPECTED = re.compile(
-    r"\b(?:will|'ll|plans? to|planned|planning|expected to|expects? to|is expected|are expected|"
-    r"ahead of|set to|is due|are due|due to|scheduled|going to|intends? to|aims? to|forecasts?|"
-    r"projected|predicted|next (?:week|month|year|election|general election|meeting|round)|"
-    r"later this (?:week|month|year)|upcoming|coming (?:days|weeks|months)|soon)\b",
-)  # searched in the lower-cased sentence
+    r"\b(?:"
+    + build_alternation(
+        r"will|'ll|plans? to|planned|planning|expected to|expects? to|is expected|are expected|"
+        r"ahead of|set to|is due|are due|due to|scheduled|going to|intends? to|aims? to|forecasts?|"
+        r"projected|predicted|next (?:week|month|year|election|general election|meeting|round)|"
+        r"later this (?:week|month|year)|upcoming|coming (?:days|weeks|months)|soon"
+    )
+    + r")\b",
+)
 _EXPECTED_WORDS = (
     "will",
     "'ll",
@@ -51,7 +58,12 @@ _RISK_WORDS = (
 )
 _STRONG_RISK = re.compile(r"\b(?:could|may|might|risk|threat|edge of)\b")
 _RISK = re.compile(
-    r"\b(?:could|may|might|risks?|threats?|threaten(?:s|ed)?|warn(?:s|ed)?|danger|fear|possible|possibility|edge of)\b",
+    r"\b(?:"
+    + build_alternation(
+        r"could|may|might|risks?|threats?|threaten(?:s|ed)?|warn(?:s|ed)?|danger|fear|possible|"
+        r"possibility|edge of"
+    )
+    + r")\b",
 )
 _SCHEDULED = re.compile(
     r"\b(?:scheduled|is due|are due|due to|set to|begin(?:s|ning)?|start(?:s|ing)?|take effect|takes effect|meets)\b",

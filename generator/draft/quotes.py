@@ -6,6 +6,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from generator.alternation import build_alternation
 from generator.draft.parties import Mention, PartyDraft
 from generator.draft.sentences import Sentence, find_sentences, sentence_at
 
@@ -21,7 +22,7 @@ _SPEECH = (
     r"called(?! (?:on|for)\b)|describ(?:ed|ing)|declaring|pledg(?:ed|ing)|promis(?:ed|ing)|vow(?:ed|ing)|"
     r"insisting|appealing|criticis(?:e|ed|ing)|criticiz(?:e|ed|ing)|respond(?:ed|ing)|telling|writing|adding"
 )
-_SAY = re.compile(rf"\b(?:{_SPEECH})\b", re.I)
+_SAY = re.compile(rf"\b(?:{build_alternation(_SPEECH)})\b", re.I)  # see generator.alternation
 _PRONOUN = re.compile(r"^\s*(?:he|she|they|it)\b", re.I)
 _CHANNELS = [
     (
