@@ -158,13 +158,25 @@ _AMOUNT = (
     rf"(?P<hyunit>-(?!to\b)[a-z]+\b(?!-\d))?"
 )
 
+
+_ORDINALS = "|".join(ORDINAL_WORDS)
+
+
+def _first_letters(words: str) -> str:
+    """The first characters of `words` (a|b|c), escaped for a character class."""
+    return "".join(sorted({re.escape(word[0]) for word in words.split("|")}))
+
+
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "date",
         re.compile(
+            # Every date opens with a month's capital or a digit: the look-ahead turns any other
+            # place down at once, and changes no match.
+            rf"(?=[{_first_letters(_MONTH_NAMES)}\d])(?:"
             rf"\b(?P<month>{_MONTH})\s(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:[-–](?P<day2>\d{{1,2}}))?(?:,?\s(?P<year>(?:19|20)\d{{2}}))?\b"
             rf"|\b(?P<day_b>\d{{1,2}})(?:st|nd|rd|th)?\s(?:of\s)?(?P<month_b>{_MONTH})(?:,?\s(?P<year_b>(?:19|20)\d{{2}}))?\b"
-            rf"|\b(?P<month_c>{_MONTH})\s(?P<year_c>(?:19|20)\d{{2}})\b"
+            rf"|\b(?P<month_c>{_MONTH})\s(?P<year_c>(?:19|20)\d{{2}})\b)"
         ),
     ),
     (
@@ -178,7 +190,10 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "rank",
         re.compile(
-            rf"\b(?P<ord>{'|'.join(ORDINAL_WORDS)}|\d+(?:st|nd|rd|th))[-\s](?P<rank>{_RANK_WORD})\b",
+            # Every rank opens with a digit or an ordinal's first letter (see the date pattern).
+            rf"\b(?=[\d{_first_letters(_ORDINALS)}])"
+            rf"(?P<ord>{build_alternation(_ORDINALS)}|\d+(?:st|nd|rd|th))"
+            rf"[-\s](?P<rank>{_RANK_WORD})\b",
             re.I,
         ),
     ),
@@ -201,7 +216,11 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "amount",
         re.compile(
-            r"(?<![\w.,])(?<![A-Za-z]-)" + _AMOUNT + r"(?![\w])",
+            # Every amount opens with a digit, a point, a currency symbol or a code's capital
+            # (see the date pattern).
+            rf"(?=[\d.{_first_letters('|'.join([*SYMBOLS, *CODES]))}])(?<![\w.,])(?<![A-Za-z]-)"
+            + _AMOUNT
+            + r"(?![\w])",
         ),
     ),
     (
