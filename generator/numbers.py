@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from generator.alternation import build_alternation
+
 MONTHS = {
     m: i
     for i, names in enumerate(
@@ -140,7 +142,11 @@ _SYMBOL = r"(?:US\$|C\$|CA\$|A\$|AU\$|NZ\$|HK\$|S\$|R\$|\$|£|€|¥|₹|₩|₽
 _CODE = r"(?:" + "|".join(sorted(CODES)) + r")"
 _PERCENT = r"(?:%|\s?[Pp]er\s?[Cc]ent\b|\s?[Pp]ercent\b|\s?pct\b|\s?percentage points?\b)"
 _QUAL = r"(?:" + "|".join(q for q, _ in QUALIFIERS) + r")"
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+_MONTH_NAMES = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+    "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec"
+)
+_MONTH = rf"(?:{build_alternation(_MONTH_NAMES)})\.?"  # by first letter: see generator.alternation
 _RANK_WORD = r"(?:largest|biggest|highest|lowest|smallest|most|least|best|worst|fastest|slowest|strongest|weakest|richest|poorest|busiest|oldest|youngest|longest|deadliest|heaviest|greatest|largest-ever|costliest|cheapest|closest|top|ranked)"
 # Cardinals before a superlative rank a group ("the two largest economies"); "top" and "ranked"
 # after a cardinal count ("two top aides"), so they are left out.
@@ -178,13 +184,25 @@ _AMOUNT = (
     rf"(?P<hyunit>-(?!to\b)[a-z]+\b(?!-\d))?"
 )
 
+
+_ORDINALS = "|".join(ORDINAL_WORDS)
+
+
+def _first_letters(words: str) -> str:
+    """The first characters of `words` (a|b|c), escaped for a character class."""
+    return "".join(sorted({re.escape(word[0]) for word in words.split("|")}))
+
+
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "date",
         re.compile(
+            # Every date opens with a month's capital or a digit: the look-ahead turns any other
+            # place down at once, and changes no match.
+            rf"(?=[{_first_letters(_MONTH_NAMES)}\d])(?:"
             rf"\b(?P<month>{_MONTH})\s(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:[-–](?P<day2>\d{{1,2}}))?(?:,?\s(?P<year>(?:19|20)\d{{2}}))?\b"
             rf"|\b(?P<day_b>\d{{1,2}})(?:st|nd|rd|th)?\s(?:of\s)?(?P<month_b>{_MONTH})(?:,?\s(?P<year_b>(?:19|20)\d{{2}}))?\b"
-            rf"|\b(?P<month_c>{_MONTH})\s(?P<year_c>(?:19|20)\d{{2}})\b"
+            rf"|\b(?P<month_c>{_MONTH})\s(?P<year_c>(?:19|20)\d{{2}})\b)"
         ),
     ),
     (
@@ -198,7 +216,10 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "rank",
         re.compile(
-            rf"\b(?P<ord>{'|'.join(ORDINAL_WORDS)}|\d+(?:st|nd|rd|th))[-\s](?P<rank>{_RANK_WORD})\b",
+            # Every rank opens with a digit or an ordinal's first letter (see the date pattern).
+            rf"\b(?=[\d{_first_letters(_ORDINALS)}])"
+            rf"(?P<ord>{build_alternation(_ORDINALS)}|\d+(?:st|nd|rd|th))"
+            rf"[-\s](?P<rank>{_RANK_WORD})\b",
             re.I,
         ),
     ),
@@ -222,7 +243,11 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "amount",
         re.compile(
-            r"(?<![\w.,])(?<![A-Za-z]-)" + _AMOUNT + r"(?![\w])",
+            # Every amount opens with a digit, a point, a currency symbol or a code's capital
+            # (see the date pattern).
+            rf"(?=[\d.{_first_letters('|'.join([*SYMBOLS, *CODES]))}])(?<![\w.,])(?<![A-Za-z]-)"
+            + _AMOUNT
+            + r"(?![\w])",
         ),
     ),
     (
@@ -723,23 +748,31 @@ _HINTS = {
 }
 _WORD_HINTS = {"multiplier": frozenset(MULTIPLIER_WORDS), "decade": frozenset(DECADE_WORDS)}
 _DIGIT_KINDS = {"date", "time", "ordinal", "ratio", "amount"}
+# Patterns whose every match starts where a run of digits starts (a look-behind refuses a word
+# character before the first digit): they are tried at those places only, not scanned for.
+_AT_DIGITS_KINDS = {"time", "ordinal", "ratio"}
 _DIGITS = re.compile(r"\d+")
 _SPACE_AFTER = re.compile(r"\s|$")
 
 
-def _digit_windows(text: str) -> list[tuple[int, int]]:
-    """Stretches of text around every digit, merged; wide enough for a month or a unit word."""
+def _digit_windows(text: str) -> tuple[list[tuple[int, int]], list[int]]:
+    """Stretches of text around every digit, merged (wide enough for a month or a unit word),
+    and where every run of digits starts."""
     windows: list[tuple[int, int]] = []
+    starts: list[int] = []
     for match in _DIGITS.finditer(text):
+        starts.append(match.start())
         low = max(0, match.start() - 12)
         end = min(len(text), match.end() + 60)
+        if windows and end <= windows[-1][1]:
+            continue  # the window already reaches the first space after `end`, or beyond
         space = _SPACE_AFTER.search(text, end)
         high = space.start() if space else len(text)
         if windows and low <= windows[-1][1]:
             windows[-1] = (windows[-1][0], max(windows[-1][1], high))
         else:
             windows.append((low, high))
-    return windows
+    return windows, starts
 
 
 # Words that can start a spelled-out number, fraction or rank: where the word patterns look.
@@ -750,14 +783,18 @@ _NUMBER_WORDS = (
     | frozenset(MULTIPLIER_WORDS)
     | frozenset(DECADE_WORDS)
 )
-_LOWER_WORD = re.compile(r"[a-z]+")
 _SCALE_WORDS = frozenset(("thousand", "million", "billion", "trillion"))
+_NUMBER_WORDS_ASCII = {word.encode("ascii"): word for word in _NUMBER_WORDS}
+# Every byte but a-z read as a space: split() then gives the words that [a-z]+ would find, for
+# a fraction of the cost of a regex scan (characters beyond ASCII are encoded as "?").
+_ONLY_LOWER = bytes(byte if 0x61 <= byte <= 0x7A else 0x20 for byte in range(256))
 
 
 def _word_windows(lower: str) -> tuple[list[tuple[int, int]], set[str]]:
     """Stretches of text around every spelled-out number or fraction word, merged; the words."""
     spans: list[tuple[int, int]] = []
-    present = _NUMBER_WORDS.intersection(_LOWER_WORD.findall(lower))
+    words = set(lower.encode("ascii", "replace").translate(_ONLY_LOWER).split())
+    present = {_NUMBER_WORDS_ASCII[key] for key in _NUMBER_WORDS_ASCII.keys() & words}
     for word in present:
         index = lower.find(word)
         while index >= 0:
@@ -870,7 +907,7 @@ def find_numbers(text: str, *, context: bool = True) -> list[Number]:
     """
     found: list[Number] = []
     lower = text.lower()
-    windows = _digit_windows(text)
+    windows, digit_starts = _digit_windows(text)
     word_windows, words = _word_windows(lower)
     for kind, pattern in PATTERNS:
         hints = _HINTS.get(kind)
@@ -879,6 +916,17 @@ def find_numbers(text: str, *, context: bool = True) -> list[Number]:
         if kind in _WORD_HINTS and words.isdisjoint(_WORD_HINTS[kind]):
             continue  # "twice", "the seventies": rare words, looked for only when written
         # Patterns only read the stretches of text around a digit or a number word.
+        if kind in _AT_DIGITS_KINDS:
+            # As finditer would: the first match at or after the end of the one before.
+            after = 0
+            for start in digit_starts:
+                if start < after:
+                    continue
+                match = pattern.match(text, start)
+                if match is not None:
+                    found.extend(_from_match(kind, _with_prefix(match, text), text, context))  # type: ignore[arg-type]
+                    after = match.end()
+            continue
         if kind in _DIGIT_KINDS:
             spans = windows
         elif kind == "rank":

@@ -77,6 +77,7 @@ def draft_brief(
     bottom_line, key_points = draft_summary(text, sentences, facts, title)
 
     heading = title or one_line(sentences[0].text if sentences else text, 300)
+    locate = _Locator(text)
     data: dict[str, Any] = {
         "title": one_line(heading, 300),
         "slug": _slug(heading),
@@ -99,20 +100,20 @@ def draft_brief(
                 "kind": p.kind,
                 "role": one_line(p.role, 300) if p.role else None,
                 "aliases": [one_line(a, 300) for a in p.aliases if a.strip()],
-                "evidence": text[p.evidence[0] : p.evidence[1]].strip(),
+                "evidence": locate(text[p.evidence[0] : p.evidence[1]].strip()),
             }
             for p in parties
             if p.evidence is not None
         ],
-        "numbers": [f.fields for f in figures][:MAX_ITEMS],
-        "actions": [a.fields for a in actions],
-        "outlook": [o.fields for o in outlook],
+        "numbers": [locate.fields(f.fields) for f in figures[:MAX_ITEMS]],
+        "actions": [locate.fields(a.fields) for a in actions],
+        "outlook": [locate.fields(o.fields) for o in outlook],
         "quotes": [
             {
                 "speaker": ids[q.speaker],
                 "text": q.text,
                 "channel": one_line(q.channel, 300) if q.channel else None,
-                "evidence": text[q.evidence[0] : q.evidence[1]].strip(),
+                "evidence": locate(text[q.evidence[0] : q.evidence[1]].strip()),
             }
             for q in _distinct(quotes)
             if q.speaker in ids
@@ -120,9 +121,7 @@ def draft_brief(
             and q.evidence[1] - q.evidence[0] <= MAX_TEXT
         ][:MAX_ITEMS],
     }
-    brief = Brief.model_validate(data)
-    _locate(brief, text)
-    return brief
+    return Brief.model_validate(data)
 
 
 def _distinct(quotes: list[QuoteDraft]) -> list[QuoteDraft]:
@@ -141,14 +140,30 @@ def _slug(title: str) -> str:
     return f"{slug}-brief" if slug in RESERVED_SLUGS else slug
 
 
-def _locate(brief: Brief, text: str) -> None:
-    """Set every evidence span's offsets: the exact text, found left to right."""
-    from generator.content import evidence_fields
+class _Locator:
+    """Evidence with its offsets: the first place the source holds its exact text."""
 
-    for _, span in evidence_fields(brief):
-        index = text.find(span.text)
-        if index >= 0:
-            span.start, span.end = index, index + len(span.text)
+    # The offsets go into the data before validation: setting them on the validated models
+    # afterwards cost a search and two attribute writes per span. Every evidence here is already
+    # stripped, so validation leaves its text, and these offsets, as they are.
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.found: dict[str, int] = {}
+
+    def __call__(self, evidence: str) -> str | dict[str, Any]:
+        index = self.found.get(evidence)
+        if index is None:
+            index = self.found[evidence] = self.text.find(evidence)
+        if index < 0 or not evidence:
+            return evidence
+        return {"text": evidence, "start": index, "end": index + len(evidence)}
+
+    def fields(self, fields: dict[str, Any]) -> dict[str, Any]:
+        evidence = fields.get("evidence")
+        if not isinstance(evidence, str):
+            return fields
+        return {**fields, "evidence": self(evidence)}
 
 
 # --- writing ---------------------------------------------------------------------------------

@@ -387,12 +387,11 @@ def _is_acronym(word: str) -> bool:
 
 
 def _sentence_start(text: str, offset: int) -> bool:
-    before = text[max(0, offset - 3) : offset]
-    return (
-        offset == 0
-        or bool(_SENTENCE_OPENER.search(text[max(0, offset - 4) : offset]))
-        or before.endswith("\n")
-    )
+    if offset == 0:
+        return True
+    if not text[offset - 1].isspace() and text[offset - 1] not in '"“‘(':
+        return False  # every way of opening a sentence ends with a space, a quote or a bracket
+    return bool(_SENTENCE_OPENER.search(text[max(0, offset - 4) : offset]))
 
 
 class _LowerWords:
@@ -438,6 +437,8 @@ class _Finder:
         self.honorific: set[str] = set()
         # Words written in lower case somewhere: "Long-dated" at a sentence start is a word.
         self.lower_words = _LowerWords(text)
+        # A name's role is asked for twice (its words and where they start): read it once.
+        self.roles_before: dict[int, list[tuple[int, str]]] = {}
 
     def add(
         self,
@@ -961,6 +962,12 @@ class _Finder:
 
     def _role_words_before(self, offset: int) -> list[tuple[int, str]]:
         """Role words just before a name, nearest first: "Conservative leader" Pierre Poilievre."""
+        found = self.roles_before.get(offset)
+        if found is None:
+            found = self.roles_before[offset] = self._read_role_words_before(offset)
+        return found
+
+    def _read_role_words_before(self, offset: int) -> list[tuple[int, str]]:
         window_start = max(0, offset - 80)
         before = self.text[window_start:offset]
         found: list[tuple[int, str]] = []
