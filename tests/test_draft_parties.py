@@ -102,3 +102,8 @@ def test_a_month_as_a_surname_and_a_letter_ending_a_name():
     assert "Anna May" in found
     assert "Bloco Forte A" in found
     assert "Monday May" not in names("On Monday May 5 the vote took place.")
+
+
+def test_a_forum_is_a_party_but_its_summit_is_an_event():
+    assert "G8" in names("The G8 agreed to cut debt.")
+    assert "G20" not in names("They met at the G-20 summit in Osaka.")

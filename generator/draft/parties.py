@@ -134,6 +134,9 @@ ORGANIZATIONS: dict[str, str] = {
     "G7": "G7", "G-7": "G7", "G8": "G8", "G-8": "G8", "G20": "G20", "G-20": "G20",
     "Eurozone": "eurozone",
 }  # fmt: skip
+# Groups that are also the name of their meetings: "the G-20 summit" is an event.
+_FORUMS = {"G7", "G-7", "G8", "G-8", "G20", "G-20"}
+_GATHERING_AFTER = re.compile(r" (?:summit|gathering|meeting|meetings|talks)\b")
 # Parties written in lower case: found by their words, not by capitals.
 _LOWER_CASE_PARTIES = {"eurozone": "eurozone", "euro zone": "eurozone", "euro area": "eurozone"}
 
@@ -595,8 +598,9 @@ class _Finder:
                 self._country(word, start, start + len(word))
                 return
             if word in ORGANIZATIONS:
-                self.add(ORGANIZATIONS[word], "organization", start, start + len(word))
-                return
+                if not (word in _FORUMS and _GATHERING_AFTER.match(self.text, start + len(word))):
+                    self.add(ORGANIZATIONS[word], "organization", start, start + len(word))
+                return  # "the G-20 summit" is an event someone attends, not a party
             if (
                 word.isalpha()
                 and not word.isupper()
