@@ -566,9 +566,11 @@ class _Finder:
         run = self.text[start:end]
         if run in _NOT_NAMES:
             return  # "The", "But", "March": the commonest runs, settled at once
-        if (
-            run[1:2] == "-" or run.endswith(("Democrat", "Republican"))
-        ) and self._member_after_name(run, start, end):
+        last = run[-1]  # one character first: "Democrat" and "Republican" end in t and n
+        member = ((last == "t" or last == "n") and run.endswith(("Democrat", "Republican"))) or (
+            len(run) > 2 and run[1] == "-"  # "R-Iowa"
+        )
+        if member and self._member_after_name(run, start, end):
             return
         # A cheap test of the next letters first: most runs are followed by no institution.
         if self.text[end : end + 4] in _INSTITUTION_FIRST:
@@ -880,7 +882,11 @@ class _Finder:
         if (
             any(
                 (w[:1].isupper() and len(w) > 1 and self._common_word(w)) or w in _PARTY_LABELS
-                for w in (words[:-1] if self._month_surname(words, tokens[-1][1]) else words)
+                for w in (
+                    words[:-1]
+                    if words[-1] in _MONTH_SURNAMES and self._month_surname(words, tokens[-1][1])
+                    else words
+                )
             )
             or len(words) > 4
         ):
