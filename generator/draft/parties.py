@@ -176,6 +176,7 @@ _HONORIFICS = {
     "Dame",
     "Miss",
 }
+_HONORIFIC_WORDS = {h.rstrip(".") for h in _HONORIFICS}
 _ROLE_WORDS = {
     "president", "minister", "secretary", "leader", "chief", "executive", "economist", "analyst",
     "spokesman", "spokeswoman", "spokesperson", "director", "chairman", "chairwoman", "chair",
@@ -569,11 +570,9 @@ class _Finder:
         if phrase in ORGANIZATIONS:
             self.add(ORGANIZATIONS[phrase], "organization", tokens[0][0], tokens[-1][1])
             return
-        if phrase in _PLACES or phrase in _SKIP or any(_DIGIT.search(w) for w in words):
+        if phrase in _PLACES or phrase in _SKIP or any(map(_DIGIT.search, words)):
             return
-        if words[-1] in _THINGS or (
-            any(w in _THINGS for w in words) and not self._org_words(words)
-        ):
+        if words[-1] in _THINGS or (not _THINGS.isdisjoint(words) and not self._org_words(words)):
             return
         titles = [i for i, w in enumerate(words) if w in _TITLES or w.rstrip(".") in _TITLES]
         if len(titles) == len(words):
@@ -584,7 +583,7 @@ class _Finder:
         title_word = words[last_title].rstrip(".") if last_title >= 0 else ""
         if (
             last_title >= 0
-            and (title_word in _PERSON_TITLES or title_word in {h.rstrip(".") for h in _HONORIFICS})
+            and (title_word in _PERSON_TITLES or title_word in _HONORIFIC_WORDS)
             and 1 <= len(person_tail) <= 4
             and all(w[:1].isupper() for w in person_tail)
             and not self._org_words(person_tail)
@@ -592,7 +591,7 @@ class _Finder:
         ):
             role_words = words[: last_title + 1]
             role = " ".join(w for w in role_words if w.rstrip(".") not in _HONORIFICS) or None
-            honorific = role_words[-1].rstrip(".") in {h.rstrip(".") for h in _HONORIFICS}
+            honorific = role_words[-1].rstrip(".") in _HONORIFIC_WORDS
             name_tokens = tokens[last_title + 1 :]
             lead = self._role_span(tokens[0][0])
             before_role = self._role_before(tokens[0][0])
