@@ -241,6 +241,7 @@ _SAY_BEFORE = re.compile(r"\b(?:said|says|told|wrote|added|according to|warned|n
 Token = tuple[int, int, str]
 # Patterns used in the loops, compiled once.
 _SENTENCE_OPENER = re.compile(r"(?:[.!?:]['\"”’]?\s+|\n\s*|[\"“‘(]\s*|[—–]\s)$")
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][\w'’-]*")
 _LOWER_WORD_WHOLE = re.compile(r"[a-z][\w'’-]*")
 _WORD_CHAR = re.compile(r"[\w'’-]")
 _POSSESSIVE = re.compile(r"(['’]s?)$")
@@ -339,32 +340,49 @@ class _LowerWords:
     """Tell whether a text writes a word in lower case, as a whole word (a-z, then [\\w'’-])."""
 
     # A story asks about a few dozen capitalised words: finding each with `str.find` costs far
-    # less than listing every word of the text first.
+    # less than listing every word of the text first. Each search may read the whole text,
+    # though, so past a budget of a few dozen readings the words are listed after all: a text
+    # built to ask about thousands of words stays linear.
+    BUDGET = 64
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.known: dict[str, bool] = {}
+        self.spent = 0  # in readings of the whole text
+        self.listed: set[str] | None = None
 
     def __contains__(self, word: str) -> bool:
+        if self.listed is not None:
+            return word in self.listed
         found = self.known.get(word)
         if found is None:
-            found = self.known[word] = self._written(word)
+            found = self._written(word)
+            if found is None:
+                self.listed = set(_LOWER_WORD.findall(self.text))
+                return word in self.listed
+            self.known[word] = found
         return found
 
-    def _written(self, word: str) -> bool:
+    def _written(self, word: str) -> bool | None:
+        """Whether the text writes `word`; None once the budget is spent."""
         if not _LOWER_WORD_WHOLE.fullmatch(word):
             return False
         text, size = self.text, len(word)
+        budget = self.BUDGET * max(1, len(text))
+        self.spent += len(text)
         index = text.find(word)
         while index >= 0:
+            if self.spent > budget:
+                return None
             end = index + size
             # A whole word: no word character, apostrophe or hyphen either side.
             if (index == 0 or not _WORD_CHAR.match(text, index - 1)) and (
                 end == len(text) or not _WORD_CHAR.match(text, end)
             ):
                 return True
+            self.spent += 1024  # a Python step costs about as much as reading a thousand characters
             index = text.find(word, index + 1)
-        return False
+        return False if self.spent <= budget else None
 
 
 class _Finder:
