@@ -183,6 +183,7 @@ _HONORIFICS = {
     "Dame",
     "Miss",
 }
+_HONORIFIC_WORDS = {h.rstrip(".") for h in _HONORIFICS}
 _ROLE_WORDS = {
     "president", "minister", "secretary", "leader", "chief", "executive", "economist", "analyst",
     "spokesman", "spokeswoman", "spokesperson", "director", "chairman", "chairwoman", "chair",
@@ -250,6 +251,7 @@ _SAY_BEFORE = re.compile(r"\b(?:said|says|told|wrote|added|according to|warned|n
 Token = tuple[int, int, str]
 # Patterns used in the loops, compiled once.
 _SENTENCE_OPENER = re.compile(r"(?:[.!?:]['\"”’]?\s+|\n\s*|[\"“‘(]\s*|[—–]\s)$")
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][\w'’-]*")
 _LOWER_WORD_WHOLE = re.compile(r"[a-z][\w'’-]*")
 _WORD_CHAR = re.compile(r"[\w'’-]")
 _POSSESSIVE = re.compile(r"(['’]s?)$")
@@ -401,32 +403,49 @@ class _LowerWords:
     """Tell whether a text writes a word in lower case, as a whole word (a-z, then [\\w'’-])."""
 
     # A story asks about a few dozen capitalised words: finding each with `str.find` costs far
-    # less than listing every word of the text first.
+    # less than listing every word of the text first. Each search may read the whole text,
+    # though, so past a budget of a few dozen readings the words are listed after all: a text
+    # built to ask about thousands of words stays linear.
+    BUDGET = 64
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.known: dict[str, bool] = {}
+        self.spent = 0  # in readings of the whole text
+        self.listed: set[str] | None = None
 
     def __contains__(self, word: str) -> bool:
+        if self.listed is not None:
+            return word in self.listed
         found = self.known.get(word)
         if found is None:
-            found = self.known[word] = self._written(word)
+            found = self._written(word)
+            if found is None:
+                self.listed = set(_LOWER_WORD.findall(self.text))
+                return word in self.listed
+            self.known[word] = found
         return found
 
-    def _written(self, word: str) -> bool:
+    def _written(self, word: str) -> bool | None:
+        """Whether the text writes `word`; None once the budget is spent."""
         if not _LOWER_WORD_WHOLE.fullmatch(word):
             return False
         text, size = self.text, len(word)
+        budget = self.BUDGET * max(1, len(text))
+        self.spent += len(text)
         index = text.find(word)
         while index >= 0:
+            if self.spent > budget:
+                return None
             end = index + size
             # A whole word: no word character, apostrophe or hyphen either side.
             if (index == 0 or not _WORD_CHAR.match(text, index - 1)) and (
                 end == len(text) or not _WORD_CHAR.match(text, end)
             ):
                 return True
+            self.spent += 1024  # a Python step costs about as much as reading a thousand characters
             index = text.find(word, index + 1)
-        return False
+        return False if self.spent <= budget else None
 
 
 class _Finder:
@@ -794,12 +813,11 @@ class _Finder:
         if phrase in ORGANIZATIONS:
             self.add(ORGANIZATIONS[phrase], "organization", tokens[0][0], tokens[-1][1])
             return
-        if phrase in _PLACES or phrase in _SKIP or any(_DIGIT.search(w) for w in words):
+        if phrase in _PLACES or phrase in _SKIP or any(map(_DIGIT.search, words)):
             return
         headed = len(words) > 2 and words[0] in _ORG_WORDS and words[1] in ("of", "for")
         if not headed and (
-            words[-1] in _THINGS
-            or (any(w in _THINGS for w in words) and not self._org_words(words))
+            words[-1] in _THINGS or (not _THINGS.isdisjoint(words) and not self._org_words(words))
         ):
             return  # "Budget", "Federal Reserve Act"; but "Committee for a Responsible Budget"
         titles = [i for i, w in enumerate(words) if w in _TITLES or w.rstrip(".") in _TITLES]
@@ -811,7 +829,7 @@ class _Finder:
         title_word = words[last_title].rstrip(".") if last_title >= 0 else ""
         if (
             last_title >= 0
-            and (title_word in _PERSON_TITLES or title_word in {h.rstrip(".") for h in _HONORIFICS})
+            and (title_word in _PERSON_TITLES or title_word in _HONORIFIC_WORDS)
             and 1 <= len(person_tail) <= 4
             and all(w[:1].isupper() for w in person_tail)
             and not self._org_words(person_tail)
@@ -819,7 +837,7 @@ class _Finder:
         ):
             role_words = words[: last_title + 1]
             role = " ".join(w for w in role_words if w.rstrip(".") not in _HONORIFICS) or None
-            honorific = role_words[-1].rstrip(".") in {h.rstrip(".") for h in _HONORIFICS}
+            honorific = role_words[-1].rstrip(".") in _HONORIFIC_WORDS
             name_tokens = tokens[last_title + 1 :]
             lead = self._role_span(tokens[0][0])
             before_role = self._role_before(tokens[0][0])

@@ -170,7 +170,8 @@ class _Speakers:
 
     def last_subject(self, offset: int, person: bool) -> str | None:
         """Who a pronoun points back to: the last party named as a subject before `offset`."""
-        for mention in reversed(self._between(0, offset)):
+        for index in range(bisect.bisect_left(self.starts, offset) - 1, -1, -1):
+            mention = self.mentions[index]
             if mention.end > offset:
                 continue
             if offset - mention.start > (1500 if person else 300):

@@ -54,7 +54,8 @@ def find_sentences(text: str) -> list[Sentence]:
         for match in _END.finditer(text, p_start, p_end):
             stop = match.end()
             # The word runs to `stop` without a space: the search can start after the last one.
-            low = max(begin, stop - 40, text.rfind(" ", begin, stop) + 1)
+            low = max(begin, stop - 40)
+            low = max(low, text.rfind(" ", low, stop) + 1)
             word = _LAST_WORD.search(text, low, stop)
             token = word.group(1).lower().rstrip(".") if word else ""
             if match.group().startswith(".") and (
