@@ -592,15 +592,8 @@ def _amount(match: re.Match[str], text: str, context: bool) -> list[Number]:
     written = text[start:end]
     if context and _LABEL_BEFORE.search(text[max(0, match.start("num") - 14) : match.start("num")]):
         return []  # "No 10" names a place, it counts nothing
-    first = (
-        match.start("sym")
-        if groups.get("sym")
-        else match.start("code")
-        if groups.get("code")
-        else match.start("num")
-    )
-    if first >= 2 and _APOSTROPHE_BEFORE.match(text, first - 2):
-        return []  # "BBC'2's": a typo inside a name
+    if start >= 2 and text[start - 1] in "'’" and text[start - 2].isalpha():
+        return []  # "BBC'2's": a typo inside a name (a qualifier before would be words)
     if (groups.get("num2") or groups.get("num3")) and context:
         join = (groups.get("join") or groups.get("join2") or "").strip().lower()
         before = text[max(0, start - 20) : start].lower()
