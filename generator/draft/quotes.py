@@ -304,18 +304,21 @@ def find_quotes(
             if continued or same_sentence:
                 speaker, channel = previous[0], previous[1]
         previous = (speaker, channel, max(evidence_end, match.end())) if speaker else None
+        kept = speaker is not None and len(quote_text.split()) >= MIN_WORDS
+        # A phrase of an earlier quotation quoted again (a law's words) is not new speech. Read
+        # for the first few hundred quotations only: a text of thousands stays linear.
         repeated = (
-            len(quote_text) < 100
+            kept
+            and len(quote_text) < 100
+            and len(quotes) < 300
             and quote_text in quoted_before
             and f"\x00{quote_text}\x00" not in quoted_before
         )
         quoted_before += f"\x00{quote_text}\x00"
         if len(quoted_before) > 40_000:
-            quoted_before = quoted_before[-20_000:]  # bounded: a text of many quotes stays linear
-        if speaker is None or len(quote_text.split()) < MIN_WORDS:
+            quoted_before = quoted_before[-20_000:]
+        if not kept or repeated:
             continue
-        if repeated:
-            continue  # a phrase of an earlier quotation (a law's words) quoted again: not new speech
         evidence_text = text[evidence_start:evidence_end].strip()
         offset = text.find(evidence_text, evidence_start)
         quotes.append(
