@@ -282,14 +282,27 @@ _DETERMINER = re.compile(
 )
 _KEEP_BEFORE = re.compile(r"(?:\b(?:only|just|all but)\s|(?:^|[.!?]\s+|\n))$", re.I)
 # Words that make the number after them a name: "No 10", "Radio 4", "article 50".
-_LABEL_BEFORE = re.compile(
-    r"\b(?:No\.?|Nos\.?|Number|Radio|Channel|[Aa]rticle|[Ss]ection|[Cc]hapter|[Cc]lause|Room|"
-    r"Flight|Route|Gate|Platform|[Vv]ersion|Proposition|Prop\.?|Title|Rule|Highway|Interstate|"
-    r"Apollo|Windows|Formula|Pier|Phase|Level|Grade|Series|Model|Type|Class|Form|Schedule|Act|"
-    r"Resolution|Bill|"
+_LABELS = frozenset(
+    "No No. Nos Nos. Number Radio Channel Article article Section section Chapter chapter Clause "
+    "clause Room Flight Route Gate Platform Version version Proposition Prop Prop. Title Rule "
+    "Highway Interstate Apollo Windows Formula Pier Phase Level Grade Series Model Type Class Form "
+    "Schedule Act Resolution Bill "
     # Stock indexes: "S&P 500", "Standard & Poor's 500 index", "FTSE 100".
-    r"S&P|Poor['’]s|FTSE|Nikkei|Stoxx|STOXX|Russell|CAC|DAX|Fortune|Seng|ASX|MSCI|IBEX|Sensex)\s$"
+    "S&P Poor's Poor’s FTSE Nikkei Stoxx STOXX Russell CAC DAX Fortune Seng ASX MSCI IBEX Sensex".split()
 )
+
+
+def _label_before(text: str, start: int) -> bool:
+    """Is the number at `start` part of a name, after a word like "No", "Radio" or "FTSE"?"""
+    if start < 2 or not text[start - 1].isspace():
+        return False
+    space = max(
+        text.rfind(" ", max(0, start - 16), start - 1),
+        text.rfind("\n", max(0, start - 16), start - 1),
+    )
+    return text[space + 1 : start - 1].lstrip("([{\"'“‘-") in _LABELS
+
+
 # A capitalised word after a digit ordinal makes both a name: "the 14th Amendment", "5th Avenue".
 _NAME_AFTER = re.compile(r"\s[A-Z][a-z]")
 # "the second half", "cut in half": a period or a verb's object, not a share of something.
@@ -590,7 +603,7 @@ def _amount(match: re.Match[str], text: str, context: bool) -> list[Number]:
     groups = match.groupdict()
     start, end = match.span()
     written = text[start:end]
-    if context and _LABEL_BEFORE.search(text[max(0, match.start("num") - 14) : match.start("num")]):
+    if context and _label_before(text, match.start("num")):
         return []  # "No 10" names a place, it counts nothing
     if start >= 2 and text[start - 1] in "'’" and text[start - 2].isalpha():
         return []  # "BBC'2's": a typo inside a name (a qualifier before would be words)

@@ -1102,27 +1102,23 @@ def _join_short_names(finder: _Finder) -> None:
     """One party per entity: "CBO" joins "Congressional Budget Office", "Xi" joins "Xi Jinping"."""
     parties = finder.parties
     joined: dict[str, str] = {}
-    short = [p for p in parties.values() if " " not in p.name]
-    if not short:
+    acronyms = [p for p in parties.values() if p.kind == "organization" and _is_acronym(p.name)]
+    surnames = [p for p in parties.values() if p.kind == "person" and " " not in p.name]
+    if not acronyms and not surnames:
         return
     # Full names by their initials and by their first and last words, built once.
     by_key: dict[tuple[str, str], list[PartyDraft]] = {}
     for party in parties.values():
         if " " not in party.name:
             continue
-        if party.kind == "organization":
+        if party.kind == "organization" and acronyms:
             by_key.setdefault(("organization", _initials(party.name)), []).append(party)
-        elif party.kind == "person":
+        elif party.kind == "person" and surnames:
             words = party.name.split()
             for word in {words[0], words[-1]}:
                 by_key.setdefault(("person", word), []).append(party)
-    for party in short:
-        if party.kind == "organization" and _is_acronym(party.name):
-            found = by_key.get(("organization", party.name), [])
-        elif party.kind == "person":
-            found = by_key.get(("person", party.name), [])
-        else:
-            continue
+    for party in [*acronyms, *surnames]:
+        found = by_key.get((party.kind, party.name), [])
         if len(found) != 1:
             continue  # none, or two that could be meant: keep them apart
         full = found[0]
