@@ -139,7 +139,7 @@ class _Speakers:
         stops = [m.start() for m in _STOP.finditer(self.text)]
         breaks = [m.start() for m in _BREAK.finditer(self.text)]
         for mention in self.mentions:
-            floor = max(0, mention.start - 1000)  # bounded: a run-on text stays linear
+            floor = max(0, mention.start - 1000)  # a boundary further back does not count
             # The last stop wholly before the mention, or the last line break, from `floor` on.
             stop = bisect.bisect_right(stops, mention.start - 2) - 1
             line = bisect.bisect_right(breaks, mention.start - 1) - 1
