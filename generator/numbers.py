@@ -750,7 +750,8 @@ _HINTS = {
     ),
     "fraction": ("half", "halves", "third", "quarter", "fifth", "tenth"),
     "ratio": (" in ", " out of ", "-to-", " to "),
-    "date": tuple(MONTHS),
+    # Every month name holds its three-letter form: testing those alone gives the same answer.
+    "date": tuple(sorted({month[:3] for month in MONTHS})),
 }
 _WORD_HINTS = {"multiplier": frozenset(MULTIPLIER_WORDS), "decade": frozenset(DECADE_WORDS)}
 _DIGIT_KINDS = {"date", "time", "ordinal", "ratio", "amount"}

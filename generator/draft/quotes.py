@@ -52,6 +52,24 @@ _CHANNELS = [
     (re.compile(r"\bthe (statement|letter|report|memo) (?:read|said)\b", re.I), None),
 ]
 
+# Words each channel pattern cannot match without, tested before the pattern is searched: in
+# the window as written for the case-sensitive patterns, in its lower case for the others, and
+# then spelled without i, k or s, whose ignore-case matches go beyond what str.lower gives.
+_CHANNEL_WORDS: list[tuple[tuple[str, ...], bool]] = [
+    (
+        ("Truth Social", "Twitter", "X", "Facebook", "Instagram", "TikTok", "Threads", "Bluesky")
+        + ("LinkedIn", "Telegram"),
+        False,
+    ),
+    (("tweet",), True),
+    (("conference", "ef"), True),  # "briefing"
+    (("told",), True),
+    (("tatement", "nterv", "letter", "peech", "ema", "memo"), True),
+    (("told ",), False),
+    (("speaking ",), False),
+    (("tatement", "letter", "report", "memo"), True),
+]
+
 
 @dataclass(frozen=True)
 class QuoteDraft:
@@ -124,7 +142,7 @@ class _Speakers:
         stops = [m.start() for m in _STOP.finditer(self.text)]
         breaks = [m.start() for m in _BREAK.finditer(self.text)]
         for mention in self.mentions:
-            floor = max(0, mention.start - 1000)  # bounded: a run-on text stays linear
+            floor = max(0, mention.start - 1000)  # a boundary further back does not count
             # The last stop wholly before the mention, or the last line break, from `floor` on.
             stop = bisect.bisect_right(stops, mention.start - 2) - 1
             line = bisect.bisect_right(breaks, mention.start - 1) - 1
@@ -211,7 +229,10 @@ def _by_role(head: str, roles: dict[str, str]) -> str | None:
 
 
 def _channel(window: str) -> str | None:
-    for pattern, fixed in _CHANNELS:
+    low = window.lower()
+    for (pattern, fixed), (words, lowered) in zip(_CHANNELS, _CHANNEL_WORDS, strict=True):
+        if not any(word in (low if lowered else window) for word in words):
+            continue  # the pattern needs one of these words: no need to scan for it
         match = pattern.search(window)
         if match:
             if fixed:
