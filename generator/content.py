@@ -444,7 +444,9 @@ def validation_problems(exc: ValidationError, parsed: Parsed) -> Iterator[tuple[
             message = "required field is missing"
         elif kind in ("too_long", "string_too_long") and isinstance(error.get("input"), str):
             ctx = error.get("ctx") or {}
-            limit, actual = ctx.get("max_length"), ctx.get("actual_length", len(error["input"]))
+            # the length is counted after stripping, as the limit is
+            limit = ctx.get("max_length")
+            actual = ctx.get("actual_length", len(error["input"].strip()))
             message = f"at most {limit} characters, got {actual}"
         elif kind in ("too_short", "string_too_short") and isinstance(error.get("input"), str):
             ctx = error.get("ctx") or {}

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from generator.alternation import build_alternation
+
 MONTHS = {
     m: i
     for i, names in enumerate(
@@ -30,6 +32,14 @@ WORD_NUMBERS: dict[str, int | Decimal] = {
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
     "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
     "ninety": 90, "hundred": 100, "dozen": 12, "a dozen": 12, "half": Decimal("0.5"),
+    "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12,
+}  # fmt: skip
+# Multipliers written as one word: "twice the 169,000 figure".
+MULTIPLIER_WORDS = {"twice": 2, "thrice": 3}
+# Decades written as words: "the seventies" is the 1970s (the century is the 20th by convention).
+DECADE_WORDS = {
+    "twenties": 1920, "thirties": 1930, "forties": 1940, "fifties": 1950, "sixties": 1960,
+    "seventies": 1970, "eighties": 1980, "nineties": 1990,
 }  # fmt: skip
 
 ORDINAL_WORDS = {
@@ -69,7 +79,11 @@ QUALIFIERS = [
     ),
 ]
 
+# A comma before one or two digits ("£135,00", "3,5%") is read as a decimal comma, so the figure
+# keeps every digit as written instead of stopping at the comma.
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+"
+_NUM_FIRST = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3},\d{1,2}(?![\d,])|\d+(?:\.\d+)?|\.\d+"
+_DECIMAL_COMMA = re.compile(r"\d{1,3},\d{1,2}")
 _UNITS = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 _TENS = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 
@@ -80,7 +94,7 @@ def _cased(words: list[str]) -> str:
 
 
 _WORD_NUM = (
-    r"(?:(?:"
+    r"(?:[Aa]\s(?:dozen|hundred|thousand|million|billion|trillion)|(?:"
     + _cased(_TENS)
     + r")[-\s](?:"
     + "|".join(_UNITS)
@@ -128,8 +142,20 @@ _SYMBOL = r"(?:US\$|C\$|CA\$|A\$|AU\$|NZ\$|HK\$|S\$|R\$|\$|£|€|¥|₹|₩|₽
 _CODE = r"(?:" + "|".join(sorted(CODES)) + r")"
 _PERCENT = r"(?:%|\s?[Pp]er\s?[Cc]ent\b|\s?[Pp]ercent\b|\s?pct\b|\s?percentage points?\b)"
 _QUAL = r"(?:" + "|".join(q for q, _ in QUALIFIERS) + r")"
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+_MONTH_NAMES = (
+    "January|February|March|April|May|June|July|August|September|October|November|December"
+    "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec"
+)
+_MONTH = rf"(?:{build_alternation(_MONTH_NAMES)})\.?"  # by first letter: see generator.alternation
 _RANK_WORD = r"(?:largest|biggest|highest|lowest|smallest|most|least|best|worst|fastest|slowest|strongest|weakest|richest|poorest|busiest|oldest|youngest|longest|deadliest|heaviest|greatest|largest-ever|costliest|cheapest|closest|top|ranked)"
+# Cardinals before a superlative rank a group ("the two largest economies"); "top" and "ranked"
+# after a cardinal count ("two top aides"), so they are left out.
+_CARDINALS = frozenset(
+    ("two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+)
+_CARDINAL_RANK = re.compile(
+    r"[-\s](" + _RANK_WORD.removeprefix("(?:").removesuffix(")").replace("|top|ranked", "") + r")\b"
+)
 _CURWORD = r"(?:dollars|dollar|pounds|euros|yen|yuan|rupees|rupee|rand|pesos|won|francs|pence|cents|dlrs|dlr)"
 # Measures written onto a number ("6km", "512kbps"); "m" is left out: "5m" is money as often as metres.
 _UNIT_SUFFIX = (
@@ -137,10 +163,16 @@ _UNIT_SUFFIX = (
 )
 _FRACTION_WORD = r"(?:half|halves|thirds?|quarters?|fifths?|tenths?)"
 _FRACTIONS = {"half": 2, "halve": 2, "third": 3, "quarter": 4, "fifth": 5, "tenth": 10}
+# A span of time after a spelled-out number makes it a duration, a figure even after "the":
+# "the next three years", "the two previous months".
+_TIME_UNIT = (
+    r"(?:(?:previous|prior|last|next|past|final|coming|first|following|straight|consecutive)\s)?"
+    r"(?:days?|weeks?|months?|years?|decades?|centuries|century|hours?|minutes?|seconds?)\b"
+)
 
 _AMOUNT = (
     rf"(?:(?P<sym>{_SYMBOL})\s?|(?P<code>{_CODE})\s?)?"
-    rf"(?P<num>{_NUM})"
+    rf"(?P<num>{_NUM_FIRST})"
     rf"(?:\s?(?P<scale>{_SCALE}))?"
     rf"(?:(?P<join>\s?(?:-|–|to|and|or)\s?)(?:{_SYMBOL})?(?P<num2>{_NUM})(?:\s?(?P<scale2>{_SCALE}))?)?"
     rf"(?P<pct>{_PERCENT}|\s(?P<points>points?)\b)?"
@@ -152,13 +184,25 @@ _AMOUNT = (
     rf"(?P<hyunit>-(?!to\b)[a-z]+\b(?!-\d))?"
 )
 
+
+_ORDINALS = "|".join(ORDINAL_WORDS)
+
+
+def _first_letters(words: str) -> str:
+    """The first characters of `words` (a|b|c), escaped for a character class."""
+    return "".join(sorted({re.escape(word[0]) for word in words.split("|")}))
+
+
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "date",
         re.compile(
+            # Every date opens with a month's capital or a digit: the look-ahead turns any other
+            # place down at once, and changes no match.
+            rf"(?=[{_first_letters(_MONTH_NAMES)}\d])(?:"
             rf"\b(?P<month>{_MONTH})\s(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:[-–](?P<day2>\d{{1,2}}))?(?:,?\s(?P<year>(?:19|20)\d{{2}}))?\b"
             rf"|\b(?P<day_b>\d{{1,2}})(?:st|nd|rd|th)?\s(?:of\s)?(?P<month_b>{_MONTH})(?:,?\s(?P<year_b>(?:19|20)\d{{2}}))?\b"
-            rf"|\b(?P<month_c>{_MONTH})\s(?P<year_c>(?:19|20)\d{{2}})\b"
+            rf"|\b(?P<month_c>{_MONTH})\s(?P<year_c>(?:19|20)\d{{2}})\b)"
         ),
     ),
     (
@@ -172,7 +216,10 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "rank",
         re.compile(
-            rf"\b(?P<ord>{'|'.join(ORDINAL_WORDS)}|\d+(?:st|nd|rd|th))[-\s](?P<rank>{_RANK_WORD})\b",
+            # Every rank opens with a digit or an ordinal's first letter (see the date pattern).
+            rf"\b(?=[\d{_first_letters(_ORDINALS)}])"
+            rf"(?P<ord>{build_alternation(_ORDINALS)}|\d+(?:st|nd|rd|th))"
+            rf"[-\s](?P<rank>{_RANK_WORD})\b",
             re.I,
         ),
     ),
@@ -187,7 +234,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "fraction",
         re.compile(
-            rf"\b(?P<frac>(?:a|one|two|three|four|five|six|seven|eight|nine)[-\s]{_FRACTION_WORD})"
+            rf"\b(?P<frac>(?:a|one|two|three|four|five|six|seven|eight|nine)[-\s]{_FRACTION_WORD}"
+            r"|half(?![\w-]))"
             r"(?P<ofpoint>\sof\sa\spercentage\spoint)?(?P<of>\sof\b)?",
             re.I,
         ),
@@ -195,14 +243,31 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "amount",
         re.compile(
-            r"(?<![\w.,])(?<![A-Za-z]-)" + _AMOUNT + r"(?![\w])",
+            # Every amount opens with a digit, a point, a currency symbol or a code's capital
+            # (see the date pattern).
+            rf"(?=[\d.{_first_letters('|'.join([*SYMBOLS, *CODES]))}])(?<![\w.,])(?<![A-Za-z]-)"
+            + _AMOUNT
+            + r"(?![\w])",
+        ),
+    ),
+    (
+        "multiplier",
+        re.compile(r"\b(?P<mult>" + _cased(list(MULTIPLIER_WORDS)) + r")(?:-[a-z]+\b)?(?![\w-])"),
+    ),
+    (
+        "decade",
+        re.compile(
+            r"\b(?:(?:[Ee]arly|[Mm]id|[Ll]ate)[-\s])?(?P<decade>"
+            + _cased(list(DECADE_WORDS))
+            + r")\b"
         ),
     ),
     (
         "words",
         re.compile(
             rf"\b(?P<word>{_WORD_NUM})(?:\s(?P<scale>thousand|million|billion|trillion))?"
-            rf"(?:(?P<pct>\s(?:per\s?cent|percent))|\s(?P<curword>pence|pounds|dollars|euros|cents))?"
+            rf"(?:(?P<pct>\s(?:per\s?cent|percent))|\s(?P<curword>pence|pounds|dollars|euros|cents)"
+            rf"|\s(?P<tunit>{_TIME_UNIT})|\s(?P<times>times)\b)?"
             r"(?P<hyunit>-(?!and\b)[a-z]+\b(?!-\d))?(?!-)\b",
         ),
     ),
@@ -217,12 +282,40 @@ _DETERMINER = re.compile(
 )
 _KEEP_BEFORE = re.compile(r"(?:\b(?:only|just|all but)\s|(?:^|[.!?]\s+|\n))$", re.I)
 # Words that make the number after them a name: "No 10", "Radio 4", "article 50".
-_LABEL_BEFORE = re.compile(
-    r"\b(?:No\.?|Nos\.?|Number|Radio|Channel|[Aa]rticle|[Ss]ection|[Cc]hapter|[Cc]lause|Room|"
-    r"Flight|Route|Gate|Platform|[Vv]ersion|Proposition|Prop\.?|Title|Rule|Highway|Interstate|"
-    r"Apollo|Windows|Formula|Pier|Phase|Level|Grade|Series|Model|Type|Class|Form|Schedule|Act|"
-    r"Resolution|Bill)\s$"
+_LABELS = frozenset(
+    "No No. Nos Nos. Number Radio Channel Article article Section section Chapter chapter Clause "
+    "clause Room Flight Route Gate Platform Version version Proposition Prop Prop. Title Rule "
+    "Highway Interstate Apollo Windows Formula Pier Phase Level Grade Series Model Type Class Form "
+    "Schedule Act Resolution Bill "
+    # Stock indexes: "S&P 500", "Standard & Poor's 500 index", "FTSE 100".
+    "S&P Poor's Poor’s FTSE Nikkei Stoxx STOXX Russell CAC DAX Fortune Seng ASX MSCI IBEX Sensex".split()
 )
+
+
+def _label_before(text: str, start: int) -> bool:
+    """Is the number at `start` part of a name, after a word like "No", "Radio" or "FTSE"?"""
+    if start < 2 or not text[start - 1].isspace():
+        return False
+    space = max(
+        text.rfind(" ", max(0, start - 16), start - 1),
+        text.rfind("\n", max(0, start - 16), start - 1),
+    )
+    return text[space + 1 : start - 1].lstrip("([{\"'“‘-") in _LABELS
+
+
+# A capitalised word after a digit ordinal makes both a name: "the 14th Amendment", "5th Avenue".
+_NAME_AFTER = re.compile(r"\s[A-Z][a-z]")
+# "the second half", "cut in half": a period or a verb's object, not a share of something.
+_HALF_NOT_AFTER = re.compile(
+    r"\b(?:the|a|an|other|in|by|and|first|second|third|fourth|last|latter|former)\s$", re.I
+)
+_HALF_OF = re.compile(
+    r"\s(?:the|their|its|his|her|our|your|my|this|that|these|those|all|what)\b", re.I
+)
+_APOSTROPHE_BEFORE = re.compile(r"[A-Za-z]['’]")
+_IDIOM_BEFORE = re.compile(r"\b(?:once or|think|thinks|thought|thinking)\s$", re.I)
+# Decades written as words are dates only after "the": "in his seventies" is an age.
+_THE_BEFORE = re.compile(r"\b[Tt]he\s$")
 _MOTION_UP = re.compile(
     r"\b(?:went|go|goes|going|gone|moved|moves|move|rose|rise|rises|risen|jumped|climbed|edged|"
     r"inched|crept|shot|revised|ramped|stepped|scaled|bumped|pushed|push|pushes|ticked)\s$",
@@ -232,6 +325,8 @@ _PLURAL_AFTER = re.compile(
     r"\s+(?:[\w-]+\s+){0,3}?(?:[a-z]+s|people|children|men|women|staff|aircraft|police|personnel)\b"
 )
 _OF_THE = re.compile(r"\s+of\s+(?:the|them|its|their|these|those)\b", re.I)
+_HALF_BEFORE = re.compile(r"\bhalf[\s-]$", re.I)
+_MORE_AFTER = re.compile(r"\s+(?:more|other|or so)\b")
 
 
 @dataclass(frozen=True)
@@ -251,6 +346,8 @@ class Number:
 
 
 def _decimal(text: str) -> Decimal | None:
+    if _DECIMAL_COMMA.fullmatch(text):
+        text = text.replace(",", ".")
     try:
         return Decimal(text.replace(",", ""))
     except InvalidOperation:
@@ -291,18 +388,24 @@ def _keep_word(match: re.Match[str], text: str) -> bool:
     """Decide from its neighbours whether a spelled-out number is a figure of the story."""
     groups = match.groupdict()
     word = re.sub(r"\s+", " ", groups["word"].lower())
+    before = text[max(0, match.start() - 40) : match.start()]
+    if word.startswith("a ") and _HALF_BEFORE.search(before):
+        return False  # "half a million": the "a million" alone would misread it
     if groups.get("scale") or groups.get("pct") or groups.get("curword"):
         return True
-    if word.removeprefix("a ") in ("one", "half", "hundred", "dozen") or word.startswith("a "):
+    after = text[match.end() : match.end() + 40]
+    if word.startswith("a "):
+        # "a dozen more", "a billion dollars", "a hundred years": a count; "a million" alone is
+        # a manner of speaking.
+        return bool(groups.get("tunit") or _MORE_AFTER.match(after) or _PLURAL_AFTER.match(after))
+    if word in ("one", "half", "hundred", "dozen"):
         return False
-    if groups.get("hyunit"):
-        return True
-    before = text[max(0, match.start() - 40) : match.start()]
+    if groups.get("hyunit") or groups.get("tunit"):
+        return True  # "a seven-month high", "the next three years": durations name no set
     if _DETERMINER.search(before):
         return False
-    if _KEEP_BEFORE.search(before) or not before:
+    if groups.get("times") or _KEEP_BEFORE.search(before) or not before:
         return True
-    after = text[match.end() : match.end() + 40]
     return bool(_OF_THE.match(after) or _PLURAL_AFTER.match(after))
 
 
@@ -358,7 +461,36 @@ def _from_match(kind: str, match: re.Match[str], text: str, context: bool) -> li
             value = int(re.sub(r"\D", "", ordinal))
         return [Number(start, end, written, "rank", Decimal(value), unit=groups["rank"].lower())]
     if kind == "ordinal":
+        if context and (_NAME_AFTER.match(text, end) or _APOSTROPHE_BEFORE.match(text, start - 2)):
+            return []  # "the 14th Amendment" names a law, it counts nothing
         return [Number(start, end, written, "ordinal", Decimal(re.sub(r"\D", "", groups["ord"])))]
+    if kind == "words" and groups["word"].lower() in _CARDINALS and end == match.end("word"):
+        # Read after the word, not by a scan of its own: few number words are followed by a rank.
+        rank = _CARDINAL_RANK.match(text, end)
+        if rank:
+            count = Decimal(WORD_NUMBERS[groups["word"].lower()])
+            written = text[start : rank.end()]
+            return [Number(start, rank.end(), written, "rank", count, unit=rank.group(1))]
+    if kind == "multiplier":
+        if context and _IDIOM_BEFORE.search(text[max(0, start - 12) : start]):
+            return []  # "once or twice", "think twice"
+        value = Decimal(MULTIPLIER_WORDS[groups["mult"].lower()])
+        return [
+            Number(
+                start, end, written, "count", value, unit="times",
+                qualifier=_qualifier(groups.get("qual")),
+            )
+        ]  # fmt: skip
+    if kind == "decade":
+        if context and not _THE_BEFORE.search(text[max(0, start - 4) : start]):
+            return []
+        value = Decimal(DECADE_WORDS[groups["decade"].lower()])
+        return [
+            Number(
+                start, end, written, "year", value, unit="decade",
+                qualifier=_qualifier(groups.get("qual")),
+            )
+        ]  # fmt: skip
     if kind == "ratio":
         a, b = int(groups["a"]), int(groups["b"])
         if context and not (
@@ -378,6 +510,19 @@ def _from_match(kind: str, match: re.Match[str], text: str, context: bool) -> li
                 qualifier=_qualifier(groups.get("qual")),
             )
         ]
+    if kind == "fraction" and groups["frac"].lower() == "half":
+        if context and (
+            _HALF_NOT_AFTER.search(text[max(0, match.start("frac") - 10) : match.start("frac")])
+            or not (groups.get("of") or _HALF_OF.match(text, end))
+        ):
+            return []  # "half of the deficit", "half their 1960 levels"; not "the second half"
+        end = match.start("of") if groups.get("of") else end
+        return [
+            Number(
+                start, end, text[start:end], "ratio", Decimal("0.5"), unit="fraction",
+                qualifier=_qualifier(groups.get("qual")),
+            )
+        ]  # fmt: skip
     if kind == "fraction":
         head, _, tail = re.split(r"([-\s])", groups["frac"].lower(), maxsplit=1)
         count = 1 if head in ("a", "one") else WORD_NUMBERS.get(head, 1)
@@ -436,7 +581,10 @@ def _from_match(kind: str, match: re.Match[str], text: str, context: bool) -> li
                     qualifier=qualifier,
                 )
             ]
-        unit = "percent" if percent else (groups.get("hyunit") or "").lstrip("-") or None
+        tunit = (groups.get("tunit") or "").rsplit(" ", 1)[-1] or None
+        if groups.get("times"):
+            tunit = "times"
+        unit = "percent" if percent else tunit or (groups.get("hyunit") or "").lstrip("-") or None
         return [
             Number(
                 start,
@@ -455,8 +603,10 @@ def _amount(match: re.Match[str], text: str, context: bool) -> list[Number]:
     groups = match.groupdict()
     start, end = match.span()
     written = text[start:end]
-    if context and _LABEL_BEFORE.search(text[max(0, match.start("num") - 14) : match.start("num")]):
+    if context and _label_before(text, match.start("num")):
         return []  # "No 10" names a place, it counts nothing
+    if start >= 2 and text[start - 1] in "'’" and text[start - 2].isalpha():
+        return []  # "BBC'2's": a typo inside a name (a qualifier before would be words)
     if (groups.get("num2") or groups.get("num3")) and context:
         join = (groups.get("join") or groups.get("join2") or "").strip().lower()
         before = text[max(0, start - 20) : start].lower()
@@ -547,7 +697,7 @@ def _amount(match: re.Match[str], text: str, context: bool) -> list[Number]:
 
 _SINGLE = re.compile(
     rf"(?:(?P<qual>{_QUAL})\s)?(?<![\w.,])"
-    rf"(?:(?P<sym>{_SYMBOL})\s?|(?P<code>{_CODE})\s?)?(?P<num>{_NUM})(?:\s?(?P<scale>{_SCALE}))?"
+    rf"(?:(?P<sym>{_SYMBOL})\s?|(?P<code>{_CODE})\s?)?(?P<num>{_NUM_FIRST})(?:\s?(?P<scale>{_SCALE}))?"
     rf"(?P<pct>{_PERCENT}|\s(?P<points>points?)\b)?(?:\s(?P<code2>{_CODE})\b)?"
     rf"(?:[\s-](?P<curword>{_CURWORD})\b)?(?![\w])",
     re.I,
@@ -600,26 +750,36 @@ _HINTS = {
     ),
     "fraction": ("half", "halves", "third", "quarter", "fifth", "tenth"),
     "ratio": (" in ", " out of ", "-to-", " to "),
-    "date": tuple(MONTHS),
+    # Every month name holds its three-letter form: testing those alone gives the same answer.
+    "date": tuple(sorted({month[:3] for month in MONTHS})),
 }
+_WORD_HINTS = {"multiplier": frozenset(MULTIPLIER_WORDS), "decade": frozenset(DECADE_WORDS)}
 _DIGIT_KINDS = {"date", "time", "ordinal", "ratio", "amount"}
+# Patterns whose every match starts where a run of digits starts (a look-behind refuses a word
+# character before the first digit): they are tried at those places only, not scanned for.
+_AT_DIGITS_KINDS = {"time", "ordinal", "ratio"}
 _DIGITS = re.compile(r"\d+")
 _SPACE_AFTER = re.compile(r"\s|$")
 
 
-def _digit_windows(text: str) -> list[tuple[int, int]]:
-    """Stretches of text around every digit, merged; wide enough for a month or a unit word."""
+def _digit_windows(text: str) -> tuple[list[tuple[int, int]], list[int]]:
+    """Stretches of text around every digit, merged (wide enough for a month or a unit word),
+    and where every run of digits starts."""
     windows: list[tuple[int, int]] = []
+    starts: list[int] = []
     for match in _DIGITS.finditer(text):
+        starts.append(match.start())
         low = max(0, match.start() - 12)
         end = min(len(text), match.end() + 60)
+        if windows and end <= windows[-1][1]:
+            continue  # the window already reaches the first space after `end`, or beyond
         space = _SPACE_AFTER.search(text, end)
         high = space.start() if space else len(text)
         if windows and low <= windows[-1][1]:
             windows[-1] = (windows[-1][0], max(windows[-1][1], high))
         else:
             windows.append((low, high))
-    return windows
+    return windows, starts
 
 
 # Words that can start a spelled-out number, fraction or rank: where the word patterns look.
@@ -627,24 +787,35 @@ _NUMBER_WORDS = (
     frozenset(WORD_NUMBERS)
     | frozenset(ORDINAL_WORDS)
     | {"halves", "thirds", "quarter", "quarters", "fifths", "tenths"}
+    | frozenset(MULTIPLIER_WORDS)
+    | frozenset(DECADE_WORDS)
 )
-_LOWER_WORD = re.compile(r"[a-z]+")
+_SCALE_WORDS = frozenset(("thousand", "million", "billion", "trillion"))
+_NUMBER_WORDS_ASCII = {word.encode("ascii"): word for word in _NUMBER_WORDS}
+# Every byte but a-z read as a space: split() then gives the words that [a-z]+ would find, for
+# a fraction of the cost of a regex scan (characters beyond ASCII are encoded as "?").
+_ONLY_LOWER = bytes(byte if 0x61 <= byte <= 0x7A else 0x20 for byte in range(256))
 
 
-def _word_windows(lower: str) -> list[tuple[int, int]]:
-    """Stretches of text around every spelled-out number or fraction word, merged."""
+def _word_windows(lower: str) -> tuple[list[tuple[int, int]], set[str]]:
+    """Stretches of text around every spelled-out number or fraction word, merged; the words."""
     spans: list[tuple[int, int]] = []
-    for word in _NUMBER_WORDS.intersection(_LOWER_WORD.findall(lower)):
+    words = set(lower.encode("ascii", "replace").translate(_ONLY_LOWER).split())
+    present = {_NUMBER_WORDS_ASCII[key] for key in _NUMBER_WORDS_ASCII.keys() & words}
+    for word in present:
         index = lower.find(word)
         while index >= 0:
             end = index + len(word)
-            if not (index and lower[index - 1].isalpha()) and not (
-                end < len(lower) and lower[end].isalpha()
+            if (
+                not (index and lower[index - 1].isalpha())
+                and not (end < len(lower) and lower[end].isalpha())
+                # "million" alone follows digits (their window holds it); "a million" is a number
+                and (word not in _SCALE_WORDS or lower.endswith("a ", 0, index))
             ):
                 space = _SPACE_AFTER.search(lower, min(len(lower), end + 60))
                 spans.append((max(0, index - 12), space.start() if space else len(lower)))
             index = lower.find(word, end)
-    return _merge(spans)
+    return _merge(spans), present
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -672,6 +843,12 @@ _QUALIFIER_PHRASES = sorted(
     key=len,
     reverse=True,
 )
+# A qualifier and a space ending the text, not the tail of a longer word (see _ends_with_word);
+# the leftmost match is the longest phrase.
+_QUALIFIER_AT_END = re.compile(
+    r"(?<![\w'’])(?:" + "|".join(re.escape(p) for p in _QUALIFIER_PHRASES) + r") \Z"
+)
+_QUALIFIER_REACH = max(len(p) for p in _QUALIFIER_PHRASES) + 1
 
 
 class _Found:
@@ -714,10 +891,10 @@ def _with_prefix(match: re.Match[str], text: str) -> _Found:
     rest = window
     if _ends_with_word(rest, "between"):
         between, rest = "between ", rest[: -len("between ")]
-    for phrase in _QUALIFIER_PHRASES:
-        if _ends_with_word(rest, phrase):
-            qual = phrase
-            break
+    # The longest qualifier that ends the window: one search instead of a test per phrase.
+    found = _QUALIFIER_AT_END.search(rest, max(0, len(rest) - _QUALIFIER_REACH))
+    if found:
+        qual = found.group()[:-1]
     if qual is None and between is None:
         return _Found(match, start, {"qual": None, "between": None})
     length = (len(qual) + 1 if qual else 0) + (len(between) if between else 0)
@@ -737,13 +914,26 @@ def find_numbers(text: str, *, context: bool = True) -> list[Number]:
     """
     found: list[Number] = []
     lower = text.lower()
-    windows = _digit_windows(text)
-    word_windows = _word_windows(lower)
+    windows, digit_starts = _digit_windows(text)
+    word_windows, words = _word_windows(lower)
     for kind, pattern in PATTERNS:
         hints = _HINTS.get(kind)
         if hints is not None and not any(hint in lower for hint in hints):
             continue  # a cheap substring test saves a scan of the whole text
+        if kind in _WORD_HINTS and words.isdisjoint(_WORD_HINTS[kind]):
+            continue  # "twice", "the seventies": rare words, looked for only when written
         # Patterns only read the stretches of text around a digit or a number word.
+        if kind in _AT_DIGITS_KINDS:
+            # As finditer would: the first match at or after the end of the one before.
+            after = 0
+            for start in digit_starts:
+                if start < after:
+                    continue
+                match = pattern.match(text, start)
+                if match is not None:
+                    found.extend(_from_match(kind, _with_prefix(match, text), text, context))  # type: ignore[arg-type]
+                    after = match.end()
+            continue
         if kind in _DIGIT_KINDS:
             spans = windows
         elif kind == "rank":

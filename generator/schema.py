@@ -37,6 +37,8 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def _no_control(value: str) -> str:
+    if value.isprintable():
+        return value  # no control character is printable: skip the scan for most text
     match = _CONTROL.search(value)
     if match:
         raise ValueError(f"control character U+{ord(match.group()):04X} is not allowed")
@@ -58,16 +60,19 @@ def _no_coercion(value: Any) -> Any:
     return value
 
 
+# The constraints come before the before-validator: so placed, pydantic checks them in its core
+# string validator (strip, then length) instead of in four Python calls per string, and
+# `_no_coercion` still runs first.
 Text = Annotated[
     str,
-    BeforeValidator(_no_coercion),
     StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT),
+    BeforeValidator(_no_coercion),
     AfterValidator(_no_control),
 ]
 Line = Annotated[
     str,
-    BeforeValidator(_no_coercion),
     StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TITLE),
+    BeforeValidator(_no_coercion),
     AfterValidator(_no_control),
     AfterValidator(_one_line),
 ]
@@ -85,8 +90,8 @@ Value = Annotated[Decimal, Field(allow_inf_nan=False), AfterValidator(_bounded)]
 
 Id = Annotated[
     str,
-    BeforeValidator(_no_coercion),
     StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64),
+    BeforeValidator(_no_coercion),
 ]
 
 
@@ -112,8 +117,8 @@ def _valid_slug(value: str) -> str:
 
 Slug = Annotated[
     str,
-    BeforeValidator(_no_coercion),
     StringConstraints(min_length=1, max_length=SLUG_MAX_BYTES),
+    BeforeValidator(_no_coercion),
     AfterValidator(_valid_slug),
 ]
 

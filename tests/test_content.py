@@ -145,3 +145,39 @@ def test_schema_command_prints_json_schema():
     assert schema["properties"]["bottom_line"]["description"].startswith("Bottom line up front")
     assert "notes" not in schema["properties"]
     assert schema["additionalProperties"] is False
+
+
+def test_text_limits_count_characters_after_stripping(make_project):
+    padded = f'title: "  {"A" * 300}  "'
+    too_long = f'title: "  {"A" * 301}  "'
+    files = {
+        "content/a/brief.md": MINIMAL_BRIEF.replace("title: Acme to cut 1,200 jobs", padded),
+        "content/a/source.txt": MINIMAL_SOURCE,
+        "content/b/brief.md": MINIMAL_BRIEF.replace(
+            "title: Acme to cut 1,200 jobs", too_long
+        ).replace(
+            "bottom_line: Acme will cut 1,200 jobs, about 8% of its staff.", 'bottom_line: "   "'
+        ),
+        "content/b/source.txt": MINIMAL_SOURCE,
+    }
+    result = run(make_project(files), "check")
+    assert result.exit_code == 1
+    problems = [line for line in result.output.splitlines() if "brief.md:" in line]
+    assert [line.split(": ", 1)[1] for line in problems] == [
+        "title: at most 300 characters, got 301",
+        "bottom_line: must not be empty",
+    ]
+    assert all("content/b/" in line for line in problems)
+
+
+def test_schema_checks_party_ids():
+    import json
+
+    import jsonschema
+
+    schema = json.loads(CliRunner().invoke(cli, ["schema"]).output)
+    party = {"id": "Acme Corp", "name": "Acme Corp", "kind": "organization"}
+    document = {"title": "t", "date": "2025-01-06", "bottom_line": "b", "parties": [party]}
+    with pytest.raises(jsonschema.ValidationError, match="does not match"):
+        jsonschema.validate(document, schema)
+    jsonschema.validate({**document, "parties": [{**party, "id": "acme"}]}, schema)

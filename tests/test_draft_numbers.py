@@ -57,3 +57,69 @@ def test_values_units_and_qualifiers():
 def test_parse_number_reads_a_figure_written_alone(as_written):
     # An editor's `as_written` is read without its sentence: the context rules do not apply.
     assert parse_number(as_written) is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # durations count even after "the": they name a span of time, not a set
+        (
+            "Rents rose over the past five years and the next two months.",
+            ["five years", "two months"],
+        ),
+        ("Sales fell in the three previous months.", ["three previous months"]),
+        ("The club waited nine days, then an eleven-week run began.", ["nine days", "eleven-week"]),
+        ("One year later nothing had changed.", []),
+        # "a dozen", "a hundred", "a million" with what they count
+        ("A dozen more towns and a hundred people joined.", ["A dozen", "a hundred"]),
+        ("Each team spends a million euros a year.", ["a million euros"]),
+        ("There are a million reasons, she joked, and half a million fans.", ["a million"]),
+        # fractions written as "half"
+        (
+            "Turnout was half its usual level and about half of the seats changed.",
+            ["half", "about half"],
+        ),
+        ("Growth slowed in the second half of the year; the cake was cut in half.", []),
+        # multipliers
+        (
+            "Exports were twice the 40,000 forecast, more than three times as many.",
+            ["twice", "40,000", "more than three times"],
+        ),
+        ("The twice-married singer would think twice, once or twice.", ["twice-married"]),
+        # ranks counted with a cardinal
+        ("The three biggest lenders and his two top aides met.", ["three biggest"]),
+        # decades written as words, only after "the"
+        ("Prices last hit this level in the eighties; she is in her sixties.", ["eighties"]),
+        ("It recalls the early nineties.", ["early nineties"]),
+        # numbers that are part of a name
+        ("Under the 22nd Amendment, on Fifth Avenue, near the 3rd US fleet.", ["3rd"]),
+        ("The FTSE 100 and the S&P 500 rose, as did Standard & Poor's 500 index.", []),
+        ("She hosted ITV'3's quiz for 12 weeks.", ["12"]),
+        # a comma before one or two digits keeps every digit as written
+        ("He earned up to £48,50 for each article and 3,5% interest.", ["up to £48,50", "3,5%"]),
+    ],
+)
+def test_spelled_out_and_unusual_forms(text, expected):
+    assert written(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("as_written", "kind", "value", "unit"),
+    [
+        ("three months", "count", Decimal(3), "months"),
+        ("two previous months", "count", Decimal(2), "months"),
+        ("a dozen", "count", Decimal(12), None),
+        ("a billion dollars", "money", Decimal(10**9), "dollars"),
+        ("about half", "ratio", Decimal("0.5"), "fraction"),
+        ("twice", "count", Decimal(2), "times"),
+        ("more than three times", "count", Decimal(3), "times"),
+        ("two largest", "rank", Decimal(2), "largest"),
+        ("seventies", "year", Decimal(1970), "decade"),
+        ("up to £135,00", "money", Decimal("135.00"), None),
+    ],
+)
+def test_new_forms_read_back_alone(as_written, kind, value, unit):
+    # `brief check` re-reads a drafted figure's as_written alone: it must read the same.
+    number = parse_number(as_written)
+    assert number is not None and number.as_written == as_written
+    assert (number.kind, number.value, number.unit) == (kind, value, unit)

@@ -22,7 +22,7 @@ from generator.draft.dates import find_dates
 from generator.draft.figures import draft_figures
 from generator.draft.outlook import draft_outlook
 from generator.draft.parties import find_parties
-from generator.draft.quotes import _PAIRS, QuoteDraft, find_quotes
+from generator.draft.quotes import QuoteDraft, find_quotation_marks, find_quotes
 from generator.draft.sentences import find_sentences, one_line, sentence_at
 from generator.draft.summary import draft_summary
 from generator.errors import BriefError
@@ -54,8 +54,9 @@ def draft_brief(
     mentions = [m for m in mentions if m.party in kept]
     ids = {p.name: p.id for p in parties}
     dates = find_dates(text, published, numbers)
-    quotes = find_quotes(text, parties, mentions, sentences)
-    quoted = [m.span(1) for m in _PAIRS.finditer(text)]
+    pairs = find_quotation_marks(text)
+    quotes = find_quotes(text, parties, mentions, sentences, pairs)
+    quoted = [m.span(1) for m in pairs]
     figures = draft_figures(text, numbers, sentences, parties, mentions, published)
     actions = draft_actions(text, sentences, parties, mentions, dates, quoted)
     outlook = draft_outlook(text, sentences, dates, published)
@@ -76,6 +77,7 @@ def draft_brief(
     bottom_line, key_points = draft_summary(text, sentences, facts, title)
 
     heading = title or one_line(sentences[0].text if sentences else text, 300)
+    locate = _Locator(text)
     data: dict[str, Any] = {
         "title": one_line(heading, 300),
         "slug": _slug(heading),
@@ -98,20 +100,20 @@ def draft_brief(
                 "kind": p.kind,
                 "role": one_line(p.role, 300) if p.role else None,
                 "aliases": [one_line(a, 300) for a in p.aliases if a.strip()],
-                "evidence": text[p.evidence[0] : p.evidence[1]].strip(),
+                "evidence": locate(text[p.evidence[0] : p.evidence[1]].strip()),
             }
             for p in parties
             if p.evidence is not None
         ],
-        "numbers": [f.fields for f in figures][:MAX_ITEMS],
-        "actions": [a.fields for a in actions],
-        "outlook": [o.fields for o in outlook],
+        "numbers": [locate.fields(f.fields) for f in figures[:MAX_ITEMS]],
+        "actions": [locate.fields(a.fields) for a in actions],
+        "outlook": [locate.fields(o.fields) for o in outlook],
         "quotes": [
             {
                 "speaker": ids[q.speaker],
                 "text": q.text,
                 "channel": one_line(q.channel, 300) if q.channel else None,
-                "evidence": text[q.evidence[0] : q.evidence[1]].strip(),
+                "evidence": locate(text[q.evidence[0] : q.evidence[1]].strip()),
             }
             for q in _distinct(quotes)
             if q.speaker in ids
@@ -119,9 +121,7 @@ def draft_brief(
             and q.evidence[1] - q.evidence[0] <= MAX_TEXT
         ][:MAX_ITEMS],
     }
-    brief = Brief.model_validate(data)
-    _locate(brief, text)
-    return brief
+    return Brief.model_validate(data)
 
 
 def _distinct(quotes: list[QuoteDraft]) -> list[QuoteDraft]:
@@ -140,14 +140,31 @@ def _slug(title: str) -> str:
     return f"{slug}-brief" if slug in RESERVED_SLUGS else slug
 
 
-def _locate(brief: Brief, text: str) -> None:
-    """Set every evidence span's offsets: the exact text, found left to right."""
-    from generator.content import evidence_fields
+class _Locator:
+    """Evidence with its offsets: the first place the source holds its exact text."""
 
-    for _, span in evidence_fields(brief):
-        index = text.find(span.text)
-        if index >= 0:
-            span.start, span.end = index, index + len(span.text)
+    # The offsets go into the data before validation: setting them on the validated models
+    # afterwards cost a search and two attribute writes per span. Every evidence here is already
+    # stripped, so validation leaves its text, and these offsets, as they are (the test that
+    # every span is an exact slice of the source would catch one that is not).
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.found: dict[str, int] = {}
+
+    def __call__(self, evidence: str) -> str | dict[str, Any]:
+        index = self.found.get(evidence)
+        if index is None:
+            index = self.found[evidence] = self.text.find(evidence)
+        if index < 0 or not evidence:
+            return evidence
+        return {"text": evidence, "start": index, "end": index + len(evidence)}
+
+    def fields(self, fields: dict[str, Any]) -> dict[str, Any]:
+        evidence = fields.get("evidence")
+        if not isinstance(evidence, str):
+            return fields
+        return {**fields, "evidence": self(evidence)}
 
 
 # --- writing ---------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from generator.alternation import build_alternation
 from generator.draft.dates import DateMention
 from generator.draft.parties import Mention, PartyDraft
 from generator.draft.sentences import Sentence, one_line
@@ -33,14 +34,31 @@ _TAKEN = (
     r"stressed|promised|pledged|vowed|threatened|declined|refused|failed|denied|dodged|"
     r"brokered|backed|praised|reprimanded|issued|lashed|sided|joined|argued|claimed"
 )
+_TAKEN_FORMS = (
+    r"has \w+ed|have \w+ed|had \w+ed|(?:did|does|do|has|have|had) (?:not|never) \w+"
+    r"|(?:didn't|doesn't|don't|hasn't|haven't) \w+|never \w+ed"
+)
 _VERB = re.compile(
     rf"\b(?P<threat>{_THREAT})\b|\b(?P<plan>{_PLAN})\b|\b(?P<propose>{_PROPOSE})\b"
-    rf"|\b(?P<announce>{_ANNOUNCE})\b|\b(?P<taken>{_TAKEN}|has \w+ed|have \w+ed|had \w+ed"
-    r"|(?:did|does|do|has|have|had) (?:not|never) \w+|(?:didn't|doesn't|don't|hasn't|haven't) \w+|never \w+ed)\b",
+    rf"|\b(?P<announce>{_ANNOUNCE})\b|\b(?P<taken>{_TAKEN}|{_TAKEN_FORMS})\b",
 )  # case-sensitive: a verb after its subject is in lower case, and the scan is faster
+
+
+# Where the first verb of any kind starts, found fast (see generator.alternation); `_VERB.match`
+# at that place then reads which verb it is, with _VERB's own order of preference.
+_ALL_VERBS = "|".join((_THREAT, _PLAN, _PROPOSE, _ANNOUNCE, _TAKEN, _TAKEN_FORMS))
+_ANY_VERB = re.compile(rf"\b(?:{build_alternation(_ALL_VERBS)})\b")
 _NOUN_THREAT = re.compile(r"\bthreats? (?:of|to)\b[^.;]*", re.I)
 _NEGATION = re.compile(r"\b(?:not|n't|never|no longer|declined to|refused to|failed to)\b", re.I)
-_CLAUSE_END = re.compile(r"[;:!?]|\.(?!\d)|,\s(?:and|but|while|which|who|as|although)\b|\s[—–]\s")
+# Up to six words between a subject and its verb, with no "and" or "or" among them.
+_GAP = re.compile(r"^(?:['’]s)?(?P<gap>(?:\s+(?!and\b|or\b)[\w'’-]+){0,6}?)\s+(?=\S)")
+_PUNCTUATION = re.compile(r"[,;:.\"“”()]")
+_POSSESSIVE = re.compile(r"^['’]s\b")
+# A period after a lone letter is an abbreviation's ("a.m.", "U.S."): cutting there would leave
+# "around 7 a", a number the source does not hold.
+_CLAUSE_END = re.compile(
+    r"[;:!?]|(?<![^A-Za-z][A-Za-z])\.(?!\d)|,\s(?:and|but|while|which|who|as|although)\b|\s[—–]\s"
+)
 
 
 def _inside(spans: list[tuple[int, int]]):  # type: ignore[no-untyped-def]
@@ -101,16 +119,19 @@ def draft_actions(
         if not found or (inside(sentence.start) and inside(sentence.end - 1)):
             continue
         for mention in found:
-            if inside(mention.start):
-                continue
+            if inside(mention.start) or mention.in_role:
+                continue  # quoted, or a party in a person's role: the person acts
             tail = text[mention.end : min(sentence.end, mention.end + 700)]
-            gap = re.match(
-                r"^(?:['’]s)?(?P<gap>(?:\s+(?!and\b|or\b)[\w'’-]+){0,6}?)\s+(?=\S)", tail
-            )
-            verb = _VERB.search(tail, 0, 80)
-            if verb is None or gap is None or re.search(r"[,;:.\"“”()]", tail[: verb.start()]):
+            verb = _ANY_VERB.search(tail, 0, 80)
+            if verb is not None:
+                verb = _VERB.match(tail, verb.start(), 80)
+            if (
+                verb is None
+                or _GAP.match(tail) is None
+                or _PUNCTUATION.search(tail, 0, verb.start())
+            ):
                 continue
-            if re.match(r"^['’]s\b", tail) and not verb.group("threat"):
+            if _POSSESSIVE.match(tail) and not verb.group("threat"):
                 continue  # "Trump's hawkish policies": a possessive, not a subject
             clause_start = mention.end + verb.start()
             rest = text[clause_start : min(sentence.end, clause_start + 700)]

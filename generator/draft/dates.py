@@ -8,13 +8,18 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from generator.alternation import build_alternation
 from generator.numbers import MONTHS, Number
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _FUTURE = re.compile(
-    r"\b(?:will|shall|plans?|planned|expected|due|set to|scheduled|next|ahead of|going to|'ll)\b",
+    r"\b(?:"
+    + build_alternation(
+        r"will|shall|plans?|planned|expected|due|set to|scheduled|next|ahead of|going to|'ll"
+    )
+    + r")\b",
     re.I,
-)
+)  # the words grouped by first letter for a fast scan (see generator.alternation)
 _MONTH_NAMES = "January|February|March|April|June|July|August|September|October|November|December"
 # Case-sensitive with capitals spelled out: an ignore-case scan of a whole article is slower.
 _RELATIVE = re.compile(

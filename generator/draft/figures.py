@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -24,6 +26,23 @@ _STOP_AFTER = re.compile(
     r"at|by|for|with|against|compared|instead|and|or|this|last|next|a|an)$",
     re.I,
 )
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_stop_word(word: str) -> bool:
+    """Does the word end what a number measures ("is", "said", "from")?"""
+    # An ignore-case match of forty words costs a microsecond or more; stories repeat words.
+    return _STOP_AFTER.match(word) is not None
+
+
+# A number with thousands commas is one word: cut at its comma, "169" would be a new number.
+_MEASURE_WORD = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|[\w'’%$£€.-]+|[,;:()—–\"“”]")
+_WORD_START = re.compile(r"[\w$£€]")
+_THREE_LETTERS = re.compile(r"[A-Za-z]{3}")
+_CLAUSE_BREAK = re.compile(r"[,;:](?:\s|$)|[()—–\"“”]")
+_SCALE_AT_END = re.compile(r"\b(?:mln|bln|million|billion|bn|trillion)$", re.I)
+_CODE_WRITTEN = re.compile(r"\b[A-Z]{3}\b")
+_SYMBOL_WRITTEN = re.compile(r"[£€¥₹₩₽]|[A-Z]{1,2}\$")
 _LEAD_OF = re.compile(r"^(?:of|in|on)\s+", re.I)
 _FUTURE = re.compile(
     r"\b(?:will|would|plans?|expected|due|set to|scheduled|next|ahead|beginning|starting|from)\b",
@@ -60,29 +79,37 @@ def _measures(number: Number, sentence: Sentence, text: str) -> str:
     after = text[number.end : min(sentence.end, number.end + 200)]
     after = _LEAD_OF.sub("", after.lstrip(" -–—"))
     words: list[str] = []
-    for word in re.findall(r"[\w'’%$£€.-]+|[,;:()—–\"“”]", after):
-        if not re.match(r"[\w$£€]", word) or (words and _STOP_AFTER.match(word)):
+    for found in _MEASURE_WORD.finditer(after):
+        word = found.group()
+        if not _WORD_START.match(word) or (words and _is_stop_word(word)):
             break
         words.append(word.rstrip("."))
         if len(words) >= 8:
             break
-    while words and _STOP_AFTER.match(words[-1]):
+    while words and _is_stop_word(words[-1]):
         words.pop()
-    if words and not (len(words) == 1 and _STOP_AFTER.match(words[0])):
+    if words and not (len(words) == 1 and _is_stop_word(words[0])):
         phrase = " ".join(words)
-        if re.search(r"[A-Za-z]{3}", phrase):
+        if _THREE_LETTERS.search(phrase):
             return one_line(phrase)
     before = text[max(sentence.start, number.start - 200) : number.start]
-    clause = re.split(r"[,;:](?:\s|$)|[()—–\"“”]", before)[-1].strip()
+    clause = _CLAUSE_BREAK.split(before)[-1].strip()
     clause_words = clause.split()[-8:]
     phrase = " ".join(clause_words).strip()
-    return one_line(phrase) if re.search(r"[A-Za-z]{3}", phrase) else one_line(sentence.text, 120)
+    return one_line(phrase) if _THREE_LETTERS.search(phrase) else one_line(sentence.text, 120)
 
 
 def _party_for(
-    number: Number, sentence: Sentence, mentions: list[Mention], ids: dict[str, str]
+    number: Number,
+    sentence: Sentence,
+    mentions: list[Mention],
+    starts: list[int],
+    ids: dict[str, str],
 ) -> str | None:
-    inside = [m for m in mentions if sentence.start <= m.start < sentence.end]
+    """The party named last before the number in its sentence, else the first named after it."""
+    inside = mentions[
+        bisect.bisect_left(starts, sentence.start) : bisect.bisect_left(starts, sentence.end)
+    ]
     before = [m for m in inside if m.end <= number.start]
     chosen = before[-1] if before else (inside[0] if inside else None)
     return ids.get(chosen.party) if chosen else None
@@ -99,6 +126,8 @@ def draft_figures(
     """One figure per distinct number as written, with its first sentence as evidence."""
     dollar = decide_dollar(text, parties)
     ids = {p.name: p.id for p in parties}
+    mentions = sorted(mentions, key=lambda m: m.start)  # in text order, to bisect
+    starts = [m.start for m in mentions]
     money_in_sentence: dict[int, tuple[str, str]] = {}
     figures: list[FigureDraft] = []
     seen: set[str] = set()
@@ -134,11 +163,7 @@ def draft_figures(
             if number.date:
                 fields["date"] = number.date
         kind = number.kind
-        if (
-            kind == "count"
-            and number.value is not None
-            and re.search(r"\b(?:mln|bln|million|billion|bn|trillion)$", number.as_written, re.I)
-        ):
+        if kind == "count" and number.value is not None and _SCALE_AT_END.search(number.as_written):
             # "738 mln" beside "567 mln dlrs": the same money, its unit left unwritten
             context = money_in_sentence.get(sentence.start)
             if context and _MONEY_CONTEXT.match(text[number.end : number.end + 12]):
@@ -148,7 +173,7 @@ def draft_figures(
             fields["currency"], fields["currency_basis"] = _currency(number, dollar, text)
         if number.unit and kind not in ("date",):
             fields["unit"] = number.unit
-        party = _party_for(number, sentence, mentions, ids)
+        party = _party_for(number, sentence, mentions, starts, ids)
         if party:
             fields["party"] = party
         figures.append(FigureDraft(fields, number.start, number.end))
@@ -159,13 +184,13 @@ def _currency(number: Number, dollar: str, text: str) -> tuple[str, str]:
     """ISO code and how it was decided: written code, unambiguous symbol, word, or the story's country."""
     written = number.as_written
     found = number.currency or "$"
-    if re.search(r"\b[A-Z]{3}\b", written) and found not in ("$", "$c"):
+    if _CODE_WRITTEN.search(written) and found not in ("$", "$c"):
         return found, "code"
     if found in ("$", "$c"):
         return dollar, "context"
     if found == "GBX":
         return "GBX", "word"
-    if re.search(r"[£€¥₹₩₽]|[A-Z]{1,2}\$", written):
+    if _SYMBOL_WRITTEN.search(written):
         return found, "symbol"
     return found, "word"
 

@@ -6,16 +6,23 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from generator.alternation import build_alternation
 from generator.draft.dates import DateMention
 from generator.draft.sentences import Sentence, one_line
 
 MAX_OUTLOOK = 15
+# Both searched in the lower-cased sentence; the words grouped by first letter for a fast scan
+# (see generator.alternation).
 _EXPECTED = re.compile(
-    r"\b(?:will|'ll|plans? to|planned|planning|expected to|expects? to|is expected|are expected|"
-    r"ahead of|set to|is due|are due|due to|scheduled|going to|intends? to|aims? to|forecasts?|"
-    r"projected|predicted|next (?:week|month|year|election|general election|meeting|round)|"
-    r"later this (?:week|month|year)|upcoming|coming (?:days|weeks|months)|soon)\b",
-)  # searched in the lower-cased sentence
+    r"\b(?:"
+    + build_alternation(
+        r"will|'ll|plans? to|planned|planning|expected to|expects? to|is expected|are expected|"
+        r"ahead of|set to|is due|are due|due to|scheduled|going to|intends? to|aims? to|forecasts?|"
+        r"projected|predicted|next (?:week|month|year|election|general election|meeting|round)|"
+        r"later this (?:week|month|year)|upcoming|coming (?:days|weeks|months)|soon"
+    )
+    + r")\b",
+)
 _EXPECTED_WORDS = (
     "will",
     "'ll",
@@ -51,7 +58,12 @@ _RISK_WORDS = (
 )
 _STRONG_RISK = re.compile(r"\b(?:could|may|might|risk|threat|edge of)\b")
 _RISK = re.compile(
-    r"\b(?:could|may|might|risks?|threats?|threaten(?:s|ed)?|warn(?:s|ed)?|danger|fear|possible|possibility|edge of)\b",
+    r"\b(?:"
+    + build_alternation(
+        r"could|may|might|risks?|threats?|threaten(?:s|ed)?|warn(?:s|ed)?|danger|fear|possible|"
+        r"possibility|edge of"
+    )
+    + r")\b",
 )
 _SCHEDULED = re.compile(
     r"\b(?:scheduled|is due|are due|due to|set to|begin(?:s|ning)?|start(?:s|ing)?|take effect|takes effect|meets)\b",
@@ -62,12 +74,33 @@ _TRIGGER = re.compile(
     r"(?!(?:he|she|it|they|we|I|the\s+(?:call|meeting))\b)[^,.;:\"“”]{6,90}",
     re.I,
 )
+# The ignore-case patterns below are searched only in sentences whose lower case holds one of
+# their words. The words avoid i, k and s, whose ignore-case matches go beyond what str.lower
+# gives ("ı", "K", "ſ"): so a sentence without them cannot match, and the test is exact.
+_TRIGGER_WORDS = ("after", "before", "ahead", "unt", "once", "when", "follow")
+_SCHEDULED_WORDS = ("chedu", "due", "et to", "beg", "tart", "effect", "meet")
 _LIKELIHOOD = [
-    (re.compile(r"\b(?:almost certain(?:ly)?|virtually certain)\b", re.I), "almost_certain"),
-    (re.compile(r"\b(?:very likely|highly likely|high probability)\b", re.I), "highly_likely"),
-    (re.compile(r"\bunlikely\b", re.I), "unlikely"),
-    (re.compile(r"\b(?:likely|probably|expected)\b", re.I), "likely"),
+    (
+        re.compile(r"\b(?:almost certain(?:ly)?|virtually certain)\b", re.I),
+        "almost_certain",
+        ("certa",),
+    ),
+    (
+        re.compile(r"\b(?:very likely|highly likely|high probability)\b", re.I),
+        "highly_likely",
+        ("ely", "probab"),
+    ),
+    (re.compile(r"\bunlikely\b", re.I), "unlikely", ("unl",)),
+    (
+        re.compile(r"\b(?:likely|probably|expected)\b", re.I),
+        "likely",
+        ("ely", "probab", "expected"),
+    ),
 ]
+
+
+def _holds_any(low: str, words: tuple[str, ...]) -> bool:
+    return any(word in low for word in words)
 
 
 @dataclass(frozen=True)
@@ -119,18 +152,18 @@ def draft_outlook(
             fields["when"] = ahead[0].value
             if ahead[0].until:
                 fields["until"] = ahead[0].until
-        else:
+        elif expected and _holds_any(low, _TRIGGER_WORDS):
             trigger = _TRIGGER.search(body)
-            if trigger and expected:
+            if trigger:
                 fields["trigger"] = one_line(trigger.group().strip())
-        if ahead and _SCHEDULED.search(body):
+        if ahead and _holds_any(low, _SCHEDULED_WORDS) and _SCHEDULED.search(body):
             fields["kind"] = "scheduled"
         elif risk and not expected:
             fields["kind"] = "risk"
         else:
             fields["kind"] = "expected"
-        for pattern, likelihood in _LIKELIHOOD:
-            if pattern.search(body):
+        for pattern, likelihood, words in _LIKELIHOOD:
+            if _holds_any(low, words) and pattern.search(body):
                 fields["likelihood"] = likelihood
                 break
         items.append(OutlookDraft(fields, sentence.start, sentence.end))

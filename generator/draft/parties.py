@@ -131,7 +131,14 @@ ORGANIZATIONS: dict[str, str] = {
     "White House": "White House", "Kremlin": "Kremlin", "Pentagon": "Pentagon",
     "Supreme Court": "Supreme Court", "Senate": "Senate", "House of Commons": "House of Commons",
     "House of Lords": "House of Lords", "House of Representatives": "House of Representatives", "The Economist": "The Economist", "BBC": "BBC",
+    "G7": "G7", "G-7": "G7", "G8": "G8", "G-8": "G8", "G20": "G20", "G-20": "G20",
+    "Eurozone": "eurozone",
 }  # fmt: skip
+# Groups that are also the name of their meetings: "the G-20 summit" is an event.
+_FORUMS = {"G7", "G-7", "G8", "G-8", "G20", "G-20"}
+_GATHERING_AFTER = re.compile(r" (?:summit|gathering|meeting|meetings|talks)\b")
+# Parties written in lower case: found by their words, not by capitals.
+_LOWER_CASE_PARTIES = {"eurozone": "eurozone", "euro zone": "eurozone", "euro area": "eurozone"}
 
 _ORG_WORDS = {
     "Party", "Ministry", "Department", "Bank", "Office", "Council", "Commission", "Committee",
@@ -176,6 +183,7 @@ _HONORIFICS = {
     "Dame",
     "Miss",
 }
+_HONORIFIC_WORDS = {h.rstrip(".") for h in _HONORIFICS}
 _ROLE_WORDS = {
     "president", "minister", "secretary", "leader", "chief", "executive", "economist", "analyst",
     "spokesman", "spokeswoman", "spokesperson", "director", "chairman", "chairwoman", "chair",
@@ -229,7 +237,10 @@ _STOP_TOKENS = {"Brexit", "Aids", "GDP", "DNA", "TV", "GMT", "CEO", "MP", "MPs",
     "NORC", "DLRS", "MLN", "REUTER", "REUTERS", "AND", "THE", "OF", "IN", "TO"}  # fmt: skip
 
 _TOKEN = r"(?:[A-Z][\w'’\-]*[\w]|[A-Z]\.(?:[A-Z]\.)*|[A-Z])"
-_CONNECT = r"(?:\s(?:van|von|der|den|de|da|di|du|la|le|bin|al|of|for|for\sa|and|&)\s|\s|-)"
+_CONNECT = (
+    r"(?:\s(?:van|von|der|den|de|da|di|du|la|le|bin|al|of|for|of\sthe|for\sthe|for\sa|and|&)\s"
+    r"|\s|-)"
+)
 _RUN = re.compile(rf"{_TOKEN}(?:{_CONNECT}{_TOKEN})*")
 _SAY_AFTER = re.compile(
     r"^[\s,]*(?:\([^)]{1,40}\)\s*)?(?:said|says|told|wrote|added|argued|explained|noted|warned|insisted|tweeted|stated|declared|asked|replied|responded|reacted|commented|posted|announced)\b"
@@ -241,6 +252,8 @@ Token = tuple[int, int, str]
 # Patterns used in the loops, compiled once.
 _SENTENCE_OPENER = re.compile(r"(?:[.!?:]['\"”’]?\s+|\n\s*|[\"“‘(]\s*|[—–]\s)$")
 _LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z][\w'’-]*")
+_LOWER_WORD_WHOLE = re.compile(r"[a-z][\w'’-]*")
+_WORD_CHAR = re.compile(r"[\w'’-]")
 _POSSESSIVE = re.compile(r"(['’]s?)$")
 _TRAILING_MARK = re.compile(r"['’]s?$|[.,:;]$")
 _INITIALS = re.compile(r"(?:[A-Z]\.)+")
@@ -278,6 +291,61 @@ _PARTY_LABELS = {
 }  # fmt: skip
 
 
+# A political party named by its adjective in a person's role: "Conservative leader Pierre
+# Poilievre", "Republican Sen. Chuck Grassley". Longest first: "Liberal Democrat" before "Democrat".
+_PARTY_ADJECTIVES = {
+    "Liberal Democrat": "Liberal Democrats", "Lib Dem": "Liberal Democrats",
+    "Conservative": "Conservative Party", "Tory": "Conservative Party", "Labour": "Labour Party",
+    "Republican": "Republican Party", "Democratic": "Democratic Party",
+    "Democrat": "Democratic Party",
+}  # fmt: skip
+_PARTY_LABEL = re.compile(
+    r"\b(" + "|".join(sorted(_PARTY_ADJECTIVES, key=len, reverse=True)) + r")\b(?![ -][Pp]arty)"
+)
+_PARTY_LABEL_HINT = frozenset(
+    {w.split()[0] for w in _PARTY_ADJECTIVES} | {"Lib"}
+)  # the first word of each adjective, as a cheap test before the pattern
+_PAST_ROLE = re.compile(r"\b(?:former|Former|ex-|Ex-)")
+# A member written after a name: "Charles Schumer, New York Democrat", "Chuck Grassley, R-Iowa".
+_MEMBER_AFTER_NAME = re.compile(
+    r"(?:(?:[A-Z][a-z]+ ){0,2}(Democrat|Republican)|([DR])-[A-Z][a-z]+)"
+)
+_MEMBER_LETTER = {"D": "Democratic Party", "R": "Republican Party"}
+# Institutions some papers write in lower case after their adjective: "the European parliament",
+# "the Labour party".
+_INSTITUTION_ADJECTIVES = {"European", *_PARTY_ADJECTIVES}
+_INSTITUTION_AFTER = re.compile(
+    r" (parliament|council|commission|party|court|union|assembly|central bank)\b"
+)
+_COMPANY_SUFFIXES = {"Inc", "Co", "Corp", "Ltd", "Plc", "PLC", "plc", "LLC", "Group", "Holdings"}
+# An organisation named by a description that speaks: "the statistics department said",
+# "according to the state prosecutors' office", "Para state prison authorities said".
+_DESCRIBED_NOUNS = frozenset((
+    "department", "ministry", "office", "agency", "bureau", "authorities", "authority",
+    "commission", "council", "regulator", "watchdog",
+))  # fmt: skip
+_CITED_NOUN = re.compile(
+    r"(?:the )?(?:[a-z]+['’]?s?['’]? ){1,3}(" + "|".join(sorted(_DESCRIBED_NOUNS)) + r")\b"
+)
+_DESCRIBED_SAYS = re.compile(
+    r"\s(?:said|says|told|announced|announces|reported|reports|stated|confirmed|estimated|"
+    r"estimates|warned|added)\b"
+)
+_DESCRIBED_WORDS = re.compile(r"(?:(?<=\s)|^)((?:[a-z]+['’]?s?['’]? ){1,3})$")
+_NOT_DESCRIBING = {
+    "the", "a", "an", "its", "their", "his", "her", "our", "this", "that", "these", "those",
+    "which", "who", "whose", "new", "same", "other", "said", "and", "or", "of", "to", "in", "on",
+    "at", "by", "for", "with", "from", "was", "is", "has", "had", "as", "according", "but",
+    "when", "while", "after", "before", "then", "local",
+}  # fmt: skip
+_OWNERS = {"its", "their", "his", "her", "our"}
+_MONTH_SURNAMES = {"May", "June", "April", "August"}
+_DIGIT_AFTER = re.compile(r",?\s\d")
+_INSTITUTION_FIRST = frozenset((" par", " cou", " com", " cou", " uni", " ass", " cen"))
+_INSTITUTION_ORDER = sorted(_INSTITUTION_ADJECTIVES, key=len, reverse=True)
+_CONNECTOR_END = re.compile(r"(?:\s(?:of|for|the|and|a|&))*\s*$")
+_PREVIOUS_WORD = re.compile(r"([\w'’.-]+) $")
+
 _ROLE_MODIFIERS = {
     "state", "prison", "prisons", "aviation", "finance", "health", "foreign", "vice", "senior",
     "chief", "general", "political", "economic", "global", "former", "shadow", "national",
@@ -311,6 +379,7 @@ class PartyDraft:
     evidence: tuple[int, int] | None = None
     score: float = 0.0
     id: str = ""
+    surname: str | None = None  # when it is not the last word: "Xi" of "Xi Jinping"
 
 
 @dataclass(frozen=True)
@@ -318,6 +387,8 @@ class Mention:
     start: int
     end: int
     party: str  # PartyDraft.name
+    # Named in a person's role ("Democratic pollster John Anzalone"): the person speaks and acts.
+    in_role: bool = False
 
 
 def _is_acronym(word: str) -> bool:
@@ -326,12 +397,60 @@ def _is_acronym(word: str) -> bool:
 
 
 def _sentence_start(text: str, offset: int) -> bool:
-    before = text[max(0, offset - 3) : offset]
-    return (
-        offset == 0
-        or bool(_SENTENCE_OPENER.search(text[max(0, offset - 4) : offset]))
-        or before.endswith("\n")
-    )
+    if offset == 0:
+        return True
+    if not text[offset - 1].isspace() and text[offset - 1] not in '"“‘(':
+        return False  # every way of opening a sentence ends with a space, a quote or a bracket
+    return bool(_SENTENCE_OPENER.search(text[max(0, offset - 4) : offset]))
+
+
+class _LowerWords:
+    """Tell whether a text writes a word in lower case, as a whole word (a-z, then [\\w'’-])."""
+
+    # A story asks about a few dozen capitalised words: finding each with `str.find` costs far
+    # less than listing every word of the text first. Each search may read the whole text,
+    # though, so past a budget of a few dozen readings the words are listed after all: a text
+    # built to ask about thousands of words stays linear.
+    BUDGET = 64
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.known: dict[str, bool] = {}
+        self.spent = 0  # in readings of the whole text
+        self.listed: set[str] | None = None
+
+    def __contains__(self, word: str) -> bool:
+        if self.listed is not None:
+            return word in self.listed
+        found = self.known.get(word)
+        if found is None:
+            found = self._written(word)
+            if found is None:
+                self.listed = set(_LOWER_WORD.findall(self.text))
+                return word in self.listed
+            self.known[word] = found
+        return found
+
+    def _written(self, word: str) -> bool | None:
+        """Whether the text writes `word`; None once the budget is spent."""
+        if not _LOWER_WORD_WHOLE.fullmatch(word):
+            return False
+        text, size = self.text, len(word)
+        budget = self.BUDGET * max(1, len(text))
+        self.spent += len(text)
+        index = text.find(word)
+        while index >= 0:
+            if self.spent > budget:
+                return None
+            end = index + size
+            # A whole word: no word character, apostrophe or hyphen either side.
+            if (index == 0 or not _WORD_CHAR.match(text, index - 1)) and (
+                end == len(text) or not _WORD_CHAR.match(text, end)
+            ):
+                return True
+            self.spent += 1024  # a Python step costs about as much as reading a thousand characters
+            index = text.find(word, index + 1)
+        return False if self.spent <= budget else None
 
 
 class _Finder:
@@ -344,7 +463,9 @@ class _Finder:
         self.mentions: list[Mention] = []
         self.honorific: set[str] = set()
         # Words written in lower case somewhere: "Long-dated" at a sentence start is a word.
-        self.lower_words = set(_LOWER_WORD.findall(text))
+        self.lower_words = _LowerWords(text)
+        # A name's role is asked for twice (its words and where they start): read it once.
+        self.roles_before: dict[int, list[tuple[int, str]]] = {}
 
     def add(
         self,
@@ -355,6 +476,8 @@ class _Finder:
         role: str | None = None,
         evidence: tuple[int, int] | None = None,
         score: float = 1.0,
+        alias: bool = True,
+        in_role: bool = False,
     ) -> None:
         party = self.parties.get(name)
         if party is None:
@@ -366,19 +489,134 @@ class _Finder:
         party.mentions.append((start, end))
         party.score += score
         written = self.text[start:end]
-        if written != name and written not in party.aliases and len(party.aliases) < 50:
+        if alias and written != name and written not in party.aliases and len(party.aliases) < 50:
             party.aliases.append(written)
-        self.mentions.append(Mention(start, end, name))
+        self.mentions.append(Mention(start, end, name, in_role))
+        if role and kind == "person" and evidence is not None and evidence[0] < start:
+            self._role_party(evidence[0], start, end)  # only a mention read with a role
+
+    def _role_party(self, role_start: int, name_start: int, name_end: int) -> None:
+        """The political party a person's role names, unless the role is a past one."""
+        role = self.text[role_start:name_start]
+        if _PARTY_LABEL_HINT.isdisjoint(role.split()):
+            return  # no party's adjective among the words: the commonest case, settled at once
+        for label in _PARTY_LABEL.finditer(role):
+            previous = _PREVIOUS_WORD.search(
+                self.text, max(0, role_start + label.start() - 30), role_start + label.start()
+            )
+            word = previous.group(1) if previous else ""
+            if word[:1].isupper() and word[-1] != "." and word not in _TITLES:
+                continue  # "Liberal Democratic Party", "Social Democratic": another name
+            if _PAST_ROLE.search(role, 0, label.start()):
+                continue  # "former Labour cabinet minister": a past title
+            start = role_start + label.start()
+            self.add(
+                _PARTY_ADJECTIVES[label.group(1)], "organization", start,
+                start + len(label.group(1)), evidence=(start, name_end), in_role=True,
+            )  # fmt: skip
 
     def run(self) -> None:
         for match in _RUN.finditer(self.text):
             self._classify(match.start(), match.end())
+        self._described()
+        self._lower_case_parties()
         self._resolve_surnames()
+
+    def _lower_case_parties(self) -> None:
+        text = self.text
+        index = text.find("euro")  # the one word all of them start with: a single scan
+        while index >= 0:
+            for words, name in _LOWER_CASE_PARTIES.items():
+                end = index + len(words)
+                if (
+                    text.startswith(words, index)
+                    and not (index and text[index - 1].isalpha())
+                    and not (end < len(text) and text[end].isalpha())
+                ):
+                    self.add(name, "organization", index, end)
+                    break
+            index = text.find("euro", index + 4)
+
+    def _described(self) -> None:
+        """Organisations named by a description, when they speak: "the statistics department"."""
+        text = self.text
+        for noun_start, noun_end in self._described_nouns():
+            says = _DESCRIBED_SAYS.match(text, noun_end)
+            before = text[max(0, noun_start - 50) : noun_start]
+            if not says and "ccording to" not in before:
+                continue  # neither speaks nor is cited: most such nouns
+            found = _DESCRIBED_WORDS.search(before)
+            if found is None:
+                continue
+            words = found.group(1).split()
+            while words and words[0].lower() in _NOT_DESCRIBING:
+                if words[0].lower() in _OWNERS:
+                    break
+                words = words[1:]  # "the" or "according to the": where the description starts
+            if not words or any(w.lower() in _NOT_DESCRIBING for w in words):
+                continue
+            start = noun_start - len(" ".join(words)) - 1
+            lead = before[: len(before) - (noun_start - start)]
+            place = _PREVIOUS_WORD.search(lead)
+            if lead.endswith(("'s ", "’s ", "s' ", "s’ ")) or (
+                place and place.group(1).lower() in _OWNERS
+            ):
+                continue  # "Trump's press office": someone's own office counts under them
+            if not says and not lead.lower().endswith(("according to the ", "according to ")):
+                continue
+            if place and lead.endswith(" ") and place.group(1) in _PLACES:
+                start -= len(place.group(1)) + 1  # "Para state prison authorities"
+            end = says.end() if says else noun_end
+            self.add(text[start:noun_end], "organization", start, noun_end, evidence=(start, end))
+
+    def _described_nouns(self) -> list[tuple[int, int]]:
+        """Lower-case organisation nouns before "said" or "says", or cited after "according to"."""
+        # Found from the few places that say who speaks, with `str.find`, not by a scan for nouns.
+        text = self.text
+        found = []
+        for verb in (" said", " says"):
+            index = text.find(verb)
+            while index >= 0:
+                space = text.rfind(" ", max(0, index - 14), index)
+                if (
+                    space > 0
+                    and text[space + 1 : index] in _DESCRIBED_NOUNS
+                    and (text[space - 1].islower() or text[space - 1] in "'’")
+                ):
+                    found.append((space + 1, index))
+                index = text.find(verb, index + 5)
+        index = text.find("ccording to ")
+        while index >= 0:
+            cited = _CITED_NOUN.match(text, index + 12)
+            if cited:
+                found.append(cited.span(1))
+            index = text.find("ccording to ", index + 12)
+        return found
 
     def _classify(self, start: int, end: int) -> None:
         run = self.text[start:end]
         if run in _NOT_NAMES:
             return  # "The", "But", "March": the commonest runs, settled at once
+        last = run[-1]  # one character first: "Democrat" and "Republican" end in t and n
+        member = ((last == "t" or last == "n") and run.endswith(("Democrat", "Republican"))) or (
+            len(run) > 2 and run[1] == "-"  # "R-Iowa"
+        )
+        if member and self._member_after_name(run, start, end):
+            return
+        # A cheap test of the next letters first: most runs are followed by no institution.
+        if self.text[end : end + 4] in _INSTITUTION_FIRST:
+            noun = _INSTITUTION_AFTER.match(self.text, end)
+            adjective = noun and next((a for a in _INSTITUTION_ORDER if run.endswith(a)), None)
+            if (
+                noun
+                and adjective
+                and (len(run) == len(adjective) or run[-len(adjective) - 1] == " ")
+            ):
+                self._institution(adjective, end - len(adjective), noun)
+                head = _CONNECTOR_END.sub("", run[: len(run) - len(adjective)])
+                if head:
+                    self._classify(start, start + len(head))  # "Members of the" Labour party
+                return
         if " " not in run:
             word = run if _INITIALS.fullmatch(run) else _TRAILING_MARK.sub("", run)
             if word in _NOT_NAMES or (
@@ -393,8 +631,9 @@ class _Finder:
                 self._country(word, start, start + len(word))
                 return
             if word in ORGANIZATIONS:
-                self.add(ORGANIZATIONS[word], "organization", start, start + len(word))
-                return
+                if not (word in _FORUMS and _GATHERING_AFTER.match(self.text, start + len(word))):
+                    self.add(ORGANIZATIONS[word], "organization", start, start + len(word))
+                return  # "the G-20 summit" is an event someone attends, not a party
             if (
                 word.isalpha()
                 and not word.isupper()
@@ -414,6 +653,48 @@ class _Finder:
         tokens = [(m.start() + start, m.end() + start, m.group()) for m in _WORDS.finditer(run)]
         for piece in self._split(tokens):
             self._classify_piece(piece)
+
+    def _institution(self, run: str, start: int, noun: re.Match[str]) -> None:
+        """An institution written in lower case after its adjective: "the European commission"."""
+        if noun.group(1) == "party" and run in _PARTY_ADJECTIVES:
+            name = _PARTY_ADJECTIVES[run]
+        else:
+            name = f"{run} {noun.group(1).title()}"
+        self.add(ORGANIZATIONS.get(name, name), "organization", start, noun.end())
+
+    def _member_after_name(self, run: str, start: int, end: int) -> bool:
+        """A party member after a name: ", New York Democrat", ", R-Iowa", "a Republican"."""
+        member = _MEMBER_AFTER_NAME.fullmatch(run)
+        if member is None:
+            return False
+        before = self.text[max(0, start - 3) : start]
+        if member.group(1) and not before.endswith((", ", " a ", "an ")):
+            return False
+        party = (
+            _PARTY_ADJECTIVES[member.group(1)]
+            if member.group(1)
+            else _MEMBER_LETTER[member.group(2)]
+        )
+        label = member.start(1) if member.group(1) else 0
+        # "R-Iowa" is no name of the party: the mention is kept, the alias is not.
+        self.add(
+            party,
+            "organization",
+            start + label,
+            end,
+            evidence=(start, end),
+            alias=bool(member.group(1)),
+            in_role=True,
+        )
+        return True
+
+    @staticmethod
+    def _possessive_name(word: str, following: str) -> bool:
+        """Is a possessive part of a name? "Macy's Inc", "Trade Representative's Office"."""
+        bare = following.rstrip(".,")
+        if bare in _COMPANY_SUFFIXES:
+            return True
+        return bare in _ORG_WORDS and _POSSESSIVE.sub("", word) in _TITLES
 
     def _split(self, tokens: list[Token]) -> list[list[Token]]:
         """Cut a run at possessives, and at "and", "of", "for" unless an organisation's name holds them."""
@@ -440,7 +721,11 @@ class _Finder:
                     current = []
                     continue
             possessive = _POSSESSIVE.search(word)
-            if possessive and index < len(tokens) - 1:
+            if (
+                possessive
+                and index < len(tokens) - 1
+                and not self._possessive_name(word, tokens[index + 1][2])
+            ):
                 cut = token[1] - len(possessive.group(1))
                 current.append((token[0], cut, word[: len(word) - len(possessive.group(1))]))
                 pieces.append(current)
@@ -457,6 +742,8 @@ class _Finder:
             return
         last = tokens[-1]
         cleaned = _TRAILING_MARK.sub("", last[2]) if not _INITIALS.fullmatch(last[2]) else last[2]
+        if len(tokens) > 1 and len(last[2]) == 2 and last[2][1] == ".":
+            cleaned = last[2][0]  # "Comando Classe A." ends a sentence: no initial ends a name
         tokens = (
             [*tokens[:-1], (last[0], last[0] + len(cleaned), cleaned)] if cleaned else tokens[:-1]
         )
@@ -487,7 +774,10 @@ class _Finder:
         ):
             tokens = tokens[1:]
         while tokens and (
-            tokens[-1][2].lower() in ("the", "of", "and", "for", "on", "a", "&")
+            (
+                tokens[-1][2].lower() in ("the", "of", "and", "for", "on", "a", "&")
+                and tokens[-1][2] != "A"
+            )
             or tokens[-1][2] in _STOP_TOKENS
         ):
             tokens = tokens[:-1]
@@ -535,12 +825,13 @@ class _Finder:
         if phrase in ORGANIZATIONS:
             self.add(ORGANIZATIONS[phrase], "organization", tokens[0][0], tokens[-1][1])
             return
-        if phrase in _PLACES or phrase in _SKIP or any(_DIGIT.search(w) for w in words):
+        if phrase in _PLACES or phrase in _SKIP or any(map(_DIGIT.search, words)):
             return
-        if words[-1] in _THINGS or (
-            any(w in _THINGS for w in words) and not self._org_words(words)
+        headed = len(words) > 2 and words[0] in _ORG_WORDS and words[1] in ("of", "for")
+        if not headed and (
+            words[-1] in _THINGS or (not _THINGS.isdisjoint(words) and not self._org_words(words))
         ):
-            return
+            return  # "Budget", "Federal Reserve Act"; but "Committee for a Responsible Budget"
         titles = [i for i, w in enumerate(words) if w in _TITLES or w.rstrip(".") in _TITLES]
         if len(titles) == len(words):
             return  # "Prime Minister" alone
@@ -550,7 +841,7 @@ class _Finder:
         title_word = words[last_title].rstrip(".") if last_title >= 0 else ""
         if (
             last_title >= 0
-            and (title_word in _PERSON_TITLES or title_word in {h.rstrip(".") for h in _HONORIFICS})
+            and (title_word in _PERSON_TITLES or title_word in _HONORIFIC_WORDS)
             and 1 <= len(person_tail) <= 4
             and all(w[:1].isupper() for w in person_tail)
             and not self._org_words(person_tail)
@@ -558,7 +849,7 @@ class _Finder:
         ):
             role_words = words[: last_title + 1]
             role = " ".join(w for w in role_words if w.rstrip(".") not in _HONORIFICS) or None
-            honorific = role_words[-1].rstrip(".") in {h.rstrip(".") for h in _HONORIFICS}
+            honorific = role_words[-1].rstrip(".") in _HONORIFIC_WORDS
             name_tokens = tokens[last_title + 1 :]
             lead = self._role_span(tokens[0][0])
             before_role = self._role_before(tokens[0][0])
@@ -619,7 +910,14 @@ class _Finder:
             tokens = tokens[1:]
         words = [t[2] for t in tokens]
         if (
-            any((w[:1].isupper() and self._common_word(w)) or w in _PARTY_LABELS for w in words)
+            any(
+                (w[:1].isupper() and len(w) > 1 and self._common_word(w)) or w in _PARTY_LABELS
+                for w in (
+                    words[:-1]
+                    if words[-1] in _MONTH_SURNAMES and self._month_surname(words, tokens[-1][1])
+                    else words
+                )
+            )
             or len(words) > 4
         ):
             return
@@ -628,6 +926,15 @@ class _Finder:
         if label:
             role = " ".join([*([role] if role else []), *label])
         self._person(tokens, role, (lead if lead is not None else tokens[0][0], tokens[-1][1]))
+
+    def _month_surname(self, words: list[str], end: int) -> bool:
+        """Is a month the surname ending a name? "Theresa May", not "Monday May 5"."""
+        return (
+            words[-1] in _MONTH_SURNAMES
+            and len(words) in (2, 3)
+            and not self._common_word(words[0])
+            and not _DIGIT_AFTER.match(self.text, end)
+        )
 
     def _person(
         self, name_tokens: list[Token], role: str | None, evidence: tuple[int, int]
@@ -695,6 +1002,12 @@ class _Finder:
 
     def _role_words_before(self, offset: int) -> list[tuple[int, str]]:
         """Role words just before a name, nearest first: "Conservative leader" Pierre Poilievre."""
+        found = self.roles_before.get(offset)
+        if found is None:
+            found = self.roles_before[offset] = self._read_role_words_before(offset)
+        return found
+
+    def _read_role_words_before(self, offset: int) -> list[tuple[int, str]]:
         window_start = max(0, offset - 80)
         before = self.text[window_start:offset]
         found: list[tuple[int, str]] = []
@@ -781,15 +1094,66 @@ class _Finder:
         self.mentions = sorted(resolved, key=lambda m: m.start)
 
 
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in name.split() if w[:1].isupper() and w not in ("The", "&"))
+
+
+def _join_short_names(finder: _Finder) -> None:
+    """One party per entity: "CBO" joins "Congressional Budget Office", "Xi" joins "Xi Jinping"."""
+    parties = finder.parties
+    joined: dict[str, str] = {}
+    acronyms = [p for p in parties.values() if p.kind == "organization" and _is_acronym(p.name)]
+    surnames = [p for p in parties.values() if p.kind == "person" and " " not in p.name]
+    if not acronyms and not surnames:
+        return
+    # Full names by their initials and by their first and last words, built once.
+    by_key: dict[tuple[str, str], list[PartyDraft]] = {}
+    for party in parties.values():
+        if " " not in party.name:
+            continue
+        if party.kind == "organization" and acronyms:
+            by_key.setdefault(("organization", _initials(party.name)), []).append(party)
+        elif party.kind == "person" and surnames:
+            words = party.name.split()
+            for word in {words[0], words[-1]}:
+                by_key.setdefault(("person", word), []).append(party)
+    for party in [*acronyms, *surnames]:
+        found = by_key.get((party.kind, party.name), [])
+        if len(found) != 1:
+            continue  # none, or two that could be meant: keep them apart
+        full = found[0]
+        full.mentions = sorted([*full.mentions, *party.mentions])
+        full.score += party.score
+        for alias in (party.name, *party.aliases):
+            if alias != full.name and alias not in full.aliases:
+                full.aliases.append(alias)
+        if full.role is None:
+            full.role = party.role
+        if party.name == full.name.split()[0]:
+            full.surname = party.name  # "President Xi": the surname comes first
+        joined[party.name] = full.name
+        del parties[party.name]
+    if joined:
+        finder.mentions = [
+            Mention(m.start, m.end, joined[m.party], m.in_role) if m.party in joined else m
+            for m in finder.mentions
+        ]
+
+
 def find_parties(text: str) -> tuple[list[PartyDraft], list[Mention]]:
     """Every party of the text, most mentioned first, and every mention in text order."""
     finder = _Finder(text)
     finder.run()
+    _join_short_names(finder)
     parties = sorted(finder.parties.values(), key=lambda p: (-p.score, p.mentions[0][0]))
     used: set[str] = set()
     for party in parties:
         base = (
-            slugify(party.name.split()[-1] if party.kind == "person" else party.name, 60) or "party"
+            slugify(
+                (party.surname or party.name.split()[-1]) if party.kind == "person" else party.name,
+                60,
+            )
+            or "party"
         )
         candidate = base
         if candidate in used and party.kind == "person":

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
+from generator.alternation import build_alternation
 from generator.draft.parties import Mention, PartyDraft
 from generator.draft.sentences import Sentence, find_sentences, sentence_at
 
 MIN_WORDS = 4
 _OPEN = '"“'
-_PAIRS = re.compile(r"(?:“|(?<![\w])\")([^“”\"\n]+)([”\"]|(?=\n)|$)")
+# A quotation opens with “, or with " not after a word character. The pattern starts with the
+# quote marks themselves, so the scan skips to them instead of trying every position.
+_PAIRS = re.compile(r"[“\"](?<!\w\")([^“”\"\n]+)([”\"]|(?=\n)|$)")
 _SPEECH = (
     r"said|says|say|told|tells|wrote|writes|added|adds|argued|explained|noted|warned|insisted|"
     r"tweeted|stated|declared|asked|replied|responded|reacted|commented|posted|continued|went on|"
@@ -18,7 +22,7 @@ _SPEECH = (
     r"called(?! (?:on|for)\b)|describ(?:ed|ing)|declaring|pledg(?:ed|ing)|promis(?:ed|ing)|vow(?:ed|ing)|"
     r"insisting|appealing|criticis(?:e|ed|ing)|criticiz(?:e|ed|ing)|respond(?:ed|ing)|telling|writing|adding"
 )
-_SAY = re.compile(rf"\b(?:{_SPEECH})\b", re.I)
+_SAY = re.compile(rf"\b(?:{build_alternation(_SPEECH)})\b", re.I)  # see generator.alternation
 _PRONOUN = re.compile(r"^\s*(?:he|she|they|it)\b", re.I)
 _CHANNELS = [
     (
@@ -48,6 +52,24 @@ _CHANNELS = [
     (re.compile(r"\bthe (statement|letter|report|memo) (?:read|said)\b", re.I), None),
 ]
 
+# Words each channel pattern cannot match without, tested before the pattern is searched: in
+# the window as written for the case-sensitive patterns, in its lower case for the others, and
+# then spelled without i, k or s, whose ignore-case matches go beyond what str.lower gives.
+_CHANNEL_WORDS: list[tuple[tuple[str, ...], bool]] = [
+    (
+        ("Truth Social", "Twitter", "X", "Facebook", "Instagram", "TikTok", "Threads", "Bluesky")
+        + ("LinkedIn", "Telegram"),
+        False,
+    ),
+    (("tweet",), True),
+    (("conference", "ef"), True),  # "briefing"
+    (("told",), True),
+    (("tatement", "nterv", "letter", "peech", "ema", "memo"), True),
+    (("told ",), False),
+    (("speaking ",), False),
+    (("tatement", "letter", "report", "memo"), True),
+]
+
 
 @dataclass(frozen=True)
 class QuoteDraft:
@@ -64,6 +86,18 @@ _PREPOSITION_BEFORE = re.compile(
 )
 
 
+_DESCRIPTION = re.compile(r"\bthe ((?:[a-z-]+ ){0,2}[a-z-]+)\s+(?:\w+\s+)?$")
+_OPENING_MARK = re.compile(r"[“\"]")
+_CLOSING_MARK = re.compile(r"[”\"]")
+_PERSON_PRONOUN_END = re.compile(r"\b(?:he|she|they)\s*$", re.I)
+_PERSON_PRONOUN_BEFORE = re.compile(r"\b(?:he|she|they)\s+(?:\w+\s+)?$", re.I)
+_IT_END = re.compile(r"\bit\s*$", re.I)
+_BEING_ASKED = re.compile(r"\b(?:was|were|been|being) asked\b")
+_WAS_ASKED = re.compile(r"\b(?:was|were) asked\b")
+_THREE_LETTERS = re.compile(r"[A-Za-z]{3}")
+_SENTENCE_END = re.compile(r"[.!?]")
+_STOP = re.compile(r"[.?!] ")
+_BREAK = re.compile(r"\n")
 _SAID_AROUND = re.compile(r"\b(?:said|says|told|wrote|added)\s+(?:the\s+)?$")
 _SAY_NEXT = re.compile(r"\s+(?:said|says|told|wrote|added|tweeted|argued|warned)\b")
 
@@ -81,23 +115,41 @@ class _Speakers:
         self.text = text
         self.kinds = kinds
         inside = _inside_any(quoted)
-        self.mentions = [m for m in mentions if not inside(m.start)]
+        # In text order, so that the lookups below bisect to the mentions they need. A party
+        # named in a person's role is not the speaker: the person is.
+        self.mentions = sorted(
+            (m for m in mentions if not inside(m.start) and not m.in_role), key=_start
+        )
+        self.starts = [m.start for m in self.mentions]
+        self.free: dict[int, bool] = {}  # read once per mention, when first asked
         self.subjects = self._find_subjects()
 
     def _free(self, mention: Mention) -> bool:
-        return not _PREPOSITION_BEFORE.search(self.text[max(0, mention.start - 14) : mention.start])
+        """Is the mention no preposition's object ("to Carney"), so that it can be a speaker?"""
+        free = self.free.get(mention.start)
+        if free is None:
+            start = mention.start
+            before = self.text[max(0, start - 14) : start]
+            free = self.free[start] = not _PREPOSITION_BEFORE.search(before)
+        return free
 
     def _find_subjects(self) -> set[int]:
         """Offsets of mentions that open their sentence or clause: the likely subjects."""
         subjects: set[int] = set()
         last_boundary = -1
         seen_in_sentence = False
+        # Where sentences and lines end (". ", "? ", "! ", a line break), found once.
+        stops = [m.start() for m in _STOP.finditer(self.text)]
+        breaks = [m.start() for m in _BREAK.finditer(self.text)]
         for mention in self.mentions:
-            floor = max(0, mention.start - 1000)  # bounded: a run-on text stays linear
+            floor = max(0, mention.start - 1000)  # a boundary further back does not count
+            # The last stop wholly before the mention, or the last line break, from `floor` on.
+            stop = bisect.bisect_right(stops, mention.start - 2) - 1
+            line = bisect.bisect_right(breaks, mention.start - 1) - 1
             boundary = max(
-                self.text.rfind(". ", floor, mention.start), self.text.rfind("\n", floor, mention.start),
-                self.text.rfind("? ", floor, mention.start), self.text.rfind("! ", floor, mention.start),
-            )  # fmt: skip
+                stops[stop] if stop >= 0 and stops[stop] >= floor else -1,
+                breaks[line] if line >= 0 and breaks[line] >= floor else -1,
+            )
             if boundary != last_boundary:
                 last_boundary, seen_in_sentence = boundary, False
             if not seen_in_sentence and self._free(mention):
@@ -109,30 +161,35 @@ class _Speakers:
                 subjects.add(mention.start)  # "..., the OECD said": the speaker is a subject too
         return subjects
 
+    def _between(self, low: int, high: int) -> list[Mention]:
+        """The mentions that start in [low, high), in text order."""
+        return self.mentions[
+            bisect.bisect_left(self.starts, low) : bisect.bisect_left(self.starts, high)
+        ]
+
     def first_free(self, start: int, end: int) -> str | None:
-        for mention in self.mentions:
-            if start <= mention.start and mention.end <= end and self._free(mention):
+        for mention in self._between(start, end):
+            if mention.end <= end and self._free(mention):
                 return mention.party
         return None
 
     def nearest_before(self, offset: int, floor: int) -> str | None:
-        candidates = [
-            m for m in self.mentions if floor <= m.start and m.end <= offset and self._free(m)
-        ]
+        candidates = [m for m in self._between(floor, offset) if m.end <= offset and self._free(m)]
         for mention in reversed(candidates):
             if self.kinds.get(mention.party) == "person":
                 return mention.party
         return candidates[-1].party if candidates else None
 
     def first_after(self, offset: int, limit: int) -> str | None:
-        for mention in self.mentions:
-            if offset <= mention.start and mention.end <= limit:
+        for mention in self._between(offset, limit):
+            if mention.end <= limit:
                 return mention.party
         return None
 
     def last_subject(self, offset: int, person: bool) -> str | None:
         """Who a pronoun points back to: the last party named as a subject before `offset`."""
-        for mention in reversed(self.mentions):
+        for index in range(bisect.bisect_left(self.starts, offset) - 1, -1, -1):
+            mention = self.mentions[index]
             if mention.end > offset:
                 continue
             if offset - mention.start > (1500 if person else 300):
@@ -144,11 +201,14 @@ class _Speakers:
         return None
 
 
+def _start(mention: Mention) -> int:
+    return mention.start
+
+
 def _inside_any(spans: list[tuple[int, int]]):  # type: ignore[no-untyped-def]
     starts = [s for s, _ in spans]
 
     def inside(offset: int) -> bool:
-        import bisect
 
         index = bisect.bisect_right(starts, offset) - 1
         return index >= 0 and spans[index][0] <= offset < spans[index][1]
@@ -158,7 +218,7 @@ def _inside_any(spans: list[tuple[int, int]]):  # type: ignore[no-untyped-def]
 
 def _by_role(head: str, roles: dict[str, str]) -> str | None:
     """ "the prime minister said": the person whose role the description names."""
-    found = re.search(r"\bthe ((?:[a-z-]+ ){0,2}[a-z-]+)\s+(?:\w+\s+)?$", head)
+    found = _DESCRIPTION.search(head)
     if not found:
         return None
     description = found.group(1)
@@ -169,7 +229,10 @@ def _by_role(head: str, roles: dict[str, str]) -> str | None:
 
 
 def _channel(window: str) -> str | None:
-    for pattern, fixed in _CHANNELS:
+    low = window.lower()
+    for (pattern, fixed), (words, lowered) in zip(_CHANNELS, _CHANNEL_WORDS, strict=True):
+        if not any(word in (low if lowered else window) for word in words):
+            continue  # the pattern needs one of these words: no need to scan for it
         match = pattern.search(window)
         if match:
             if fixed:
@@ -179,21 +242,29 @@ def _channel(window: str) -> str | None:
     return None
 
 
+def find_quotation_marks(text: str) -> list[re.Match[str]]:
+    """Every passage in quotation marks: group 1 the words, group 2 the closing mark."""
+    return list(_PAIRS.finditer(text))
+
+
 def find_quotes(
     text: str,
     parties: list[PartyDraft],
     mentions: list[Mention],
     sentences: list[Sentence] | None = None,
+    pairs: list[re.Match[str]] | None = None,
 ) -> list[QuoteDraft]:
     """Every direct quotation of at least four words whose speaker the text names."""
     kinds = {p.name: p.kind for p in parties}
-    spans = [m.span(1) for m in _PAIRS.finditer(text)]
+    pairs = pairs if pairs is not None else find_quotation_marks(text)
+    spans = [m.span(1) for m in pairs]
     who = _Speakers(text, mentions, kinds, spans)
     sentences = sentences if sentences is not None else find_sentences(text)
     roles = {p.role.lower(): p.name for p in parties if p.kind == "person" and p.role}
     quotes: list[QuoteDraft] = []
     previous: tuple[str | None, str | None, int] | None = None  # speaker, channel, end
-    for match in _PAIRS.finditer(text):
+    quoted_before = ""  # every quotation so far, joined: a later fragment of one is a re-quote
+    for match in pairs:
         inner = match.group(1)
         closing = match.group(2)
         open_at = match.start()
@@ -210,16 +281,16 @@ def find_quotes(
         clause_start = max(line_start, opening_sentence.start) if opening_sentence else line_start
         clause_start = max(clause_start, open_at - 400)
         before = text[clause_start:open_at]
-        before_tail = re.split(r"[”\"]", before)[-1]
+        before_tail = _CLOSING_MARK.split(before)[-1]
         speaker = channel = None
         evidence_start, evidence_end = open_at, match.end()
         verb_after = _SAY.search(after[:100]) if closing else None
-        if verb_after and not re.search(r"[“\"]", after[: verb_after.start()]):
+        if verb_after and not _OPENING_MARK.search(after, 0, verb_after.start()):
             evidence_end = after_end
             head = after[: verb_after.start()]
-            if re.search(r"\b(?:he|she|they)\s*$", head, re.I):
+            if _PERSON_PRONOUN_END.search(head):
                 speaker = who.last_subject(open_at, person=True)
-            elif re.search(r"\bit\s*$", head, re.I):
+            elif _IT_END.search(head):
                 speaker = who.last_subject(open_at, person=False)
             else:
                 verb_at = after_start + verb_after.start()
@@ -227,17 +298,18 @@ def find_quotes(
                     verb_at, after_end
                 )
             channel = _channel(after)
-        verbs_before = list(_SAY.finditer(before))
-        if (
-            speaker is None
-            and verbs_before
-            and not re.search(r"\b(?:was|were|been|being) asked\b", before_tail)
-        ):
+        # The speech verbs before the quotation are read only when no speaker came after it.
+        verbs_before = (
+            list(_SAY.finditer(before))
+            if speaker is None and not _BEING_ASKED.search(before_tail)
+            else []
+        )
+        if verbs_before:
             verb = verbs_before[-1]
             verb_at = clause_start + verb.start()
             head = before[: verb.start()]
             speaker = who.first_free(clause_start, verb_at)
-            if re.search(r"\b(?:he|she|they)\s+(?:\w+\s+)?$", head, re.I) and (
+            if _PERSON_PRONOUN_BEFORE.search(head) and (
                 speaker is None or kinds.get(speaker) != "person"
             ):
                 speaker = who.last_subject(clause_start, person=True)
@@ -246,18 +318,27 @@ def find_quotes(
             if speaker is not None:
                 evidence_start = clause_start
                 channel = _channel(before)
-        if (
-            speaker is None
-            and previous is not None
-            and not re.search(r"\b(?:was|were) asked\b", before_tail)
-        ):
+        if speaker is None and previous is not None and not _WAS_ASKED.search(before_tail):
             gap = text[previous[2] : open_at]
-            continued = open_at == line_start and not re.search(r"[A-Za-z]{3}", gap)
-            same_sentence = len(gap) < 40 and "\n" not in gap and not re.search(r"[.!?]", gap)
+            continued = open_at == line_start and not _THREE_LETTERS.search(gap)
+            same_sentence = len(gap) < 40 and "\n" not in gap and not _SENTENCE_END.search(gap)
             if continued or same_sentence:
                 speaker, channel = previous[0], previous[1]
         previous = (speaker, channel, max(evidence_end, match.end())) if speaker else None
-        if speaker is None or len(quote_text.split()) < MIN_WORDS:
+        kept = speaker is not None and len(quote_text.split()) >= MIN_WORDS
+        # A phrase of an earlier quotation quoted again (a law's words) is not new speech. Read
+        # for the first few hundred quotations only: a text of thousands stays linear.
+        repeated = (
+            kept
+            and len(quote_text) < 100
+            and len(quotes) < 300
+            and quote_text in quoted_before
+            and f"\x00{quote_text}\x00" not in quoted_before
+        )
+        quoted_before += f"\x00{quote_text}\x00"
+        if len(quoted_before) > 40_000:
+            quoted_before = quoted_before[-20_000:]
+        if not kept or repeated:
             continue
         evidence_text = text[evidence_start:evidence_end].strip()
         offset = text.find(evidence_text, evidence_start)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
+from operator import attrgetter
 
 # Abbreviations after which a full stop does not end a sentence.
 _ABBREVIATIONS = {
@@ -13,6 +15,7 @@ _ABBREVIATIONS = {
     "p.m", "mt", "ft", "fig", "approx", "dept", "est", "rev", "hon", "messrs", "n.z", "d.c",
 }  # fmt: skip
 _LAST_WORD = re.compile(r"([\w.]+)[.!?…]*[\"'”’)\]]*$")
+_LINE = re.compile(r"[^\n]+")
 _END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])")
 
 
@@ -26,10 +29,13 @@ class Sentence:
     paragraph: int
 
 
+_START = attrgetter("start")
+
+
 def find_paragraphs(text: str) -> list[tuple[int, int]]:
     """Offsets of every paragraph (blocks separated by blank lines, or by single lines)."""
     spans = []
-    for match in re.finditer(r"[^\n]+", text):
+    for match in _LINE.finditer(text):
         start, end = match.span()
         while start < end and text[start].isspace():
             start += 1
@@ -47,7 +53,10 @@ def find_sentences(text: str) -> list[Sentence]:
         begin = p_start
         for match in _END.finditer(text, p_start, p_end):
             stop = match.end()
-            word = _LAST_WORD.search(text, max(begin, stop - 40), stop)
+            # The word runs to `stop` without a space: the search can start after the last one.
+            low = max(begin, stop - 40)
+            low = max(low, text.rfind(" ", low, stop) + 1)
+            word = _LAST_WORD.search(text, low, stop)
             token = word.group(1).lower().rstrip(".") if word else ""
             if match.group().startswith(".") and (
                 token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())
@@ -64,15 +73,11 @@ def find_sentences(text: str) -> list[Sentence]:
 
 def sentence_at(sentences: list[Sentence], offset: int) -> Sentence | None:
     """The sentence holding `offset`."""
-    lo, hi = 0, len(sentences)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if sentences[mid].end <= offset:
-            lo = mid + 1
-        else:
-            hi = mid
-    if lo < len(sentences) and sentences[lo].start <= offset < sentences[lo].end:
-        return sentences[lo]
+    # Sentences are in text order and do not overlap: the last one starting at or before
+    # `offset` is the only one that can hold it.
+    index = bisect.bisect_right(sentences, offset, key=_START) - 1
+    if index >= 0 and offset < sentences[index].end:
+        return sentences[index]
     return None
 
 
@@ -91,7 +96,7 @@ def clip_evidence(text: str, sentence: Sentence, start: int, end: int, limit: in
 
 def one_line(text: str, limit: int = 300) -> str:
     """Collapse white space and cut at a word so the text fits a one-line field."""
-    line = re.sub(r"\s+", " ", text).strip()
+    line = " ".join(text.split())  # str.split and re's \s agree on what white space is
     if len(line) <= limit:
         return line
     cut = line[: limit - 1].rsplit(" ", 1)[0]

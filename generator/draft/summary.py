@@ -12,6 +12,8 @@ _DATELINE = re.compile(
     r"^[A-Z][A-Z .,'’]+(?:\([A-Za-z.]+\))?,?(?: [A-Z][a-z]+\.? \d{1,2})?\s*[-–—]\s+"
 )
 
+_FULL_STOP = re.compile(r"[.!?][\"'”’)]*$")
+
 
 def strip_dateline(sentence: str) -> str:
     """The lede without its dateline."""
@@ -25,7 +27,7 @@ def _headings(sentences: list[Sentence]) -> set[int]:
         alone = (index == 0 or sentences[index - 1].paragraph != sentence.paragraph) and (
             index == len(sentences) - 1 or sentences[index + 1].paragraph != sentence.paragraph
         )
-        if alone and not re.search(r"[.!?][\"'”’)]*$", sentence.text.strip()):
+        if alone and not _FULL_STOP.search(sentence.text.strip()):
             found.add(sentence.start)
     return found
 
@@ -54,7 +56,7 @@ def draft_summary(
         if sentence.start in used or len(sentence.text) > 400:
             continue
         score = facts.get(sentence.start, 0.0)
-        if re.match(r"^[\"“]", sentence.text):
+        if sentence.text.startswith(('"', "“")):
             score -= 1.5  # a quotation is better read in `quotes`
         score += max(0.0, 2.0 - position * 0.25)  # news puts what matters first
         scored.append((score, sentence.start, sentence))
@@ -62,5 +64,6 @@ def draft_summary(
     chosen = sorted(
         (s for score, _, s in scored[:MAX_KEY_POINTS] if score > 0), key=lambda s: s.start
     )
-    points = [re.sub(r"\s+", " ", strip_dateline(s.text.strip())) for s in chosen]
-    return re.sub(r"\s+", " ", bottom), points
+    # Both are stripped already, so joining the words collapses white space as re.sub would.
+    points = [" ".join(strip_dateline(s.text.strip()).split()) for s in chosen]
+    return " ".join(bottom.split()), points

@@ -1,0 +1,109 @@
+"""Parties the drafter finds in small invented stories: party members, lower-case institutions,
+organisations named by what they are, and one party per entity."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from generator.draft import draft_brief
+from generator.draft.parties import find_parties
+
+
+def names(text: str) -> dict[str, list[str]]:
+    """Each party's name and aliases."""
+    return {p.name: p.aliases for p in find_parties(text)[0]}
+
+
+def test_a_speakers_party_comes_from_the_role_before_the_name():
+    found = names("Labour leader Jane Smith condemned the plan. Tory critics stayed quiet.")
+    assert "Jane Smith" in found
+    assert "Labour" in found["Labour Party"]
+    found = names("Rates rose, veteran Democratic strategist Ron Vale said on Monday.")
+    assert "Democratic Party" in found and "Ron Vale" in found
+
+
+def test_a_past_role_or_another_partys_name_adds_no_party():
+    assert "Conservative Party" not in names("The former Conservative minister Al Dunn spoke.")
+    found = names("The Social Democratic leader Taro Sato won the vote.")
+    assert "Democratic Party" not in found and "Taro Sato" in found
+
+
+def test_a_member_written_after_the_name():
+    found = names("The plan is a mistake, said Sen. Ann Lee, R-Ohio. Mr Lee later left.")
+    assert "Republican Party" in found
+    assert "R-Ohio" not in found["Republican Party"]  # the state is no name of the party
+    found = names("Taxes are too low, said Rep. Bo Kent, Texas Democrat.")
+    assert "Democratic Party" in found
+
+
+def test_the_speaker_is_the_person_not_the_party_in_their_role():
+    text = (
+        "Polls tightened in August. Democratic pollster Jo Park said the race was "
+        "\u201cnow a real toss-up for both sides\u201d.\n"
+    )
+    brief = draft_brief(
+        text, title=None, published=dt.date(2024, 9, 1), url=None, outlet=None, author=None
+    )
+    speakers = {q.speaker for q in brief.quotes}
+    assert speakers == {"park"}
+    assert "democratic-party" in {p.id for p in brief.parties}
+    assert all(a.actor != "democratic-party" for a in brief.actions)
+
+
+def test_institutions_written_in_lower_case():
+    found = names(
+        "The European commission president spoke to the European parliament. "
+        "Members of the Labour party were absent."
+    )
+    assert "European commission" in found["European Commission"]
+    assert "European parliament" in found["European Parliament"]
+    assert "Labour Party" in found
+    assert "eurozone" in names("Growth in the eurozone slowed.")
+
+
+def test_organisations_named_by_a_description_when_they_speak():
+    found = names(
+        "Exports fell, the statistics department said. Costs rose, according to the state "
+        "audit office. Harbour state port authorities said a ship sank."
+    )
+    assert {"statistics department", "state audit office"} <= set(found)
+    assert not {"company", "department", "press office"} & set(
+        names("The company said so. The department said so. Its press office said so.")
+    )
+
+
+def test_names_that_hold_a_possessive_or_of_the():
+    found = names(
+        "Stores like Harrow\u2019s Inc (HRW.N) cut jobs. The Committee for a Fair Budget said "
+        "debt rose. He wrote for News of the World. The U.S. Trade Representative\u2019s Office "
+        "acted."
+    )
+    assert {
+        "Harrow\u2019s Inc",
+        "Committee for a Fair Budget",
+        "News of the World",
+        "U.S. Trade Representative\u2019s Office",
+    } <= set(found)
+
+
+def test_one_party_per_entity():
+    found = names(
+        "The National Audit Office said costs rose. The NAO added that delays grew. "
+        "President Li spoke first. Later Li Wen met the press."
+    )
+    assert "NAO" in found["National Audit Office"] and "NAO" not in found
+    assert "Li" in found["Li Wen"] and "Li" not in found
+    people = {p.name: p.id for p in find_parties("President Li spoke. Later Li Wen left.")[0]}
+    assert people["Li Wen"] == "li"  # the surname written first gives the id
+
+
+def test_a_month_as_a_surname_and_a_letter_ending_a_name():
+    found = names("Anna May\u2019s plan failed. A group known as Bloco Forte A.\n")
+    assert "Anna May" in found
+    assert "Bloco Forte A" in found
+    assert "Monday May" not in names("On Monday May 5 the vote took place.")
+
+
+def test_a_forum_is_a_party_but_its_summit_is_an_event():
+    assert "G8" in names("The G8 agreed to cut debt.")
+    assert "G20" not in names("They met at the G-20 summit in Osaka.")
