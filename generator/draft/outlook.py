@@ -128,6 +128,11 @@ def draft_outlook(
     """Outlook items from sentences with a future marker or a date after publication."""
     items: list[OutlookDraft] = []
     ahead_dates = [d for d in dates if _after(d.value, published)]
+    # A word the whole text does not hold in lower case, no sentence of it holds (the words are
+    # ASCII, and str.lower maps each character alone): test each sentence for the others only.
+    text_low = text.lower()
+    expected_words = [w for w in _EXPECTED_WORDS if w in text_low]
+    risk_words = [w for w in _RISK_WORDS if w in text_low]
     for sentence in sentences:
         body = sentence.text
         if len(body) > 600 or body.count(" ") < 4:
@@ -139,9 +144,9 @@ def draft_outlook(
         )
         low = body.lower()
         # Substring tests first: most sentences hold none of the words, and `in` is cheap.
-        expected = _EXPECTED.search(low) if any(w in low for w in _EXPECTED_WORDS) else None
+        expected = _EXPECTED.search(low) if any(w in low for w in expected_words) else None
         risky = not expected or not ahead
-        risk = _RISK.search(low) if risky and any(w in low for w in _RISK_WORDS) else None
+        risk = _RISK.search(low) if risky and any(w in low for w in risk_words) else None
         if not (ahead or expected) and not (risk and _STRONG_RISK.search(low)):
             continue
         fields: dict[str, object] = {

@@ -391,6 +391,10 @@ class Mention:
     in_role: bool = False
 
 
+def _has_apostrophe(word: str) -> bool:
+    return "'" in word or "’" in word  # only such a word can be a contraction
+
+
 def _is_acronym(word: str) -> bool:
     bare = word.replace(".", "").replace("&", "")
     return 2 <= len(bare) <= 6 and bare.isupper() and bare.isalpha()
@@ -747,7 +751,7 @@ class _Finder:
         tokens = (
             [*tokens[:-1], (last[0], last[0] + len(cleaned), cleaned)] if cleaned else tokens[:-1]
         )
-        tokens = [t for t in tokens if not _CONTRACTION.search(t[2])]
+        tokens = [t for t in tokens if not (_has_apostrophe(t[2]) and _CONTRACTION.search(t[2]))]
         # Leading words that begin a sentence but name nothing.
         lead_role: list[str] = []
         while (
