@@ -157,7 +157,7 @@ def prepare_pages(
 
     staging_dir = settings.state_dir / f"docs-{_site_key(settings, drafts)}"
 
-    def rendered() -> Iterator[tuple[str, str | None]]:
+    def rendered() -> Iterator[tuple[str, bytes | None]]:
         # Each page is hashed and staged as it is rendered: no build holds every page's text.
         for page in render_site(library, settings, known, problems):
             path, key = page.path, page.key
@@ -392,7 +392,8 @@ def _update_by_shadow(
     shadow = _shadow_dir(settings, drafts)
     if not site.can_exchange(settings.site_dir, shadow):
         return None
-    known = state.get("shadow") if isinstance(state.get("shadow"), dict) else {}
+    recorded = state.get("shadow")
+    known: dict[str, Any] = recorded if isinstance(recorded, dict) else {}
     shadow_id = _site_id(shadow)
     lag = known.get("lag") if shadow_id and known.get("id") == shadow_id else None
     # From here until the exchange the shadow is neither version: a build that dies on the way

@@ -22,7 +22,7 @@ def run_forked(work: Callable[[Any], Any], tasks: list[Any], jobs: int) -> list[
     context = multiprocessing.get_context("fork")
     results: list[Any] = [None] * len(tasks)
     pending = list(enumerate(tasks))
-    running: dict[Any, tuple[int, Any]] = {}
+    running: dict[Any, tuple[int, Any, Any]] = {}  # pipe end -> (task index, process, pipe end)
     try:
         while pending or running:
             while pending and len(running) < jobs:
@@ -31,11 +31,11 @@ def run_forked(work: Callable[[Any], Any], tasks: list[Any], jobs: int) -> list[
                 process = context.Process(target=_answer, args=(work, task, writer))
                 process.start()
                 writer.close()
-                running[reader] = (index, process)
-            for reader in wait(list(running)):
-                index, process = running.pop(reader)
+                running[reader] = (index, process, reader)
+            for ready in wait(list(running)):
+                index, process, connection = running.pop(ready)
                 try:
-                    kind, value = reader.recv()
+                    kind, value = connection.recv()
                 except EOFError:
                     process.join()
                     raise BuildError(
@@ -43,7 +43,7 @@ def run_forked(work: Callable[[Any], Any], tasks: list[Any], jobs: int) -> list[
                         " the previous site is unchanged"
                     ) from None
                 finally:
-                    reader.close()
+                    connection.close()
                 process.join()
                 if kind == "problems":
                     raise ProblemsError(*value)
@@ -53,7 +53,7 @@ def run_forked(work: Callable[[Any], Any], tasks: list[Any], jobs: int) -> list[
                     raise RuntimeError(f"a build process failed:\n{value}")
                 results[index] = value
     finally:
-        for _reader, process in running.values():
+        for _index, process, _connection in running.values():
             process.kill()
             process.join()
     return results

@@ -423,7 +423,7 @@ PARALLEL_PAGES = 400  # below this, one process is quicker than starting several
 
 def _staged_pages(docs_dir: Path) -> list[str]:
     """The Markdown pages staged in `docs_dir`, as MkDocs names them (src_uri)."""
-    found = []
+    found: list[str] = []
     for root, dirs, names in os.walk(docs_dir):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         rel_root = os.path.relpath(root, docs_dir)
