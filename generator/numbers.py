@@ -883,6 +883,10 @@ def _ends_with_word(window: str, phrase: str) -> bool:
 def _with_prefix(match: re.Match[str], text: str) -> _Found:
     """The match with a qualifier ("more than") or "between" written just before it joined."""
     start = match.start()
+    if not start or text[start - 1] != " ":
+        # No space before: no qualifier either ("" is none of their last words). Lower-casing
+        # makes no character a space, so this is the test below, without the slice.
+        return _Found(match, start, {"qual": None, "between": None})
     window = text[max(0, start - 40) : start].lower()
     last = window[:-1].rsplit(" ", 1)[-1] if window.endswith(" ") else ""
     if last not in _QUALIFIER_ENDS:

@@ -51,6 +51,14 @@ def _one_line(value: str) -> str:
     return value
 
 
+def _no_control_one_line(value: str) -> str:
+    # One call where two ran: every line break and control character is unprintable, so a
+    # printable value passes both checks at once; others meet them in the same order as before.
+    if value.isprintable():
+        return value
+    return _one_line(_no_control(value))
+
+
 def _no_coercion(value: Any) -> Any:
     """Refuse numbers and booleans where text is expected: `NO` or `1.10` is meant as written."""
     if isinstance(value, bool):
@@ -73,8 +81,7 @@ Line = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TITLE),
     BeforeValidator(_no_coercion),
-    AfterValidator(_no_control),
-    AfterValidator(_one_line),
+    AfterValidator(_no_control_one_line),
 ]
 
 

@@ -22,14 +22,18 @@ _FUTURE = re.compile(
 )  # the words grouped by first letter for a fast scan (see generator.alternation)
 _MONTH_NAMES = "January|February|March|April|June|July|August|September|October|November|December"
 # Case-sensitive with capitals spelled out: an ignore-case scan of a whole article is slower.
+# Every match opens with one of the characters of the look-ahead (a modifier's, a count's, a
+# day's or a month's first letter, or a digit): it turns other places down at once and changes
+# no match.
 _RELATIVE = re.compile(
+    r"(?=[LlNnTtMmWFSsYyAaEeIifJOD\d])(?:"
     r"\b(?P<weekday>(?:[Ll]ast |[Nn]ext |[Tt]his )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))(?:'s)?\b"
     r"|\b(?P<day>[Tt]oday|[Yy]esterday|[Tt]omorrow|[Tt]onight)\b"
     r"|\b(?P<ago>(?:[Aa] few|[Ss]everal|[Aa] couple of|(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten)) (?P<unit>days?|weeks?|months?|years?) ago)\b"
     r"|\b(?P<rel>(?P<which>[Ll]ast|[Nn]ext|[Tt]his|[Ee]arlier this|[Ll]ater this) (?P<span>week|month|year|weekend))\b"
     r"|\b(?P<bare>(?:(?P<mod>[Ll]ast|[Nn]ext|[Tt]his|[Ee]arly|[Ll]ate|[Mm]id|[Mm]id-|[Ii]n) ?)(?P<month>"
     + _MONTH_NAMES
-    + r"|May))\b(?!\s+\d)"
+    + r"|May))\b(?!\s+\d))"
 )
 _SMALL = {
     "two": 2,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -128,6 +129,9 @@ def draft_outlook(
     """Outlook items from sentences with a future marker or a date after publication."""
     items: list[OutlookDraft] = []
     ahead_dates = [d for d in dates if _after(d.value, published)]
+    # `find_dates` gives the dates in text order: a sentence's dates are found by bisection, not
+    # by a test of every date for every sentence.
+    ahead_starts = [d.start for d in ahead_dates]
     # A word the whole text does not hold in lower case, no sentence of it holds (the words are
     # ASCII, and str.lower maps each character alone): test each sentence for the others only.
     text_low = text.lower()
@@ -138,7 +142,11 @@ def draft_outlook(
         if len(body) > 600 or body.count(" ") < 4:
             continue
         ahead = (
-            [d for d in ahead_dates if sentence.start <= d.start < sentence.end]
+            ahead_dates[
+                bisect.bisect_left(ahead_starts, sentence.start) : bisect.bisect_left(
+                    ahead_starts, sentence.end
+                )
+            ]
             if ahead_dates
             else []
         )
