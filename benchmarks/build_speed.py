@@ -103,13 +103,13 @@ def serve_edits(project: Path) -> None:
     from generator.build import build_project
 
     preview = project / ".brief" / "preview"
-    build_project(project, drafts=True, site_dir=preview)
+    build_project(project, drafts=True, site_dir=preview, warm=True)
     briefs = sorted((project / "content").glob("*/brief.md"))
     times, timings = [], {}
     for n in range(5):
         _edit(briefs[len(briefs) // 3 + n], n)
         started = time.perf_counter()
-        result = build_project(project, drafts=True, site_dir=preview)
+        result = build_project(project, drafts=True, site_dir=preview, warm=True)
         times.append(time.perf_counter() - started)
         timings = result.timings
     print(json.dumps({"edits": times, "timings": timings}))

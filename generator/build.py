@@ -262,8 +262,13 @@ def build_project(
     drafts: bool = False,
     site_dir: Path | None = None,
     incremental: bool = True,
+    warm: bool = False,
 ) -> BuildResult:
-    """Build the site of the project in `project_dir`; the previous site stays until this succeeds."""
+    """Build the site of the project in `project_dir`; the previous site stays until this succeeds.
+
+    `warm` keeps what a full build loads in this process, for the next build to reuse: what a
+    long-lived process (brief serve) wants; otherwise a full build loads in a process of its own.
+    """
     started = time.perf_counter()
     settings = site.load_settings(project_dir, site_dir)
     with site.build_lock(settings):
@@ -291,7 +296,7 @@ def build_project(
         old: dict[str, str] = state["pages"] if base_ok else {}
         known: dict[str, str] | None = state["keys"] if base_ok else None
         cache = LoadCache.open(settings.state_dir / CACHE_DIR)
-        if base_ok:
+        if base_ok or warm:
             prepared = prepare_pages(settings, drafts, cache, old, known)
         else:
             # A full build loads and renders in a process of its own, which hands back only
@@ -336,8 +341,13 @@ def build_project(
             lap("mkdocs")
             site.swap_into_place(out_dir, settings.site_dir)
             shadow = None
-            if _shadow_dir(settings, drafts).exists():  # some version behind: of no use now
-                site.discard(_shadow_dir(settings, drafts))
+            second = _shadow_dir(settings, drafts)
+            if second.exists():  # some version behind: of no use now
+                site.discard(second)
+            if warm and site.can_exchange(settings.site_dir, second):
+                # A live preview links its second tree now, so that its first edit is quick too.
+                site.sync_shadow(settings.site_dir, second, None)
+                shadow = {"id": _site_id(second), "lag": []}
             mode, written = "full", len(hashes)
         cache.used.update(prepared.digests)
         cache.save()

@@ -48,7 +48,7 @@ class Preview:
     def rebuild(self) -> None:
         started = time.perf_counter()
         try:
-            result = build_project(self.project_dir, drafts=True, site_dir=self.site_dir)
+            result = build_project(self.project_dir, drafts=True, site_dir=self.site_dir, warm=True)
         except ProblemsError as exc:
             lines = [p.format() for p in exc.problems] + [exc._summary()]
             self._failed(lines)

@@ -236,3 +236,22 @@ def test_a_build_that_dies_while_publishing_leaves_the_site_and_the_next_is_whol
         "Acme story Bea" not in (library / "site" / "briefs" / "story-1" / "index.html").read_text()
     )
     _assert_same_site(library, tmp_path)
+
+
+def test_a_warm_full_build_readies_the_second_tree_for_the_first_edit(
+    library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """As brief serve builds: the first edit after the full build relinks only what changed."""
+    from generator import site
+
+    build_project(library, warm=True)
+
+    def no_whole_copy(*args: object) -> None:
+        raise AssertionError("the whole site was linked again")
+
+    monkeypatch.setattr(site, "assemble", no_whole_copy)
+    brief = library / "content" / "story-1" / "brief.md"
+    brief.write_text(brief.read_text().replace("Acme story B", "Acme story Bee"))
+    assert build_project(library, warm=True).mode == "incremental"
+    monkeypatch.undo()
+    _assert_same_site(library, tmp_path)
