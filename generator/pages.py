@@ -126,6 +126,7 @@ class SiteData:
     by_slug: dict[str, Bundle] = field(default_factory=dict)
     known: dict[str, str] = field(default_factory=dict)  # page path -> key of its last render
     rank: dict[str, tuple[int, str]] = field(default_factory=dict)  # newest first, then slug
+    related_found: dict[str, list[tuple[Bundle, int]]] = field(default_factory=dict)
     key_base: str = ""  # templates, settings and the party index: part of every page's key
     templates_key: str = ""  # the templates alone, once a party page needs it
     topics: dict[str, tuple[str, list[Bundle]]] = field(
@@ -234,6 +235,12 @@ class SiteData:
 
     def related(self, bundle: Bundle) -> list[tuple[Bundle, int]]:
         """Other briefs sharing parties with this one: most shared first, then newest."""
+        found = self.related_found.get(bundle.slug)
+        if found is None:
+            found = self.related_found[bundle.slug] = self._related(bundle)
+        return found
+
+    def _related(self, bundle: Bundle) -> list[tuple[Bundle, int]]:
         mine = {self.index.of(bundle.slug, p.id) for p in bundle.brief.parties}
         shared = Counter(chain.from_iterable(self.index.briefs[party_id] for party_id in mine))
         shared.pop(bundle.slug, None)

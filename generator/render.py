@@ -250,13 +250,30 @@ def iter_pages(
     data = SiteData.build(library, site_url=site_url, directory_urls=directory_urls, today=today)
     data.known = known
     data.key_base = page_key(data.key_base, base, publish_source)
+    seen: dict[tuple[Any, ...], str] = {}
     for bundle in library.bundles:
         path = f"briefs/{bundle.slug}.md"
+        # What the page is made of, named cheaply: its bytes, the party index and settings, and
+        # the briefs it lists as related. A process that built the page from these already knows
+        # its key, and skips the links and JSON-LD the key is otherwise computed from.
+        inputs = (
+            (base, publish_source, bundle.digest, data.key_base)
+            + tuple((other.slug, other.digest, shared) for other, shared in data.related(bundle))
+            if bundle.digest
+            else None
+        )
+        key = _BRIEF_KEYS.get(inputs) if inputs is not None else None
+        if key is not None and known.get(path) == key:
+            seen[inputs] = key  # type: ignore[index]
+            yield Page(path, None, frozenset({bundle.slug}), key)
+            continue
         context, jsonld = brief_context(data, bundle), brief_jsonld(data, bundle)
         across = json.dumps(context, default=str, sort_keys=True) + jsonld
         key = page_key(
             base, publish_source, bundle.digest or bundle.brief.model_dump_json(), across
         )
+        if inputs is not None:
+            seen[inputs] = key
         if known.get(path) == key:
             yield Page(path, None, frozenset({bundle.slug}), key)
             continue
@@ -265,9 +282,15 @@ def iter_pages(
         )
         page.key = key
         yield page
+    _BRIEF_KEYS.clear()  # only what this library uses: the memo never outgrows it
+    _BRIEF_KEYS.update(seen)
     yield render_home(library.bundles[:HOME_BRIEFS], env, site_name)
     yield from render_site_pages(data, env, site_name)
 
+
+# Brief page keys by what they are made of (see iter_pages): a long-lived process (brief serve)
+# does not work a key out again for a page whose inputs it has seen.
+_BRIEF_KEYS: dict[tuple[Any, ...], str] = {}
 
 HOME_BRIEFS = 30  # the home page is bounded: older briefs are in the archive
 
