@@ -20,7 +20,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from email.utils import format_datetime
-from itertools import chain
 from typing import Any
 
 import jinja2
@@ -67,6 +66,7 @@ SCHEMA_TYPES = {
     "group": "Organization",
 }
 MAX_RELATED = 5
+RELATED_WINDOW = 50  # briefs on each side, in time, that one shared party offers as related
 
 
 def period_start(value: str) -> dt.date:
@@ -127,6 +127,7 @@ class SiteData:
     known: dict[str, str] = field(default_factory=dict)  # page path -> key of its last render
     rank: dict[str, tuple[int, str]] = field(default_factory=dict)  # newest first, then slug
     related_found: dict[str, list[tuple[Bundle, int]]] = field(default_factory=dict)
+    positions: dict[str, dict[str, int]] = field(default_factory=dict)  # party -> slug -> index
     key_base: str = ""  # templates, settings and the party index: part of every page's key
     templates_key: str = ""  # the templates alone, once a party page needs it
     topics: dict[str, tuple[str, list[Bundle]]] = field(
@@ -241,8 +242,21 @@ class SiteData:
         return found
 
     def _related(self, bundle: Bundle) -> list[tuple[Bundle, int]]:
+        # Each shared party offers the briefs nearest in time to this one, RELATED_WINDOW on each
+        # side: a party named in thousands of briefs would otherwise make this quadratic in the
+        # size of the library, for lists of five.
         mine = {self.index.of(bundle.slug, p.id) for p in bundle.brief.parties}
-        shared = Counter(chain.from_iterable(self.index.briefs[party_id] for party_id in mine))
+        shared: Counter[str] = Counter()
+        for party_id in mine:
+            slugs = self.index.briefs[party_id]
+            if len(slugs) <= 2 * RELATED_WINDOW + 1:
+                shared.update(slugs)
+                continue
+            where = self.positions.get(party_id)
+            if where is None:
+                where = self.positions[party_id] = {slug: i for i, slug in enumerate(slugs)}
+            at = where[bundle.slug]
+            shared.update(slugs[max(0, at - RELATED_WINDOW) : at + RELATED_WINDOW + 1])
         shared.pop(bundle.slug, None)
         if not self.rank:
             self.rank = {b.slug: (-b.brief.date.toordinal(), b.slug) for b in self.bundles}

@@ -411,3 +411,26 @@ def test_a_hostile_party_name_stays_text_on_its_month_pages(content: Path):
         assert html.unescape(heading).startswith(HOSTILE_NAME), path
         if path != "parties/acme.md":
             assert html.unescape(out).count(f"Latest on {HOSTILE_NAME}") == 2, path
+
+
+def test_related_briefs_come_from_those_nearest_in_time(
+    content: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A party in many briefs offers the briefs near this one in time, not the whole library."""
+    from generator import pages
+    from generator.pages import SiteData
+
+    library = load_library(content)
+    middle = next(b for b in library.bundles if b.brief.title == f"Acme closes plant {code_of(12)}")
+
+    def related_titles() -> list[str]:
+        data = SiteData.build(library, today=TODAY)
+        return [
+            other.brief.title.removeprefix("Acme closes plant ")
+            for other, _ in data.related(middle)
+        ]
+
+    everyone = related_titles()  # the window holds every brief: the newest five
+    assert everyone == [code_of(n) for n in (23, 22, 21, 20, 19)]
+    monkeypatch.setattr(pages, "RELATED_WINDOW", 2)
+    assert related_titles() == [code_of(n) for n in (14, 13, 11, 10)]
