@@ -693,7 +693,8 @@ def _load_all(
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    size = max(8, len(todo) // (jobs * 8))
+    # Small chunks: a worker holds, and sends back, one chunk of briefs at a time.
+    size = max(8, min(64, len(todo) // (jobs * 8)))
     chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
     # fork: the workers start with every module already imported (no second start-up cost).
     folder = cache.folder if cache is not None else None
