@@ -130,7 +130,8 @@ def main() -> None:
     if "-v" in sys.argv:
         for name, n, p, q in rows:
             print(
-                f"{name:42} numbers {n[0]}/{n[1]}/{n[2]}  parties {p[0]}/{p[1]}/{p[2]}  quotes {q[0]}/{q[1]}/{q[2]}"
+                f"{name:42} numbers {n[0]}/{n[1]}/{n[2]}  parties {p[0]}/{p[1]}/{p[2]}  "
+                f"quotes {q[0]}/{q[1]}/{q[2]}"
             )
     print(f"{'kind':10} {'recall':>8} {'precision':>10}   (hits / found / gold)")
     for key, (hits, found, gold_count) in totals.items():
@@ -139,7 +140,8 @@ def main() -> None:
         print(f"{key:10} {recall:8.1%} {precision:10.1%}   ({hits} / {found} / {gold_count})")
     quote_hits = totals["quotes"][0]
     print(
-        f"{'speakers':10} {speakers / quote_hits if quote_hits else 1:8.1%} {'':10}   (right speaker among recalled quotes)"
+        f"{'speakers':10} {speakers / quote_hits if quote_hits else 1:8.1%} {'':10}   "
+        "(right speaker among recalled quotes)"
     )
     # Speed on one core: draft every article, several rounds, after one warm-up round. The
     # figure is CPU time of this process (one core), which other work on the machine disturbs

@@ -53,7 +53,8 @@ def main() -> None:
             path.write_bytes(data)
             started = time.perf_counter()
             process = subprocess.Popen(
-                [sys.executable, "-m", "generator.cli", "draft", str(path), "--date", "2025-01-06", "--format", "json"],
+                [sys.executable, "-m", "generator.cli", "draft", str(path),
+                 "--date", "2025-01-06", "--format", "json"],
                 cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=limit,
             )  # fmt: skip
             stderr = process.stderr.read() if process.stderr else b""

@@ -109,13 +109,17 @@ def make_brief(
     count = rng.randint(100, 9000)
     topic = rng.choice(TOPICS)
     sentences = [
-        f"{a['name']} said on {day:%B} {day.day} that it would raise a levy on {topic} imports to {pct}% from {b['name']}.",
+        f"{a['name']} said on {day:%B} {day.day} that it would raise a levy on {topic} imports "
+        f"to {pct}% from {b['name']}.",
         f"Officials at {b['name']} called the move hostile and promised a response within weeks.",
-        f"The plan includes a ${amount} billion fund for affected industries, according to {parties[2]['name']}.",
-        f"More than {count:,} jobs depend on the sector, which is the country's third-largest employer.",
+        f"The plan includes a ${amount} billion fund for affected industries, "
+        f"according to {parties[2]['name']}.",
+        f"More than {count:,} jobs depend on the sector, "
+        "which is the country's third-largest employer.",
         f"Talks between the two sides are due to resume on {later:%B} {later.day}.",
         f'"We will not accept this," {parties[3]["name"]} told reporters.',
-        f"Analysts warned that {parties[4]['name']} could be drawn into a wider dispute over {topic}.",
+        f"Analysts warned that {parties[4]['name']} could be drawn into a wider dispute "
+        f"over {topic}.",
     ]
     filler = (
         f"Observers noted that the dispute over {topic} has deep roots and that previous rounds of "
@@ -169,7 +173,7 @@ numbers:
     evidence: {_q(sentences[0])}
   - as_written: {_q(f"${amount} billion")}
     kind: money
-    value: {int(round(amount * 1_000_000_000))}
+    value: {round(amount * 1_000_000_000)}
     currency: USD
     currency_basis: editor
     measures: fund for affected industries
@@ -208,7 +212,7 @@ tags: [{topic}, {rng.choice(TOPICS)}]
 ---
 
 Synthetic notes for brief {index}: the dispute over {topic} is **one to watch**.
-"""
+"""  # noqa: E501 (a YAML document; its lines are part of the string)
     return slug, brief, source
 
 

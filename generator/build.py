@@ -215,7 +215,8 @@ def _walk(root: Path) -> Iterable[Path]:
 
 
 def _config_key(settings: site.Settings, drafts: bool) -> str:
-    """What makes a last site unusable as a base: another generator, theme, config or template set."""
+    """What makes a last site unusable as a base: another generator, theme, config or template
+    set."""
     import importlib.metadata as md
 
     versions = []
@@ -244,7 +245,8 @@ def _jobs() -> int:
 
 
 def _site_key(settings: site.Settings, drafts: bool) -> str:
-    """Each (site folder, drafts) pair keeps its own staging and state: `serve` and `build` differ."""
+    """Each (site folder, drafts) pair keeps its own staging and state: `serve` and `build`
+    differ."""
     return hashlib.sha256(f"{settings.site_dir}|{drafts}".encode()).hexdigest()[:12]
 
 

@@ -148,7 +148,8 @@ def _compare(
     if parsed.value is not None and figure.value is not None and parsed.value != figure.value:
         yield finding(
             "value",
-            f"{_plain(figure.value)} does not match {figure.as_written!r}, which reads as {_plain(parsed.value)}",
+            f"{_plain(figure.value)} does not match {figure.as_written!r}, "
+            f"which reads as {_plain(parsed.value)}",
         )
     if (
         parsed.value_high is not None

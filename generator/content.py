@@ -82,7 +82,8 @@ def display(path: Path, root: Path | None = None) -> str:
 
 
 def find_briefs(content_dir: Path) -> list[Path]:
-    """Every `brief.md` one level below `content_dir`, sorted; links out of `content_dir` are skipped."""
+    """Every `brief.md` one level below `content_dir`, sorted; links out of `content_dir` are
+    skipped."""
     if not content_dir.is_dir():
         return []
     root = content_dir.resolve()
@@ -187,7 +188,8 @@ _RAW_CONTROL = re.compile("[\x01-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def refuse_control(text: str) -> None:
-    """Raise YamlProblem at the line (and field) of the first control character of a content file."""
+    """Raise YamlProblem at the line (and field) of the first control character of a content
+    file."""
     bad = _RAW_CONTROL.search(text)
     if bad is None:
         return
@@ -257,7 +259,7 @@ def load_brief(
         refuse_outside(brief_path, _root(brief_path, content_dir), "brief.md")
         text = read_text_file(brief_path, MAX_CONTENT_BYTES, "brief.md")
         refuse_control(text)
-        yaml_text, body, body_line = split_front_matter(text)
+        yaml_text, body, _body_line = split_front_matter(text)
         parsed = parse_yaml(yaml_text, line_offset=1)
     except YamlProblem as exc:
         problem(exc.line, exc.field, exc.message)

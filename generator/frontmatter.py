@@ -1,4 +1,5 @@
-"""Strict YAML for content files: YAML 1.2, no aliases, no tags, no duplicate keys, a line for every node.
+"""Strict YAML for content files: YAML 1.2, no aliases, no tags, no duplicate keys, a line for
+every node.
 
 Content files are edited by many hands and may come from anywhere, so the reader refuses what a
 plain `yaml.load` lets through: an alias bomb, a `!!python/object` tag, a duplicate key that
@@ -120,7 +121,8 @@ def dotted(path: Path) -> str:
 
 
 def split_front_matter(text: str) -> tuple[str, str, int]:
-    """Split `---` YAML `---` from the Markdown body; return (yaml, body, line where the body starts)."""
+    """Split `---` YAML `---` from the Markdown body; return (yaml, body, line where the body
+    starts)."""
     match = _FRONT_MATTER.match(text)
     if not match:
         raise YamlProblem(
@@ -132,7 +134,8 @@ def split_front_matter(text: str) -> tuple[str, str, int]:
 
 
 def parse_yaml(text: str, line_offset: int = 0) -> Parsed:
-    """Parse one YAML document into plain data; raise YamlProblem with the line of the first fault."""
+    """Parse one YAML document into plain data; raise YamlProblem with the line of the first
+    fault."""
     if "&" in text:
         _refuse_anchors(text, line_offset)
     try:
@@ -243,15 +246,13 @@ class _Builder:
         ctag = node.ctag
         if ctag is _QUOTED:
             return value
-        if ctag is _PLAIN:
-            tag = _resolve_plain(value)
-        else:
-            tag = str(ctag)
+        tag = _resolve_plain(value) if ctag is _PLAIN else str(ctag)
         if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and len(value) > MAX_NUMBER:
             raise YamlProblem(
                 self._line(node),
                 dotted(path),
-                f"a number of {len(value)} characters; the limit is {MAX_NUMBER} (quote it if it is text)",
+                f"a number of {len(value)} characters; the limit is {MAX_NUMBER} "
+                "(quote it if it is text)",
             )
         if tag == "tag:yaml.org,2002:str" or tag == "tag:yaml.org,2002:timestamp":
             return value  # dates stay text: the schema decides what a date is

@@ -1,4 +1,5 @@
-"""Locating evidence in the source text: exactly, or after normalising white space, quotes and dashes."""
+"""Locating evidence in the source text: exactly, or after normalising white space, quotes and
+dashes."""
 
 from __future__ import annotations
 

@@ -239,10 +239,8 @@ def article_from_html(html: str) -> Article:
         author = clean_line(get("author"))
         url = get("url")
         published = _parse_date(get("date"))
-    if text.strip():
-        text = re.sub(r"\n+", "\n\n", text)  # trafilatura ends a paragraph with one newline
-    else:
-        text = _fallback_html_text(html)
+    # trafilatura ends a paragraph with one newline
+    text = re.sub(r"\n+", "\n\n", text) if text.strip() else _fallback_html_text(html)
     text = normalise_text(text) if text.strip() else ""
     if title and text and not text.startswith(title):
         # The headline is part of what the brief may quote: keep it in the source text.

@@ -59,7 +59,10 @@ SYMBOLS = {
     "HK$": "HKD", "S$": "SGD", "R$": "BRL", "£": "GBP", "€": "EUR", "¥": "JPY", "₹": "INR",
     "₩": "KRW", "₽": "RUB", "$": "$",
 }  # fmt: skip
-CODES = {"USD", "CAD", "AUD", "NZD", "GBP", "EUR", "JPY", "CNY", "INR", "CHF", "HKD", "SGD", "BRL", "ZAR", "RUB", "KRW", "MXN", "SEK", "NOK", "DKK"}  # fmt: skip
+CODES = {
+    "USD", "CAD", "AUD", "NZD", "GBP", "EUR", "JPY", "CNY", "INR", "CHF",
+    "HKD", "SGD", "BRL", "ZAR", "RUB", "KRW", "MXN", "SEK", "NOK", "DKK",
+}  # fmt: skip
 CURRENCY_WORDS = {
     "dollars": "$", "dollar": "$", "pounds": "GBP", "pound": "GBP", "euros": "EUR", "euro": "EUR",
     "yen": "JPY", "yuan": "CNY", "rupees": "INR", "rand": "ZAR", "francs": "CHF", "pence": "GBX",
@@ -74,7 +77,8 @@ QUALIFIERS = [
     (r"at least|no fewer than|no less than|a minimum of|a minimum", "at_least"),
     (r"up to|as many as|as much as|at most|no more than|a maximum of", "up_to"),
     (
-        r"about|around|roughly|approximately|nearly|almost|some|close to|an estimated|estimated|circa|approx\.?|~",
+        r"about|around|roughly|approximately|nearly|almost|some|close to|an estimated|estimated|"
+        r"circa|approx\.?|~",
         "approx",
     ),
 ]
@@ -147,7 +151,11 @@ _MONTH_NAMES = (
     "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec"
 )
 _MONTH = rf"(?:{build_alternation(_MONTH_NAMES)})\.?"  # by first letter: see generator.alternation
-_RANK_WORD = r"(?:largest|biggest|highest|lowest|smallest|most|least|best|worst|fastest|slowest|strongest|weakest|richest|poorest|busiest|oldest|youngest|longest|deadliest|heaviest|greatest|largest-ever|costliest|cheapest|closest|top|ranked)"
+_RANK_WORD = (
+    r"(?:largest|biggest|highest|lowest|smallest|most|least|best|worst|fastest|slowest|strongest|"
+    r"weakest|richest|poorest|busiest|oldest|youngest|longest|deadliest|heaviest|greatest|"
+    r"largest-ever|costliest|cheapest|closest|top|ranked)"
+)
 # Cardinals before a superlative rank a group ("the two largest economies"); "top" and "ranked"
 # after a cardinal count ("two top aides"), so they are left out.
 _CARDINALS = frozenset(
@@ -156,8 +164,12 @@ _CARDINALS = frozenset(
 _CARDINAL_RANK = re.compile(
     r"[-\s](" + _RANK_WORD.removeprefix("(?:").removesuffix(")").replace("|top|ranked", "") + r")\b"
 )
-_CURWORD = r"(?:dollars|dollar|pounds|euros|yen|yuan|rupees|rupee|rand|pesos|won|francs|pence|cents|dlrs|dlr)"
-# Measures written onto a number ("6km", "512kbps"); "m" is left out: "5m" is money as often as metres.
+_CURWORD = (
+    r"(?:dollars|dollar|pounds|euros|yen|yuan|rupees|rupee|rand|pesos|won|francs|pence|cents|"
+    r"dlrs|dlr)"
+)
+# Measures written onto a number ("6km", "512kbps"); "m" is left out: "5m" is money as often as
+# metres.
 _UNIT_SUFFIX = (
     r"(?:km|kbps|mbps|gbps|kg|mph|kph|km/h|ft|mm|cm|mw|gw|kw|kwh|ghz|mhz|gb|mb|tb|sq\s?km)"
 )
@@ -227,7 +239,8 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "ratio",
         re.compile(
-            r"(?<![\w.,-])(?P<a>\d+)(?:\s(?:in|out of)\s|-to-|\sto\s(?=\d+\s(?:ratio|margin)))(?P<b>\d+)\b(?![.,]\d)",
+            r"(?<![\w.,-])(?P<a>\d+)(?:\s(?:in|out of)\s|-to-|\sto\s(?=\d+\s(?:ratio|margin)))"
+            r"(?P<b>\d+)\b(?![.,]\d)",
             re.I,
         ),
     ),
@@ -283,12 +296,13 @@ _DETERMINER = re.compile(
 _KEEP_BEFORE = re.compile(r"(?:\b(?:only|just|all but)\s|(?:^|[.!?]\s+|\n))$", re.I)
 # Words that make the number after them a name: "No 10", "Radio 4", "article 50".
 _LABELS = frozenset(
-    "No No. Nos Nos. Number Radio Channel Article article Section section Chapter chapter Clause "
+    "No No. Nos Nos. Number Radio Channel Article article Section section Chapter chapter Clause "  # noqa: SIM905 (a word list)
     "clause Room Flight Route Gate Platform Version version Proposition Prop Prop. Title Rule "
     "Highway Interstate Apollo Windows Formula Pier Phase Level Grade Series Model Type Class Form "
     "Schedule Act Resolution Bill "
     # Stock indexes: "S&P 500", "Standard & Poor's 500 index", "FTSE 100".
-    "S&P Poor's Poor’s FTSE Nikkei Stoxx STOXX Russell CAC DAX Fortune Seng ASX MSCI IBEX Sensex".split()
+    "S&P Poor's Poor’s FTSE Nikkei Stoxx STOXX Russell CAC DAX Fortune Seng ASX MSCI IBEX "
+    "Sensex".split()
 )
 
 
@@ -618,17 +632,21 @@ def _amount(match: re.Match[str], text: str, context: bool) -> list[Number]:
         mixed = join == "or" and bool(groups.get("sym") or groups.get("code"))
         if from_to or mixed or (join == "and" and not groups.get("between")):
             return _split_range(match, text)
-    if context and groups.get("qual") and groups["qual"].lower() == "up to":
-        if _MOTION_UP.search(text[max(0, start - 12) : start]):
-            groups = {**groups, "qual": None}  # "went up to 5.5%" is a movement, not a ceiling
-            start = (
-                match.start("sym")
-                if groups.get("sym")
-                else match.start("code")
-                if groups.get("code")
-                else match.start("num")
-            )
-            written = text[start:end]
+    if (
+        context
+        and groups.get("qual")
+        and groups["qual"].lower() == "up to"
+        and _MOTION_UP.search(text[max(0, start - 12) : start])
+    ):
+        groups = {**groups, "qual": None}  # "went up to 5.5%" is a movement, not a ceiling
+        start = (
+            match.start("sym")
+            if groups.get("sym")
+            else match.start("code")
+            if groups.get("code")
+            else match.start("num")
+        )
+        written = text[start:end]
     symbol = groups.get("sym")
     code = groups.get("code") or groups.get("code2")
     curword = (groups.get("curword") or "").lower()

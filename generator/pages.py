@@ -291,7 +291,10 @@ def action_text(bundle: Bundle, action: Action) -> str:
     brief = bundle.brief
     actor = brief.party(action.actor)
     target = brief.party(action.target) if action.target else None
-    text = f"{actor.name if actor else action.actor}{' did not' if action.negated else ''} {action.action}"
+    text = (
+        f"{actor.name if actor else action.actor}{' did not' if action.negated else ''} "
+        f"{action.action}"
+    )
     if target is not None:
         text += f" (aimed at {target.name})"
     return text
@@ -462,8 +465,9 @@ def render_parties_index(data: SiteData, env: jinja2.Environment) -> Page:
 
 # Listing pages are split by month, like an archive: a page stays small however large the
 # library grows, and an edit re-renders (and MkDocs rebuilds) only the months it touches.
+# The section index shows the newest whole months up to about this many items.
 RECENT_ITEMS = 60
-FEED_ITEMS = 50  # the newest published briefs; readers' feed clients keep the older ones  # the section index shows the newest whole months up to about this many items
+FEED_ITEMS = 50  # the newest published briefs; readers' feed clients keep the older ones
 
 
 def _month_of(value: str) -> str:
@@ -521,10 +525,10 @@ def render_timeline(data: SiteData, env: jinja2.Environment) -> list[Page]:
         months=months, month_title=month_title, chart=timeline_svg(events), data=data,
     )  # fmt: skip
     chronological = {m: months[m] for m in sorted(months)}
-    return [index] + _month_pages(
+    return [index, *_month_pages(
         env, "timeline_month", "timeline", "Timeline", chronological,
         lambda items: (e.bundle for e in items), data=data,
-    )  # fmt: skip
+    )]  # fmt: skip
 
 
 def render_watch(data: SiteData, env: jinja2.Environment) -> list[Page]:
@@ -572,10 +576,10 @@ def render_numbers(data: SiteData, env: jinja2.Environment) -> list[Page]:
         figures=[pair for month in recent for pair in months[month]],
         months=months, recent=recent, month_title=month_title, data=data,
     )  # fmt: skip
-    return [index] + _month_pages(
+    return [index, *_month_pages(
         env, "numbers_month", "numbers", "By the numbers", months,
         lambda items: (b for _, b in items), data=data,
-    )  # fmt: skip
+    )]  # fmt: skip
 
 
 def render_topics(data: SiteData, env: jinja2.Environment) -> list[Page]:
@@ -846,7 +850,8 @@ def timeline_svg(events: list[Event]) -> Markup:
     parts = [
         f'<svg class="brief-timeline-chart" role="img" viewBox="0 0 {CHART_WIDTH} {height}" '
         f'width="100%" xmlns="http://www.w3.org/2000/svg" aria-labelledby="timeline-chart-title">',
-        '<title id="timeline-chart-title">Timeline of dated actions and outlook events, by brief</title>',
+        '<title id="timeline-chart-title">'
+        "Timeline of dated actions and outlook events, by brief</title>",
     ]
     axis_y = TOP + len(rows) * ROW_HEIGHT
     months = _month_ticks(first, last_month)
@@ -856,14 +861,16 @@ def timeline_svg(events: list[Event]) -> Markup:
     for index, month in enumerate(months):
         x = x_of(month)
         parts.append(
-            f'<line x1="{x:.1f}" y1="{TOP - 4}" x2="{x:.1f}" y2="{axis_y}" stroke="currentColor" stroke-opacity="0.12"/>'
+            f'<line x1="{x:.1f}" y1="{TOP - 4}" x2="{x:.1f}" y2="{axis_y}" '
+            'stroke="currentColor" stroke-opacity="0.12"/>'
         )
         if index % step == 0:
             label = (
                 month.strftime("%b %Y") if month.month == 1 or index == 0 else month.strftime("%b")
             )
             parts.append(
-                f'<text x="{x + 2:.1f}" y="{axis_y + 18}" font-size="11" fill="currentColor">{label}</text>'
+                f'<text x="{x + 2:.1f}" y="{axis_y + 18}" font-size="11" fill="currentColor">'
+                f"{label}</text>"
             )
     for row, bundle in enumerate(rows):
         y = TOP + row * ROW_HEIGHT + ROW_HEIGHT / 2
@@ -875,7 +882,8 @@ def timeline_svg(events: list[Event]) -> Markup:
             f"<title>{html_text(title + draft)}</title>{html_text(label + draft)}</text>"
         )
         parts.append(
-            f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="currentColor" stroke-opacity="0.25"/>'
+            f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" '
+            'stroke="currentColor" stroke-opacity="0.25"/>'
         )
     for event in events:
         y = TOP + row_of[event.bundle.slug] * ROW_HEIGHT + ROW_HEIGHT / 2
@@ -891,13 +899,15 @@ def timeline_svg(events: list[Event]) -> Markup:
             else:
                 parts.append(
                     f'<rect x="{x - 4.5:.1f}" y="{y - 4.5:.1f}" width="9" height="9" fill="none" '
-                    f'stroke="{colour}" stroke-width="2" transform="rotate(45 {x:.1f} {y:.1f})">{tip_el}</rect>'
+                    f'stroke="{colour}" stroke-width="2" transform="rotate(45 {x:.1f} {y:.1f})">'
+                    f"{tip_el}</rect>"
                 )
         else:
             x1 = x_of(period_start(event.date))
             x2 = max(x_of(period_end(event.date) + dt.timedelta(days=1)), x1 + 6)
             parts.append(
-                f'<rect x="{x1:.1f}" y="{y - 4:.1f}" width="{x2 - x1:.1f}" height="8" rx="4" fill="{colour}" '
+                f'<rect x="{x1:.1f}" y="{y - 4:.1f}" width="{x2 - x1:.1f}" height="8" rx="4" '
+                f'fill="{colour}" '
                 f'fill-opacity="0.35">{tip_el}</rect>'
             )
     parts.append("</svg>")

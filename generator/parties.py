@@ -253,7 +253,8 @@ def find_lookalikes(seen: dict[str, list[tuple[Bundle, Any]]]) -> Iterable[Probl
                     bundle.display_path,
                     bundle.line_of("parties", index, "id"),
                     f"parties[{index}].id",
-                    f"party {party.id!r} looks like party {other_party.id!r} of {other_bundle.display_path} "
+                    f"party {party.id!r} looks like party {other_party.id!r} "
+                    f"of {other_bundle.display_path} "
                     f"(both are called {name!r}); give them one id or list one in parties.yaml",
                     "warning",
                 )

@@ -257,8 +257,13 @@ def iter_pages(
         # the briefs it lists as related. A process that built the page from these already knows
         # its key, and skips the links and JSON-LD the key is otherwise computed from.
         inputs = (
-            (base, publish_source, bundle.digest, data.key_base)
-            + tuple((other.slug, other.digest, shared) for other, shared in data.related(bundle))
+            (
+                base,
+                publish_source,
+                bundle.digest,
+                data.key_base,
+                *((other.slug, other.digest, shared) for other, shared in data.related(bundle)),
+            )
             if bundle.digest
             else None
         )

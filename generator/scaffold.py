@@ -30,7 +30,7 @@ The repair will cost $2 million and should be finished by October, council membe
 "The bridge is the only road to the north side of town," Ortiz said.
 
 Local businesses said the closure had added 20 minutes to deliveries.
-"""
+"""  # noqa: E501 (the example article's paragraphs are one line each)
 EXAMPLE_BRIEF = """\
 ---
 # yaml-language-server: $schema=../../site/api/schema.json
@@ -137,7 +137,8 @@ def yaml_string(text: str) -> str:
 
 
 def create_brief(project_dir: Path, content_dir: Path, title: str, today: dt.date) -> Path:
-    """Make `content/<date>-<slug>/` with `brief.md` from the archetype and an empty `source.txt`."""
+    """Make `content/<date>-<slug>/` with `brief.md` from the archetype and an empty
+    `source.txt`."""
     title = clean(title)
     if not title:
         raise BriefError("the title is empty; give the brief a title")

@@ -1,4 +1,5 @@
-"""The structured brief: Pydantic models whose field descriptions become the editors' JSON Schema."""
+"""The structured brief: Pydantic models whose field descriptions become the editors' JSON
+Schema."""
 
 from __future__ import annotations
 
@@ -115,7 +116,8 @@ def slugify(text: str, max_bytes: int = SLUG_MAX_BYTES) -> str:
 def _valid_slug(value: str) -> str:
     if slugify(value) != value:
         raise ValueError(
-            f"slug must be lower-case letters, digits and single hyphens, e.g. {slugify(value) or 'my-brief'!r}"
+            "slug must be lower-case letters, digits and single hyphens, "
+            f"e.g. {slugify(value) or 'my-brief'!r}"
         )
     if value in RESERVED_SLUGS:
         raise ValueError(f"{value!r} is a reserved name")
@@ -133,7 +135,8 @@ _PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
 def _partial_date(value: Any) -> str:
-    """Accept `YYYY`, `YYYY-MM` or `YYYY-MM-DD` as text; refuse numbers (no 1742 becoming a date)."""
+    """Accept `YYYY`, `YYYY-MM` or `YYYY-MM-DD` as text; refuse numbers (no 1742 becoming a
+    date)."""
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
@@ -209,7 +212,9 @@ class Span(Model):
 Evidence = Annotated[
     Span,
     Field(
-        description="The exact words of the source that support this item (text; offsets are computed)."
+        description=(
+            "The exact words of the source that support this item (text; offsets are computed)."
+        )
     ),
 ]
 
@@ -228,7 +233,9 @@ class Source(Model):
     title: Line | None = Field(default=None, description="The article's own headline.")
     sha256: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")] | None = Field(
         default=None,
-        description="sha256 of the bundle's source.txt when the brief was written; an edit is reported.",
+        description=(
+            "sha256 of the bundle's source.txt when the brief was written; an edit is reported."
+        ),
     )
 
     @field_validator("url")
@@ -327,7 +334,8 @@ class Figure(Model):
         default=None,
         description=(
             "How the currency was decided: 'code' (USD written), 'symbol' (an unambiguous "
-            "symbol like £), 'word' ('dollars' with a country), 'context' (the story's country), 'editor'."
+            "symbol like £), 'word' ('dollars' with a country), 'context' (the story's country), "
+            "'editor'."
         ),
     )
     qualifier: Qualifier = Field(

@@ -29,7 +29,7 @@ EVENTS_PATH = "/__brief__/status"
 RELOAD_SCRIPT = (
     """<script>(function(){var v=null;function poll(){fetch("%s",{cache:"no-store"})
 .then(function(r){return r.json()}).then(function(s){if(v!==null&&s.version!==v){location.reload()}
-v=s.version;setTimeout(poll,400)}).catch(function(){setTimeout(poll,1000)})}poll()})();</script>"""
+v=s.version;setTimeout(poll,400)}).catch(function(){setTimeout(poll,1000)})}poll()})();</script>"""  # noqa: UP031 (JS braces)
     % EVENTS_PATH
 )
 
@@ -76,7 +76,8 @@ def error_banner(errors: list[str]) -> str:
     """The problems of the latest build as an escaped HTML banner."""
     items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in errors)
     return (
-        '<div id="brief-build-error" role="alert" style="position:fixed;z-index:10000;left:0;right:0;'
+        '<div id="brief-build-error" role="alert" '
+        'style="position:fixed;z-index:10000;left:0;right:0;'
         "bottom:0;max-height:40vh;overflow:auto;background:#b00020;color:#fff;padding:1em;"
         'font:14px/1.4 monospace"><strong>brief: the last rebuild failed; this is the last good '
         f"preview.</strong><ul>{items}</ul></div>"

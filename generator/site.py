@@ -256,7 +256,8 @@ def _write_atomic(target: Path, data: bytes) -> None:
 
 
 def default_templates_dir() -> Path:
-    """The packaged templates: inside the package when installed, at the repository top otherwise."""
+    """The packaged templates: inside the package when installed, at the repository top
+    otherwise."""
     here = Path(__file__).resolve().parent
     for candidate in (here / "templates", here.parent / "templates"):
         if (candidate / f"brief{TEMPLATE_SUFFIX}").is_file():
@@ -663,7 +664,8 @@ def _remove_file(tree: Path, rel: str) -> None:
 
 
 def can_exchange(site_dir: Path, other: Path) -> bool:
-    """Whether `site_dir` can be swapped with the folder `other`: the kernel call, one file system."""
+    """Whether `site_dir` can be swapped with the folder `other`: the kernel call, one file
+    system."""
     if _renameat2() is None:
         return False
     try:
@@ -732,7 +734,8 @@ def _renameat2() -> Any:
 
 
 def swap_into_place(new_dir: Path, site_dir: Path) -> None:
-    """Make `new_dir` the site: one atomic exchange where possible; the old site is removed after."""
+    """Make `new_dir` the site: one atomic exchange where possible; the old site is removed
+    after."""
     if not site_dir.exists():
         os.rename(new_dir, site_dir)
         return

@@ -214,7 +214,8 @@ def notes_body(benign: bool = False) -> str:
 
 
 def write_hostile_library(project: Path, briefs: int = 3, benign: bool = False) -> list[str]:
-    """Write `briefs` hostile bundles (the last a draft) under project/content; return their slugs."""
+    """Write `briefs` hostile bundles (the last a draft) under project/content; return their
+    slugs."""
     slugs = []
     for index in range(briefs):
         folder = project / "content" / f"hostile-{index}"

@@ -1,4 +1,5 @@
-"""End to end: content to site/, escaping of hostile text, and a failed build that changes nothing."""
+"""End to end: content to site/, escaping of hostile text, and a failed build that changes
+nothing."""
 
 from __future__ import annotations
 
@@ -157,8 +158,8 @@ def test_build_error_exits_1_without_traceback(minimal_project: Path):
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert (
-        "content/2025-01-06-acme-cuts/brief.md:4: status: Input should be 'draft' or 'published', got 'publish'"
-        in result.output
+        "content/2025-01-06-acme-cuts/brief.md:4: status: "
+        "Input should be 'draft' or 'published', got 'publish'" in result.output
     )
 
 

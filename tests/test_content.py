@@ -65,7 +65,8 @@ def test_three_planted_mistakes_give_three_lines(make_project):
     value_line = brief_lines.index("    value: 1200") + 1
     evidence_line = brief_lines.index("    evidence: about 8% of its workforce") + 1
     assert body[0].startswith(
-        f"content/acme/brief.md:{actor_line}: actions[0].actor: 'acmee' is not a party of this brief (did you mean 'acme'?)"
+        f"content/acme/brief.md:{actor_line}: actions[0].actor: "
+        "'acmee' is not a party of this brief (did you mean 'acme'?)"
     ) or any(
         line.startswith(
             f"content/acme/brief.md:{actor_line}: actions[0].actor: 'acmee' is not a party"
@@ -79,7 +80,8 @@ def test_three_planted_mistakes_give_three_lines(make_project):
     )
     assert any(
         line.startswith(
-            f"content/acme/brief.md:{evidence_line}: numbers[1].evidence: evidence is not in source.txt"
+            f"content/acme/brief.md:{evidence_line}: numbers[1].evidence: "
+            "evidence is not in source.txt"
         )
         for line in body
     )

@@ -50,7 +50,8 @@ def test_seed_article_drafts_all_eight_numbers(seed_bundle):
     brief = bundle.brief
     written = {f.as_written: f for f in brief.numbers}
     assert set(written) == {
-        "25%", "second-largest", "more than 75%", "March 14", "March 27", "51st", "$1.4 billion", "April 2",
+        "25%", "second-largest", "more than 75%", "March 14", "March 27", "51st", "$1.4 billion",
+        "April 2",
     }  # fmt: skip
     assert written["more than 75%"].qualifier == "more_than"
     assert written["$1.4 billion"].value == 1_400_000_000
@@ -237,7 +238,8 @@ def test_binary_input_through_the_cli_is_an_error_not_a_traceback(tmp_path):
 
 def test_relative_dates_resolve_against_the_publication_date():
     text = (
-        "Talks resume\n\nAcme Corp said on Friday that its talks with Beta Ltd failed a few days ago. "
+        "Talks resume\n\n"
+        "Acme Corp said on Friday that its talks with Beta Ltd failed a few days ago. "
         "Both sides will meet again on April 2 and again in May 2026.\n"
     )
     brief = draft_text(text, dt.date(2025, 3, 28))
@@ -270,7 +272,8 @@ def test_negation_is_kept_on_actions():
 
 def test_bottom_line_and_key_points_are_sentences_of_the_article():
     text = (
-        "Acme cuts jobs\n\nAcme Corp said on Monday it would cut 1,200 jobs, about 8% of its workforce.\n\n"
+        "Acme cuts jobs\n\n"
+        "Acme Corp said on Monday it would cut 1,200 jobs, about 8% of its workforce.\n\n"
         "The company employs about 15,000 people in 12 countries. Sales fell 4% last year.\n"
     )
     brief = draft_text(text, dt.date(2025, 1, 6))
@@ -286,7 +289,9 @@ def test_rendered_brief_file_has_no_body_and_round_trips():
     yaml_text, body, _ = split_front_matter(document)
     assert body == ""
     again = Brief.model_validate(parse_yaml(yaml_text).data)
-    assert again.model_dump(exclude={"notes"}) == brief.model_copy(update={}).model_dump(exclude={"notes"}) | {
+    assert again.model_dump(exclude={"notes"}) == brief.model_copy(update={}).model_dump(
+        exclude={"notes"}
+    ) | {
         "parties": again.model_dump()["parties"], "numbers": again.model_dump()["numbers"],
         "actions": again.model_dump()["actions"], "quotes": again.model_dump()["quotes"],
         "outlook": again.model_dump()["outlook"],
@@ -301,7 +306,8 @@ def test_draft_runs_as_a_subprocess(tmp_path):
         "Acme cuts jobs\n\nAcme Corp said it would cut 1,200 jobs.\n", encoding="utf-8"
     )
     done = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "draft", str(article), "--date", "2025-01-06", "--format", "yaml"],
+        [sys.executable, "-m", "generator.cli", "draft", str(article),
+         "--date", "2025-01-06", "--format", "yaml"],
         cwd=REPO, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr

@@ -103,7 +103,10 @@ def _random_bytes(size: int, seed: int, alphabet: bytes | None = None) -> bytes:
 
 LONG_TEXT = "Acme Corp said on Monday it would cut 1,200 jobs in Toronto, Jane Roe said. " * 14_000
 CONTROLS = bytes(range(1, 9)) + bytes(range(14, 32))
-MONTREAL = "<p>Café Acme Corp said on Monday it would cut 1,200 jobs, about 8% of its staff, in Montréal.</p>"
+MONTREAL = (
+    "<p>Café Acme Corp said on Monday it would cut 1,200 jobs, about 8% of its staff, "
+    "in Montréal.</p>"
+)
 
 CASES: dict[str, Draft] = {
     "scripts-styles-handlers": Draft(SCRIPTS.encode(), check=_no_code),
@@ -262,7 +265,8 @@ def test_hostile_title_cannot_place_a_bundle_outside_content(make_project):
         (
             "--url",
             "data:text/html,<script>alert(1)</script>",
-            "--url: only http:// and https:// addresses are allowed, got 'data:text/html,<script>alert(1)</script>'",
+            "--url: only http:// and https:// addresses are allowed, "
+            "got 'data:text/html,<script>alert(1)</script>'",
         ),
         ("--date", "2025-13-45", "--date: expected YYYY-MM-DD, got '2025-13-45'"),
     ],

@@ -105,7 +105,8 @@ def test_draft_is_marked_on_every_page_that_lists_it(built_site: Path):
 
 HOSTILE = (
     "</script><script>alert(document.domain)</script> {{ self.__init__ }} {% raw %} "
-    "[x](javascript:alert(document.domain)) <img src=x onerror=alert(document.cookie)> ]]> &amp; \u2028 end"
+    "[x](javascript:alert(document.domain)) <img src=x onerror=alert(document.cookie)> "
+    "]]> &amp; \u2028 end"
 )
 
 

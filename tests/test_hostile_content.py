@@ -81,7 +81,8 @@ CASES: dict[str, Case] = {
     "python-tag": brief_case(
         swap(TITLE, "title: !!python/object/apply:os.system [id]"),
         "!!python",
-        "title: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' is not allowed in content",
+        "title: YAML tag 'tag:yaml.org,2002:python/object/apply:os.system' "
+        "is not allowed in content",
     ),
     "local-tag": brief_case(
         swap(TITLE, "title: !x Acme"), "!x", "title: YAML tag '!x' is not allowed in content"
@@ -110,7 +111,9 @@ CASES: dict[str, Case] = {
     ),
     "no-front-matter": Case(
         brief="# Just Markdown\n",
-        expected=f"{BRIEF}:1: expected YAML front matter between '---' lines at the top of the file",
+        expected=(
+            f"{BRIEF}:1: expected YAML front matter between '---' lines at the top of the file"
+        ),
     ),
     "notes-as-field": brief_case(
         swap("tags: [jobs]", "notes: sneaky"),
@@ -193,11 +196,17 @@ CASES: dict[str, Case] = {
     "51-tags": brief_case(MANY_ITEMS, "t50", "tags: at most 50 items, got 51"),
     "brief-over-1mb": Case(
         brief=MINIMAL_BRIEF + "x" * 1_000_000,
-        expected=f"{BRIEF}:1: brief.md is {len(MINIMAL_BRIEF) + 1_000_000:,} bytes; the limit is 1,000,000",
+        expected=(
+            f"{BRIEF}:1: brief.md is {len(MINIMAL_BRIEF) + 1_000_000:,} bytes; "
+            "the limit is 1,000,000"
+        ),
     ),
     "source-over-5mb": Case(
         source=MINIMAL_SOURCE + "y" * 5_000_000,
-        expected=f"{SOURCE}:1: source.txt is {len(MINIMAL_SOURCE) + 5_000_000:,} bytes; the limit is 5,000,000",
+        expected=(
+            f"{SOURCE}:1: source.txt is {len(MINIMAL_SOURCE) + 5_000_000:,} bytes; "
+            "the limit is 5,000,000"
+        ),
     ),
     # Encoding, NUL and control characters
     "latin-1-brief": Case(
@@ -254,22 +263,26 @@ CASES: dict[str, Case] = {
     "javascript-url": brief_case(
         swap("tags: [jobs]", "source:\n  url: javascript:alert(1)"),
         "url:",
-        "source.url: only http:// and https:// addresses without spaces are allowed, got 'javascript:alert(1)'",
+        "source.url: only http:// and https:// addresses without spaces are allowed, "
+        "got 'javascript:alert(1)'",
     ),
     "data-url": brief_case(
         swap("tags: [jobs]", "source:\n  url: data:text/html,<script>alert(1)</script>"),
         "url:",
-        "source.url: only http:// and https:// addresses without spaces are allowed, got 'data:text/html,<script>alert(1)</script>'",
+        "source.url: only http:// and https:// addresses without spaces are allowed, "
+        "got 'data:text/html,<script>alert(1)</script>'",
     ),
     "vbscript-url": brief_case(
         swap("tags: [jobs]", "source:\n  url: vbscript:msgbox(1)"),
         "url:",
-        "source.url: only http:// and https:// addresses without spaces are allowed, got 'vbscript:msgbox(1)'",
+        "source.url: only http:// and https:// addresses without spaces are allowed, "
+        "got 'vbscript:msgbox(1)'",
     ),
     "quote-in-url": brief_case(
         swap("tags: [jobs]", "source:\n  url: 'https://x.org/\" onmouseover=\"alert(1)'"),
         "url:",
-        "source.url: only http:// and https:// addresses without spaces are allowed, got 'https://x.org/\" onmouseover=\"alert(1)'",
+        "source.url: only http:// and https:// addresses without spaces are allowed, "
+        "got 'https://x.org/\" onmouseover=\"alert(1)'",
     ),
     "script-as-party-id": brief_case(
         swap("  - id: acme", "  - id: <script>"),
@@ -285,7 +298,8 @@ CASES: dict[str, Case] = {
     "slug-climbs-out": brief_case(
         swap("status: published", "status: published\nslug: ../../etc"),
         "slug:",
-        "slug: slug must be lower-case letters, digits and single hyphens, e.g. 'etc', got '../../etc'",
+        "slug: slug must be lower-case letters, digits and single hyphens, "
+        "e.g. 'etc', got '../../etc'",
     ),
     "slug-reserved": brief_case(
         swap("status: published", "status: published\nslug: search"),
@@ -302,20 +316,31 @@ CASES: dict[str, Case] = {
     ),
     "folder-without-ascii": Case(
         folder="日本",
-        expected="content/日本/brief.md:1: slug: folder name '日本' gives an empty slug; set `slug:`",
+        expected=(
+            "content/日本/brief.md:1: slug: folder name '日本' gives an empty slug; set `slug:`"
+        ),
     ),
     "folder-reserved": Case(
         folder="Search",
-        expected="content/Search/brief.md:1: slug: folder name 'Search' gives the reserved slug 'search'; set `slug:`",
+        expected=(
+            "content/Search/brief.md:1: slug: folder name 'Search' "
+            "gives the reserved slug 'search'; set `slug:`"
+        ),
     ),
     "folder-device-name": Case(
         folder="CON",
-        expected="content/CON/brief.md:1: slug: folder name 'CON' gives the reserved slug 'con'; set `slug:`",
+        expected=(
+            "content/CON/brief.md:1: slug: folder name 'CON' "
+            "gives the reserved slug 'con'; set `slug:`"
+        ),
     ),
     "folder-with-newline": Case(
         folder="a\nb",
         brief=swap("status: published", "status: published\nslug: ../x"),
-        expected="content/a\\nb/brief.md:5: slug: slug must be lower-case letters, digits and single hyphens, e.g. 'x', got '../x'",
+        expected=(
+            "content/a\\nb/brief.md:5: slug: "
+            "slug must be lower-case letters, digits and single hyphens, e.g. 'x', got '../x'"
+        ),
     ),
 }
 
@@ -332,7 +357,8 @@ def run(project: Path, *args: str):
 
 
 def assert_refused(project: Path, expected: str, *commands: str) -> None:
-    """Each command exits 1 printing `expected`, without a traceback, and leaves content/ as it was."""
+    """Each command exits 1 printing `expected`, without a traceback, and leaves content/ as it
+    was."""
     before = tree_bytes(project / "content")
     for command in commands:
         result = run(project, command)
@@ -487,7 +513,8 @@ LINK_CASES = {
     ),
     "parties-links-to-passwd": LinkCase(
         _parties_link,
-        "content/parties.yaml:1: parties.yaml is a symbolic link that leads outside content/; it was not read",
+        "content/parties.yaml:1: parties.yaml is a symbolic link that leads outside content/; "
+        "it was not read",
     ),
     "source-is-a-fifo": LinkCase(
         _source_fifo, f"{SOURCE}:1: source.txt is not a regular file; it was not read"
@@ -562,8 +589,8 @@ def test_site_dir_holding_git_is_refused(minimal_project, monkeypatch):
     result = CliRunner().invoke(cli, ["build", "--project", str(project), "--site-dir", "public"])
     assert result.exit_code == 1
     assert (
-        f"--site-dir: site_dir: {project.resolve() / 'public'} holds a .git folder; it would be deleted"
-        in result.output
+        f"--site-dir: site_dir: {project.resolve() / 'public'} holds a .git folder; "
+        "it would be deleted" in result.output
     )
     assert (project / "public" / ".git").is_dir()
 
@@ -634,7 +661,8 @@ PARTIES_CASES = {
     ),
     "over-2-mb": (
         PARTIES + "#" * 2_000_000,
-        f"content/parties.yaml:1: parties.yaml is {len(PARTIES) + 2_000_000:,} bytes; the limit is 2,000,000",
+        f"content/parties.yaml:1: parties.yaml is {len(PARTIES) + 2_000_000:,} bytes; "
+        "the limit is 2,000,000",
     ),
 }
 

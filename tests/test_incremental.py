@@ -1,4 +1,5 @@
-"""The incremental path is correct: after an edit, an addition and a deletion, the site equals a clean build."""
+"""The incremental path is correct: after an edit, an addition and a deletion, the site equals a
+clean build."""
 
 from __future__ import annotations
 

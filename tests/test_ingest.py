@@ -1,4 +1,5 @@
-"""Reading article files: encodings, refusals and markup stripped, each a clean text or a clear error."""
+"""Reading article files: encodings, refusals and markup stripped, each a clean text or a clear
+error."""
 
 from __future__ import annotations
 

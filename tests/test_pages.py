@@ -168,8 +168,8 @@ def test_topics_and_archive(calder_library):
     assert "- [labour](../topics/labour.md) · 5 briefs" in topics
     shipping = pages["topics/shipping.md"].text
     assert (
-        "[Blue Gull Lines weighs a return to Calder](../briefs/2025-04-20-blue-gull-review.md) **(draft)**"
-        in shipping
+        "[Blue Gull Lines weighs a return to Calder]"
+        "(../briefs/2025-04-20-blue-gull-review.md) **(draft)**" in shipping
     )
     archive = pages["archive/index.md"].text
     months = re.findall(r"- \[(\w+ \d{4})\]\(../archive/(\d{4}-\d{2})\.md\)", archive)

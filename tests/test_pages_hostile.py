@@ -1,4 +1,5 @@
-"""Pages built from hostile briefs: nothing content-derived executes, links nowhere unsafe, or shapes.
+"""Pages built from hostile briefs: nothing content-derived executes, links nowhere unsafe, or
+shapes.
 
 The site is built from a library in which every free-text field of every brief, the source and
 the analyst's notes hold script payloads (tests/hostile.py). A static scan reads EVERY HTML, XML
@@ -39,12 +40,14 @@ FORBIDDEN_ELEMENTS = {
 # Unescaped payload text: if any of these is in a file's raw text, a payload became markup.
 RAW_FRAGMENTS = [
     "<script>alert", "</script><script>", "<img src=x", "<svg onload", "<iframe", "<details open",
-    "<base href", '<form action="javascript:', '<meta http-equiv="refresh" content="0;url=javascript:',
+    "<base href", '<form action="javascript:',
+    '<meta http-equiv="refresh" content="0;url=javascript:',
     "<div onclick", "<math>", "<style>@import", '<a href="javascript:', "<div markdown",
 ]  # fmt: skip
 # What Markdown would make of payload text: `*a*`, `**c**`, `[x](...)`, `` `<script>...` ``.
 MARKUP_FROM_TEXT = {
-    "a", "b", "c", "d", "e", "f", "x", "link", "click", "more", "alert(18)", "<script>alert(24)</script>",
+    "a", "b", "c", "d", "e", "f", "x", "link", "click", "more", "alert(18)",
+    "<script>alert(24)</script>",
 }  # fmt: skip
 
 
@@ -81,7 +84,8 @@ def own_elements(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Counter[
 
 
 def allowed_for(rel: str, own: dict[str, Counter[str]]) -> Counter[str]:
-    """The page's own count, or for a page named after content (a topic), the most its section has."""
+    """The page's own count, or for a page named after content (a topic), the most its section
+    has."""
     if rel in own:
         return own[rel]
     section = rel.split("/", 1)[0]
@@ -351,7 +355,8 @@ def test_search_for_payloads_fires_no_dialog(browser_page):
         box.fill("")
         box.press_sequentially(query)  # the theme searches on key events, as a reader types
         page.wait_for_function(
-            "() => /matching/i.test(document.querySelector('.md-search-result__meta')?.textContent || '')"
+            "() => /matching/i.test("
+            "document.querySelector('.md-search-result__meta')?.textContent || '')"
         )
         shown += page.locator(".md-search-result__item").count()
         results = page.inner_html(".md-search-result")

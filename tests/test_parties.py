@@ -92,7 +92,8 @@ def test_registry_errors_are_path_line_field_lines(tmp_path: Path):
     assert any(line.startswith("content/parties.yaml:5: parties[1].id: ") for line in lines), lines
     assert any(
         line.startswith(
-            "content/parties.yaml:11: parties[2].descripton: unknown field (did you mean 'description'?)"
+            "content/parties.yaml:11: parties[2].descripton: "
+            "unknown field (did you mean 'description'?)"
         )
         for line in lines
     ), lines
@@ -129,5 +130,6 @@ def test_one_id_for_two_kinds_warns(tmp_path: Path):
     (clash,) = [p for p in library.problems if "kind" in p.field]
     assert clash.path == "content/2025-03-15-calder-mediator/brief.md"
     assert clash.message.startswith(
-        "party 'blue-gull' is a group here but an organization in content/2025-02-20-calder-talks-collapse/brief.md"
+        "party 'blue-gull' is a group here but an organization in "
+        "content/2025-02-20-calder-talks-collapse/brief.md"
     )

@@ -109,7 +109,8 @@ def test_any_value_in_a_valid_brief_gives_problems_not_tracebacks(
 def test_any_field_text_loads_or_is_refused(
     tmp_path: Path, title: str, point: str, notes: str, number: object
 ):
-    """Field values of any kind, written as JSON (which is YAML): loaded and rendered, or refused."""
+    """Field values of any kind, written as JSON (which is YAML): loaded and rendered, or
+    refused."""
     assume(not isinstance(number, float))
     value = str(number) if not isinstance(number, int) else number
     brief = MINIMAL_BRIEF.replace("title: Acme to cut 1,200 jobs", f"title: {json.dumps(title)}")

@@ -1,4 +1,5 @@
-"""`brief init` makes a project that builds at once; `brief new` makes a bundle, never overwriting."""
+"""`brief init` makes a project that builds at once; `brief new` makes a bundle, never
+overwriting."""
 
 from __future__ import annotations
 
@@ -84,7 +85,8 @@ def test_new_never_overwrites(minimal_project: Path):
 def test_new_uses_the_projects_own_archetype(minimal_project: Path):
     (minimal_project / "templates").mkdir()
     (minimal_project / "templates" / "archetype.md.j2").write_text(
-        "---\ntitle: {{ title }}\ndate: {{ date }}\nstatus: draft\nbottom_line: House style.\ntags: [house]\n---\n",
+        "---\ntitle: {{ title }}\ndate: {{ date }}\nstatus: draft\n"
+        "bottom_line: House style.\ntags: [house]\n---\n",
         encoding="utf-8",
     )
     result = CliRunner().invoke(

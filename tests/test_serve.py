@@ -1,4 +1,5 @@
-"""`brief serve`: edits show up in the served page; a broken file shows its error and the last good page stays."""
+"""`brief serve`: edits show up in the served page; a broken file shows its error and the last
+good page stays."""
 
 from __future__ import annotations
 
@@ -65,7 +66,7 @@ def served(minimal_project: Path) -> Iterator[tuple[str, Path, list[str]]]:
         target=lambda: output.extend(iter(process.stdout.readline, "")), daemon=True
     ).start()  # type: ignore[union-attr]
     try:
-        line = _until(lambda: next((l for l in output if "Serving the preview on" in l), None))
+        line = _until(lambda: next((ln for ln in output if "Serving the preview on" in ln), None))
         url = re.search(r"http://\S+/", str(line)).group(0)  # type: ignore[union-attr]
         yield url, minimal_project, output
     finally:

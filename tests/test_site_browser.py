@@ -66,7 +66,9 @@ def long_dates(texts: list[str]) -> list[dt.date]:
     found = []
     for text in texts:
         match = re.search(
-            r"\b(\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December) \d{4})",
+            r"\b(\d{1,2} "
+            r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+            r" \d{4})",
             text,
         )
         if match:
@@ -84,7 +86,7 @@ def items_under(page, heading: str) -> list[str]:
                 if (el.tagName === 'UL') out.push(...[...el.querySelectorAll(':scope > li')].map(li => li.textContent));
             }
             return out;
-        }""",
+        }""",  # noqa: E501 (JavaScript source; its lines are part of the string)
         heading,
     )
 

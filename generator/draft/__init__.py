@@ -41,7 +41,8 @@ def draft_brief(
     outlet: str | None,
     author: str | None,
 ) -> Brief:
-    """A draft brief of `text`: every figure, party, quote, action and outlook item with evidence."""
+    """A draft brief of `text`: every figure, party, quote, action and outlook item with
+    evidence."""
     if published is None:
         raise BriefError(
             "no publication date: pass --date YYYY-MM-DD (relative dates resolve against it)"
@@ -256,7 +257,8 @@ def write_bundle(content_dir: Path, brief: Brief, source_text: str) -> Path:
         os.mkdir(bundle_dir)
     except FileExistsError:
         raise BriefError(
-            f"{bundle_dir}: already exists; nothing was written (move it away or draft under another date)"
+            f"{bundle_dir}: already exists; nothing was written "
+            "(move it away or draft under another date)"
         ) from None
     except OSError as exc:
         raise BriefError(f"{bundle_dir}: cannot create: {exc.strerror}") from None

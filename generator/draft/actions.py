@@ -15,14 +15,19 @@ from generator.draft.sentences import Sentence, one_line
 MAX_ACTIONS = 40
 _THREAT = r"threaten(?:s|ed|ing)?|warn(?:s|ed)? (?:of|that)"
 _PLAN = (
-    r"will|would|'ll|plans? to|planned to|planning to|intends? to|intended to|is to|are to|aims? to|"
+    r"will|would|'ll|plans? to|planned to|planning to|intends? to|intended to|is to|are to|"
+    r"aims? to|"
     r"is set to|are set to|is due to|are due to|expects? to|agreed to|pledged to|promised to|"
-    r"vowed to|is going to|are going to|hopes? to|wants? to|seeks? to|is expected to|are expected to"
+    r"vowed to|is going to|are going to|hopes? to|wants? to|seeks? to|is expected to|"
+    r"are expected to"
 )
 _PROPOSE = (
     r"proposed|proposes|propose|called for|calls for|urged|urges|suggested|suggests|recommended"
 )
-_ANNOUNCE = r"announced|announces|unveiled|unveils|said|says|declared|confirmed|stated|told|wrote|revealed|reported"
+_ANNOUNCE = (
+    r"announced|announces|unveiled|unveils|said|says|declared|confirmed|stated|told|wrote|"
+    r"revealed|reported"
+)
 _TAKEN = (
     r"put|cut|raised|imposed|signed|made|won|lost|rose|fell|killed|introduced|launched|approved|"
     r"passed|rejected|blocked|voted|condemned|criticized|criticised|defended|accepted|received|"

@@ -27,13 +27,16 @@ _MONTH_NAMES = "January|February|March|April|June|July|August|September|October|
 # no match.
 _RELATIVE = re.compile(
     r"(?=[LlNnTtMmWFSsYyAaEeIifJOD\d])(?:"
-    r"\b(?P<weekday>(?:[Ll]ast |[Nn]ext |[Tt]his )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))(?:'s)?\b"
+    r"\b(?P<weekday>(?:[Ll]ast |[Nn]ext |[Tt]his )?"
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))(?:'s)?\b"
     r"|\b(?P<day>[Tt]oday|[Yy]esterday|[Tt]omorrow|[Tt]onight)\b"
-    r"|\b(?P<ago>(?:[Aa] few|[Ss]everal|[Aa] couple of|(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten)) (?P<unit>days?|weeks?|months?|years?) ago)\b"
-    r"|\b(?P<rel>(?P<which>[Ll]ast|[Nn]ext|[Tt]his|[Ee]arlier this|[Ll]ater this) (?P<span>week|month|year|weekend))\b"
-    r"|\b(?P<bare>(?:(?P<mod>[Ll]ast|[Nn]ext|[Tt]his|[Ee]arly|[Ll]ate|[Mm]id|[Mm]id-|[Ii]n) ?)(?P<month>"
-    + _MONTH_NAMES
-    + r"|May))\b(?!\s+\d))"
+    r"|\b(?P<ago>(?:[Aa] few|[Ss]everal|[Aa] couple of|"
+    r"(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten)) "
+    r"(?P<unit>days?|weeks?|months?|years?) ago)\b"
+    r"|\b(?P<rel>(?P<which>[Ll]ast|[Nn]ext|[Tt]his|[Ee]arlier this|[Ll]ater this) "
+    r"(?P<span>week|month|year|weekend))\b"
+    r"|\b(?P<bare>(?:(?P<mod>[Ll]ast|[Nn]ext|[Tt]his|[Ee]arly|[Ll]ate|[Mm]id|[Mm]id-|[Ii]n) ?)"
+    r"(?P<month>" + _MONTH_NAMES + r"|May))\b(?!\s+\d))"
 )
 _SMALL = {
     "two": 2,

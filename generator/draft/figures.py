@@ -181,7 +181,8 @@ def draft_figures(
 
 
 def _currency(number: Number, dollar: str, text: str) -> tuple[str, str]:
-    """ISO code and how it was decided: written code, unambiguous symbol, word, or the story's country."""
+    """ISO code and how it was decided: written code, unambiguous symbol, word, or the story's
+    country."""
     written = number.as_written
     found = number.currency or "$"
     if _CODE_WRITTEN.search(written) and found not in ("$", "$c"):

@@ -67,11 +67,13 @@ _RISK = re.compile(
     + r")\b",
 )
 _SCHEDULED = re.compile(
-    r"\b(?:scheduled|is due|are due|due to|set to|begin(?:s|ning)?|start(?:s|ing)?|take effect|takes effect|meets)\b",
+    r"\b(?:scheduled|is due|are due|due to|set to|begin(?:s|ning)?|start(?:s|ing)?|take effect|"
+    r"takes effect|meets)\b",
     re.I,
 )
 _TRIGGER = re.compile(
-    r"\b(?:(?:right|soon|shortly|immediately|just|days|weeks|months)\s+)?(?:after|before|ahead of|until|once|when|following)\s+"
+    r"\b(?:(?:right|soon|shortly|immediately|just|days|weeks|months)\s+)?"
+    r"(?:after|before|ahead of|until|once|when|following)\s+"
     r"(?!(?:he|she|it|they|we|I|the\s+(?:call|meeting))\b)[^,.;:\"“”]{6,90}",
     re.I,
 )

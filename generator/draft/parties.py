@@ -126,11 +126,13 @@ ORGANIZATIONS: dict[str, str] = {
     "Federal Reserve": "Federal Reserve", "IMF": "International Monetary Fund",
     "OECD": "OECD", "WHO": "World Health Organization", "Reuters": "Reuters",
     "Congress": "Congress", "Parliament": "Parliament", "Labour": "Labour Party",
-    "Conservatives": "Conservative Party", "Tories": "Conservative Party", "Tory": "Conservative Party",
+    "Conservatives": "Conservative Party", "Tories": "Conservative Party",
+    "Tory": "Conservative Party",
     "Republicans": "Republican Party", "Democrats": "Democratic Party", "GOP": "Republican Party",
     "White House": "White House", "Kremlin": "Kremlin", "Pentagon": "Pentagon",
     "Supreme Court": "Supreme Court", "Senate": "Senate", "House of Commons": "House of Commons",
-    "House of Lords": "House of Lords", "House of Representatives": "House of Representatives", "The Economist": "The Economist", "BBC": "BBC",
+    "House of Lords": "House of Lords", "House of Representatives": "House of Representatives",
+    "The Economist": "The Economist", "BBC": "BBC",
     "G7": "G7", "G-7": "G7", "G8": "G8", "G-8": "G8", "G20": "G20", "G-20": "G20",
     "Eurozone": "eurozone",
 }  # fmt: skip
@@ -153,7 +155,8 @@ _ORG_WORDS = {
     "Paribas", "Magazine", "Channel", "Radio", "Television", "Broadcasting", "Company",
     "Conference", "Assembly", "Cabinet", "Government", "Commons", "Lords", "Secretariat",
     "Guardian", "Telegraph", "Intelligence", "Management", "Investors", "Securities",
-    "Brothers", "Sons", "Media", "House", "Fed", "College", "Community", "Studios", "Pharmaceuticals", "Energy", "Oil", "Gas", "Mining",
+    "Brothers", "Sons", "Media", "House", "Fed", "College", "Community", "Studios",
+    "Pharmaceuticals", "Energy", "Oil", "Gas", "Mining",
 }  # fmt: skip
 _OFFICE_PLACES = {"Oval Office", "Downing Street", "Wall Street", "Capitol Hill", "White House"}
 _TITLES = {
@@ -190,7 +193,8 @@ _ROLE_WORDS = {
     "adviser", "advisor", "pollster", "strategist", "editor", "editor-in-chief", "commissioner",
     "professor", "judge", "justice", "mayor", "delegate", "founder", "negotiator", "senator",
     "governor", "chancellor", "ambassador", "general", "officer", "official", "head", "manager",
-    "partner", "ceo", "sen", "rep", "gov", "gen", "dr", "lt", "col", "capt", "sgt", "correspondent", "reporter", "coach", "captain", "candidate", "nominee",
+    "partner", "ceo", "sen", "rep", "gov", "gen", "dr", "lt", "col", "capt", "sgt", "correspondent",
+    "reporter", "coach", "captain", "candidate", "nominee",
     "lawyer", "attorney", "prosecutor", "premier", "king", "queen", "prince", "emperor", "pope",
     "bishop", "archbishop", "deputy", "mp", "mep", "designer", "republican", "democrat",
     "billionaire", "investor", "researcher", "scientist", "expert", "author", "activist",
@@ -211,7 +215,8 @@ _NOT_NAMES = {
     "February", "March", "April", "May", "June", "July", "August", "September", "October",
     "November", "December", "Day", "Week", "Year", "Christmas", "Easter", "Let", "Look", "Well",
     "Yes", "Should", "Would", "Could", "Will", "Can", "Might", "Must", "Did", "Does", "Do", "Is",
-    "Are", "Was", "Were", "Has", "Have", "Had", "Privately", "Nationally", "Later", "Earlier", "Aside", "Part", "Details", "Trade",
+    "Are", "Was", "Were", "Has", "Have", "Had", "Privately", "Nationally", "Later", "Earlier",
+    "Aside", "Part", "Details", "Trade",
     "Profits", "Spending", "Forecasts", "Tax", "Earnings", "Shares", "Stocks", "Imports",
     "Exports", "Government", "Police", "Experts", "Neighbours", "Authorities", "Officials",
     "Economists", "Analysts", "Jobs", "Turnover", "Interest", "Debt", "Growth", "Inflation",
@@ -279,7 +284,8 @@ _THINGS = {
     "Accord", "Convention", "Declaration", "Constitution", "Charter", "Doctrine", "Era",
 }  # fmt: skip
 _SKIP = {
-    "Truth Social", "Twitter", "Facebook", "Instagram", "TikTok", "YouTube", "WhatsApp", "Dow Jones",
+    "Truth Social", "Twitter", "Facebook", "Instagram", "TikTok", "YouTube", "WhatsApp",
+    "Dow Jones",
     "Nasdaq", "FTSE", "Nikkei", "Standard & Poor", "Standard & Poor's", "Wall Street",
 }  # fmt: skip
 _PARTY_LABELS = {
@@ -701,7 +707,8 @@ class _Finder:
         return bare in _ORG_WORDS and _POSSESSIVE.sub("", word) in _TITLES
 
     def _split(self, tokens: list[Token]) -> list[list[Token]]:
-        """Cut a run at possessives, and at "and", "of", "for" unless an organisation's name holds them."""
+        """Cut a run at possessives, and at "and", "of", "for" unless an organisation's name holds
+        them."""
         pieces: list[list[Token]] = []
         current: list[Token] = []
         for index, token in enumerate(tokens):
@@ -957,7 +964,8 @@ class _Finder:
         self.surnames.setdefault(name_words[-1], name)
 
     def _common_word(self, word: str) -> bool:
-        """A capitalised word that is an ordinary word: listed, or written in lower case elsewhere."""
+        """A capitalised word that is an ordinary word: listed, or written in lower case
+        elsewhere."""
         if word in _NOT_NAMES or word in _STOP_TOKENS:
             return True
         if word.isupper():

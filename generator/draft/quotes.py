@@ -19,7 +19,8 @@ _SPEECH = (
     r"said|says|say|told|tells|wrote|writes|added|adds|argued|explained|noted|warned|insisted|"
     r"tweeted|stated|declared|asked|replied|responded|reacted|commented|posted|continued|went on|"
     r"saying|according to|read|reads|cautioned|conceded|admitted|acknowledged|urged|recalled|"
-    r"called(?! (?:on|for)\b)|describ(?:ed|ing)|declaring|pledg(?:ed|ing)|promis(?:ed|ing)|vow(?:ed|ing)|"
+    r"called(?! (?:on|for)\b)|describ(?:ed|ing)|declaring|pledg(?:ed|ing)|promis(?:ed|ing)|"
+    r"vow(?:ed|ing)|"
     r"insisting|appealing|criticis(?:e|ed|ing)|criticiz(?:e|ed|ing)|respond(?:ed|ing)|telling|writing|adding"
 )
 _SAY = re.compile(rf"\b(?:{build_alternation(_SPEECH)})\b", re.I)  # see generator.alternation
@@ -27,14 +28,17 @@ _PRONOUN = re.compile(r"^\s*(?:he|she|they|it)\b", re.I)
 _CHANNELS = [
     (
         re.compile(
-            r"\b(?:on|in a post on|in a (?:social media )?post on|via) (Truth Social|Twitter|X|Facebook|Instagram|TikTok|Threads|Bluesky|LinkedIn|Telegram)\b"
+            r"\b(?:on|in a post on|in a (?:social media )?post on|via) "
+            r"(Truth Social|Twitter|X|Facebook|Instagram|TikTok|Threads|Bluesky|"
+            r"LinkedIn|Telegram)\b"
         ),
         None,
     ),
     (re.compile(r"\btweet(?:ed|s)?\b", re.I), "Twitter"),
     (
         re.compile(
-            r"\b(?:told|during|at|in) (?:a |the )?(news conference|press conference|press briefing|briefing)\b",
+            r"\b(?:told|during|at|in) (?:a |the )?"
+            r"(news conference|press conference|press briefing|briefing)\b",
             re.I,
         ),
         None,
@@ -57,8 +61,18 @@ _CHANNELS = [
 # then spelled without i, k or s, whose ignore-case matches go beyond what str.lower gives.
 _CHANNEL_WORDS: list[tuple[tuple[str, ...], bool]] = [
     (
-        ("Truth Social", "Twitter", "X", "Facebook", "Instagram", "TikTok", "Threads", "Bluesky")
-        + ("LinkedIn", "Telegram"),
+        (
+            "Truth Social",
+            "Twitter",
+            "X",
+            "Facebook",
+            "Instagram",
+            "TikTok",
+            "Threads",
+            "Bluesky",
+            "LinkedIn",
+            "Telegram",
+        ),
         False,
     ),
     (("tweet",), True),
