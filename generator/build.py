@@ -274,7 +274,7 @@ def build_project(
     started = time.perf_counter()
     settings = site.load_settings(project_dir, site_dir)
     with site.build_lock(settings):
-        site.recover(settings.site_dir)
+        site.recover(settings.site_dir, settings.state_dir)
         state_path = settings.state_dir / f"state-{_site_key(settings, drafts)}.json"
         state = read_json(state_path) if incremental else None
         state = state if isinstance(state, dict) else {}

@@ -776,11 +776,16 @@ def discard(folder: Path) -> None:
     )
 
 
-def recover(site_dir: Path) -> None:
+def recover(site_dir: Path, state_dir: Path | None = None) -> None:
     """Finish or undo a swap that a crash interrupted, and remove abandoned build folders.
 
-    Call it holding the build lock, before building: no other build is running then.
+    Call it holding the build lock, before building: no other build is running then. In
+    `state_dir`, second trees given up on are removed too, should their deletion have died.
     """
+    if state_dir is not None:
+        for stale in state_dir.glob(".shadow-*.trash-*"):
+            if not _younger_than(stale, 600):
+                shutil.rmtree(stale, ignore_errors=True)
     old = site_dir.with_name(f".{site_dir.name}.old")
     if old.exists() and not site_dir.exists():
         os.rename(old, site_dir)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import os
 import random
 import signal
 import subprocess
@@ -185,3 +186,17 @@ def test_page_paths_cannot_leave_the_staging_folder(rel, tmp_path):
 def test_plain_page_paths_are_staged(tmp_path):
     site.stage_pages([("briefs/2025-01-06-acme.md", "a"), ("index.md", "b")], tmp_path / "docs")
     assert tree_bytes(tmp_path / "docs") == {"briefs/2025-01-06-acme.md": b"a", "index.md": b"b"}
+
+
+def test_recover_removes_a_second_tree_whose_deletion_died(tmp_path):
+    state = tmp_path / ".brief"
+    stale = state / ".shadow-abc.trash-1-2"
+    (stale / "briefs").mkdir(parents=True)
+    (stale / "briefs" / "index.html").write_text("old", encoding="utf-8")
+    fresh = state / ".shadow-abc.trash-3-4"
+    fresh.mkdir()
+    an_hour_ago = time.time() - 3600
+    os.utime(stale, (an_hour_ago, an_hour_ago))
+    site.recover(tmp_path / "site", state)
+    assert not stale.exists()
+    assert fresh.exists()  # a detached `rm` may still be at work on it
