@@ -97,6 +97,26 @@ def match_quotes(brief: Brief, gold: list[dict]) -> tuple[int, int, int, int]:
     return hits, len(brief.quotes), len(gold), right
 
 
+def score(
+    gold: dict, path: Path
+) -> tuple[tuple[str, str | None, dt.date], tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+    """Draft one gold article: its (text, title, date) and its numbers, parties, quotes matched."""
+    article = article_from_text(path.read_text(encoding="utf-8"))
+    published = dt.date.fromisoformat(str(gold["published"]))
+    brief = draft_brief(
+        article.text,
+        title=article.title,
+        published=published,
+        url=None,
+        outlet=None,
+        author=None,
+    )
+    n = match_numbers([f.as_written for f in brief.numbers], gold.get("numbers") or [])
+    p = match_parties(brief, gold.get("parties") or [])
+    q = match_quotes(brief, gold.get("quotes") or [])
+    return (article.text, article.title, published), n, p, q
+
+
 def main() -> None:
     golds = load_gold()
     texts: list[tuple[str, str | None, dt.date]] = []
@@ -108,20 +128,8 @@ def main() -> None:
         if not path.is_file():
             print(f"skipped {gold['article']}: not in {ARTICLES}")
             continue
-        article = article_from_text(path.read_text(encoding="utf-8"))
-        published = dt.date.fromisoformat(str(gold["published"]))
-        texts.append((article.text, article.title, published))
-        brief = draft_brief(
-            article.text,
-            title=article.title,
-            published=published,
-            url=None,
-            outlet=None,
-            author=None,
-        )
-        n = match_numbers([f.as_written for f in brief.numbers], gold.get("numbers") or [])
-        p = match_parties(brief, gold.get("parties") or [])
-        q = match_quotes(brief, gold.get("quotes") or [])
+        article, n, p, q = score(gold, path)
+        texts.append(article)
         for key, value in (("numbers", n), ("parties", p), ("quotes", q[:3])):
             for i in range(3):
                 totals[key][i] += value[i]

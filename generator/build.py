@@ -112,6 +112,19 @@ def render_site(
     )
 
 
+class Laps:
+    """Seconds per stage: `lap("load")` ends the stage called load and starts the next."""
+
+    def __init__(self, timings: dict[str, float] | None = None) -> None:
+        self.timings = timings if timings is not None else {}
+        self.clock = time.perf_counter()
+
+    def __call__(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings[name] = now - self.clock
+        self.clock = now
+
+
 @dataclass
 class Prepared:
     """What the stages before MkDocs hand on: findings, page hashes and keys, nothing bulky."""
@@ -134,15 +147,7 @@ def prepare_pages(
     """Load, check, render and stage every page; raise ProblemsError on any error."""
     from generator.content import load_library
 
-    timings: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def lap(name: str) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        timings[name] = now - clock
-        clock = now
-
+    lap = Laps()
     try:
         library = load_library(settings.content_dir, drafts=drafts, cache=cache, jobs=_jobs())
     except ProblemsError as exc:
@@ -155,7 +160,7 @@ def prepare_pages(
     hashes: dict[str, str] = {}
     keys: dict[str, str] = {}
 
-    staging_dir = settings.state_dir / f"docs-{_site_key(settings, drafts)}"
+    staging_dir = _staging_dir(settings, drafts)
 
     def rendered() -> Iterator[tuple[str, bytes | None]]:
         # Each page is hashed and staged as it is rendered: no build holds every page's text.
@@ -175,7 +180,7 @@ def prepare_pages(
 
     site.stage_pages(rendered(), staging_dir)
     lap("render")  # and stage: each page is written as it is rendered
-    return Prepared(problems, hashes, keys, len(library.bundles), set(cache.used), timings)
+    return Prepared(problems, hashes, keys, len(library.bundles), set(cache.used), lap.timings)
 
 
 def _prepare_in_child(task: tuple[site.Settings, bool, Path | None]) -> Prepared:
@@ -307,16 +312,8 @@ def build_project(
 
             prepared = run_forked(_prepare_in_child, [(settings, drafts, cache.folder)], 1)[0]
         problems, hashes = prepared.problems, prepared.hashes
-        timings = dict(prepared.timings)
-        clock = time.perf_counter()
-
-        def lap(name: str) -> None:
-            nonlocal clock
-            now = time.perf_counter()
-            timings[name] = now - clock
-            clock = now
-
-        staging_dir = settings.state_dir / f"docs-{_site_key(settings, drafts)}"
+        lap = Laps(dict(prepared.timings))
+        staging_dir = _staging_dir(settings, drafts)
         if base_ok:
             rebuild = {path for path, value in hashes.items() if old.get(path) != value}
             removed = set(old) - set(hashes)
@@ -376,8 +373,13 @@ def build_project(
         site_dir=settings.site_dir,
         warnings=warnings,
         mode=mode,
-        timings=timings,
+        timings=lap.timings,
     )
+
+
+def _staging_dir(settings: site.Settings, drafts: bool) -> Path:
+    """Where the pages are staged for MkDocs."""
+    return settings.state_dir / f"docs-{_site_key(settings, drafts)}"
 
 
 def _shadow_dir(settings: site.Settings, drafts: bool) -> Path:

@@ -18,7 +18,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -221,13 +221,35 @@ def stage_pages(
             target.parent.mkdir(parents=True, exist_ok=True)
         _write_atomic(target, data)
         written += 1
-    for root, _dirs, names in os.walk(staging_dir):
-        rel_root = os.path.relpath(root, staging_dir)
-        rel_root = "" if rel_root == "." else rel_root.replace(os.sep, "/") + "/"
-        for name in names:
-            if rel_root + name not in wanted:
-                os.unlink(os.path.join(root, name))
+    for rel, path in _files(staging_dir):
+        if rel not in wanted:
+            os.unlink(path)
     return written, wanted
+
+
+def _files(root: Path) -> Iterator[tuple[str, str]]:
+    """Every file below `root`: its path relative to `root` (with `/`) and its full path."""
+    for folder, _dirs, names in os.walk(root):
+        rel = os.path.relpath(folder, root)
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        for name in names:
+            yield prefix + name, os.path.join(folder, name)
+
+
+def _fill(source: Path, target: Path, skip: set[str], put: Callable[[str, str], Any]) -> None:
+    """`put` every file of `source` into `target` that `target` lacks and `skip` does not name."""
+    made: set[str] = set()
+    for rel, path in _files(source):
+        if rel in skip:
+            continue
+        dest = os.path.join(target, rel)
+        if os.path.lexists(dest):
+            continue
+        folder = os.path.dirname(dest)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        put(path, dest)
 
 
 _PAGE_PATH = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*(?:/[A-Za-z0-9_][A-Za-z0-9_.-]*)*")
@@ -424,13 +446,11 @@ PARALLEL_PAGES = 400  # below this, one process is quicker than starting several
 
 def _staged_pages(docs_dir: Path) -> list[str]:
     """The Markdown pages staged in `docs_dir`, as MkDocs names them (src_uri)."""
-    found: list[str] = []
-    for root, dirs, names in os.walk(docs_dir):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        rel_root = os.path.relpath(root, docs_dir)
-        rel_root = "" if rel_root == "." else rel_root.replace(os.sep, "/") + "/"
-        found.extend(rel_root + n for n in names if n.endswith(".md") and not n.startswith("."))
-    return sorted(found)
+    return sorted(
+        rel
+        for rel, _path in _files(docs_dir)
+        if rel.endswith(".md") and not any(part.startswith(".") for part in rel.split("/"))
+    )
 
 
 def _build_one(
@@ -561,20 +581,11 @@ def _write_index_docs(site_dir: Path, docs: list[dict[str, Any]]) -> None:
 
 
 def _move_new_files(part_dir: Path, out_dir: Path) -> None:
-    """Move the files a part wrote into `out_dir`, except those the first part wrote already."""
-    made: set[str] = set()
-    for root, _dirs, names in os.walk(part_dir):
-        rel_root = os.path.relpath(root, part_dir)
-        target_root = out_dir if rel_root == "." else out_dir / rel_root
-        for name in names:
-            target = target_root / name
-            if os.path.lexists(target):
-                continue  # the sitemap, 404 page and search index: the same in every part
-            folder = str(target_root)
-            if folder not in made:
-                os.makedirs(folder, exist_ok=True)
-                made.add(folder)
-            os.rename(os.path.join(root, name), target)
+    """Move the files a part wrote into `out_dir`, except those the first part wrote already.
+
+    Those are the sitemap, the 404 page and the search index: the same in every part.
+    """
+    _fill(part_dir, out_dir, set(), os.rename)
 
 
 def use_directory_urls(settings: Settings) -> bool:
@@ -583,25 +594,14 @@ def use_directory_urls(settings: Settings) -> bool:
 
 def assemble(old_site: Path, new_dir: Path, dropped: set[str]) -> None:
     """Complete a partial build: link every file of the last site it did not write or drop."""
-    made: set[str] = set()
-    for root, _dirs, names in os.walk(old_site):
-        rel_root = os.path.relpath(root, old_site)
-        rel_root = "" if rel_root == "." else rel_root + "/"
-        for name in names:
-            rel = rel_root + name
-            if rel in dropped:
-                continue
-            target = os.path.join(new_dir, rel)
-            if os.path.lexists(target):
-                continue  # written by this build
-            folder = os.path.dirname(target)
-            if folder not in made:
-                os.makedirs(folder, exist_ok=True)
-                made.add(folder)
-            try:
-                os.link(os.path.join(root, name), target)
-            except OSError:
-                shutil.copy2(os.path.join(root, name), target)
+    _fill(old_site, new_dir, dropped, _link_or_copy)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def sync_shadow(site_dir: Path, shadow: Path, lag: list[str] | None) -> None:
@@ -633,14 +633,14 @@ def sync_shadow(site_dir: Path, shadow: Path, lag: list[str] | None) -> None:
 def apply_changes(new_dir: Path, tree: Path, removed: set[str]) -> list[str]:
     """Move every file of a partial build into `tree` and delete `removed`; return what changed."""
     changed: list[str] = []
-    for root, _dirs, names in os.walk(new_dir):
-        rel_root = os.path.relpath(root, new_dir)
-        rel_root = "" if rel_root == "." else rel_root.replace(os.sep, "/") + "/"
-        if names:
-            os.makedirs(tree / rel_root, exist_ok=True)
-        for name in names:
-            os.replace(os.path.join(root, name), tree / (rel_root + name))
-            changed.append(rel_root + name)
+    made: set[Path] = set()
+    for rel, path in _files(new_dir):
+        target = tree / rel
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        os.replace(path, target)
+        changed.append(rel)
     written = set(changed)
     for rel in sorted(removed - written):
         _remove_file(tree, rel)
