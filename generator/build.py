@@ -8,6 +8,7 @@ clean build makes, search index included (tests/test_incremental.py).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -97,6 +98,7 @@ def render_site(
     settings: site.Settings,
     known: dict[str, str] | None = None,
     problems: list[Problem] | None = None,
+    warm: bool = False,
 ) -> Iterator[Page]:
     from generator.render import iter_pages
 
@@ -109,6 +111,8 @@ def render_site(
         problems=problems,
         site_url=settings.site_url,
         directory_urls=site.use_directory_urls(settings),
+        bytecode_dir=settings.state_dir / "jinja-pages",
+        warm=warm,
     )
 
 
@@ -143,8 +147,12 @@ def prepare_pages(
     cache: LoadCache,
     old: dict[str, str],
     known: dict[str, str] | None,
+    warm: bool = False,
 ) -> Prepared:
-    """Load, check, render and stage every page; raise ProblemsError on any error."""
+    """Load, check, render and stage every page; raise ProblemsError on any error.
+
+    `warm`: this process builds again later (brief serve) and keeps what it can reuse then.
+    """
     from generator.content import load_library
 
     lap = Laps()
@@ -164,7 +172,7 @@ def prepare_pages(
 
     def rendered() -> Iterator[tuple[str, bytes | None]]:
         # Each page is hashed and staged as it is rendered: no build holds every page's text.
-        for page in render_site(library, settings, known, problems):
+        for page in render_site(library, settings, known, problems, warm):
             path, key = page.path, page.key
             data = None if page.text is None else page.text.encode()
             del page  # its text: the encoded bytes are all that is needed from here
@@ -199,24 +207,28 @@ def _inputs(settings: site.Settings, drafts: bool) -> str:
         f"{__version__}|{drafts}|{dt.date.today().isoformat()}|{settings.site_dir}\n".encode()
     )
     roots = [settings.content_dir, settings.project_dir / "templates", site.default_templates_dir()]
-    files: list[Path] = [p for p in (settings.config_path,) if p is not None]
+    files: list[str] = [str(p) for p in (settings.config_path,) if p is not None]
     for root in roots:
         if root.is_dir():
-            files.extend(_walk(root))
-    for path in files:
+            files.extend(_walk_names(root))
+    for name in files:  # as text: pathlib's parsing costs more than the stat, per file
         try:
-            stat = path.stat()
+            stat = os.stat(name)
         except OSError:
             continue
-        digest.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+        digest.update(f"{name}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 
 
-def _walk(root: Path) -> Iterable[Path]:
+def _walk_names(root: Path) -> Iterable[str]:
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
-            yield Path(dirpath) / name
+            yield os.path.join(dirpath, name)
+
+
+def _walk(root: Path) -> Iterable[Path]:
+    return (Path(name) for name in _walk_names(root))
 
 
 def _config_key(settings: site.Settings, drafts: bool) -> str:
@@ -286,6 +298,9 @@ def build_project(
         inputs = _inputs(settings, drafts)
         site_id = _site_id(settings.site_dir)
         if state.get("inputs") == inputs and state.get("site_id") == site_id and site_id:
+            if warm and state_path not in _WARM:
+                _warm_up(settings, drafts, state)
+                _WARM.add(state_path)
             return BuildResult(
                 state.get("briefs", 0), len(state.get("pages", {})), 0,
                 time.perf_counter() - started, settings.site_dir, [], "unchanged",
@@ -304,7 +319,7 @@ def build_project(
         known: dict[str, str] | None = state["keys"] if base_ok else None
         cache = LoadCache.open(settings.state_dir / CACHE_DIR)
         if base_ok or warm:
-            prepared = prepare_pages(settings, drafts, cache, old, known)
+            prepared = prepare_pages(settings, drafts, cache, old, known, warm)
         else:
             # A full build loads and renders in a process of its own, which hands back only
             # hashes and findings: the briefs' memory goes back to the system before MkDocs runs.
@@ -348,6 +363,8 @@ def build_project(
                 site.sync_shadow(settings.site_dir, second, None)
                 shadow = {"id": _site_id(second), "lag": []}
             mode, written = "full", len(hashes)
+        if warm:
+            _WARM.add(state_path)
         cache.used.update(prepared.digests)
         cache.save()
         write_json(
@@ -375,6 +392,25 @@ def build_project(
         mode=mode,
         timings=lap.timings,
     )
+
+
+# The builds (by state file) whose briefs and page keys this process holds: see `_warm_up`.
+_WARM: set[Path] = set()
+
+
+def _warm_up(settings: site.Settings, drafts: bool, state: dict[str, Any]) -> None:
+    """Load the library and work out every page's key, as a build would, and change nothing.
+
+    A live preview that starts on an up-to-date site has loaded nothing: without this, its
+    first edit would pay for loading every brief. The pages all come out as staged (their keys
+    are known), so nothing is written; a library that no longer loads is left to the next build.
+    """
+    pages, keys = state.get("pages"), state.get("keys")
+    if not isinstance(pages, dict) or not isinstance(keys, dict):
+        return
+    cache = LoadCache.open(settings.state_dir / CACHE_DIR)
+    with contextlib.suppress(ProblemsError):
+        prepare_pages(settings, drafts, cache, pages, keys, warm=True)
 
 
 def _staging_dir(settings: site.Settings, drafts: bool) -> Path:

@@ -71,13 +71,17 @@ class Library:
 
 def display(path: Path, root: Path | None = None) -> str:
     """A path as the user should read it: relative to the current directory when inside it."""
-    for base in (Path.cwd(), root.parent if root else None):
+    # Compared as text, as Path.relative_to does (lexically): a thousand briefs are shown for
+    # every build, and pathlib's parsing costs more than the comparison.
+    text = str(path)
+    for base in (os.getcwd(), str(root.parent) if root else None):
         if base is None:
             continue
-        try:
-            return path.relative_to(base).as_posix()
-        except ValueError:
-            continue
+        if text == base:
+            return "."
+        prefix = base if base.endswith("/") else base + "/"
+        if text.startswith(prefix):
+            return text[len(prefix) :]
     return path.as_posix()
 
 
@@ -364,9 +368,10 @@ def bundle_digest(brief_path: Path, source_path: Path) -> str:
     return digest.hexdigest()
 
 
-# Briefs validated in this process, by digest, with their findings: the same bytes give the same
-# brief, so a long-lived process (brief serve) validates each version of a brief once.
-_MEMO: dict[str, tuple[Brief, str, list[list[Any]] | None]] = {}
+# Briefs validated in this process, by digest, with their findings and line maps: the same bytes
+# give the same brief, so a long-lived process (brief serve) validates each version of a brief
+# once, and reads its line map (for a finding's line) once.
+_MEMO: dict[str, tuple[Brief, str, list[list[Any]] | None, Parsed]] = {}
 
 
 def _load_cached(brief_path: Path, shown: str, cache: LoadCache) -> Bundle | None:
@@ -391,7 +396,7 @@ def _load_cached(brief_path: Path, shown: str, cache: LoadCache) -> Bundle | Non
     memo = _MEMO.get(digest)
     if memo is not None:
         cache.used.add(digest)
-        brief, source_text, findings = memo
+        brief, source_text, findings, parsed = memo
     else:
         entry = cache.get(digest)
         if not entry or "brief" not in entry:
@@ -407,8 +412,8 @@ def _load_cached(brief_path: Path, shown: str, cache: LoadCache) -> Bundle | Non
         except (ValidationError, ValueError, TypeError, KeyError, OSError):
             return None
         findings = entry.get("check")
-        _MEMO[digest] = (brief, source_text, findings)
-    parsed = Parsed(None, None, _lines_from(cache, digest, brief_path))
+        parsed = Parsed(None, None, _lines_from(cache, digest, brief_path))
+        _MEMO[digest] = (brief, source_text, findings, parsed)
     return Bundle(
         brief, brief_path, source_path, shown, SourceText(source_text), parsed, digest, findings
     )
@@ -717,7 +722,12 @@ def _load_all(
                     bundle.parsed = Parsed(
                         None, None, _lines_from(cache, bundle.digest, bundle.brief_path)
                     )
-                    _MEMO[bundle.digest] = (bundle.brief, bundle.source.text, bundle.findings)
+                    _MEMO[bundle.digest] = (
+                        bundle.brief,
+                        bundle.source.text,
+                        bundle.findings,
+                        bundle.parsed,
+                    )
                 yield bundle, problems
 
 

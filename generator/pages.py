@@ -133,6 +133,9 @@ class SiteData:
     topics: dict[str, tuple[str, list[Bundle]]] = field(
         default_factory=dict
     )  # slug -> (tag, briefs)
+    warm: bool = False  # the process builds again (brief serve): keep what the next build reuses
+    related_slugs: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    canonical_found: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -142,10 +145,23 @@ class SiteData:
         site_url: str | None = None,
         directory_urls: bool = True,
         today: dt.date | None = None,
+        warm: bool = False,
     ) -> SiteData:
         index = library.party_index or build_party_index(library.bundles, library.parties_registry)
         data = cls(library, index, today or dt.date.today(), site_url or None, directory_urls)
+        data.warm = warm
         data.by_slug = {b.slug: b for b in library.bundles}
+        # Related briefs follow from each brief's date and parties alone: while those stay the
+        # same (an edit of a brief's text), the last build's choice holds.
+        shape = (
+            RELATED_WINDOW,
+            MAX_RELATED,
+            *((b.slug, b.brief.date, data.canonical_ids(b.slug)) for b in library.bundles),
+        )
+        if _RELATED.get("shape") != shape:
+            _RELATED.clear()
+            _RELATED.update(shape=shape, found={})
+        data.related_slugs = _RELATED["found"]
         data.key_base = page_key(
             repr(sorted(index.parties.items())),
             repr(sorted(index.canonical.items())),
@@ -160,6 +176,15 @@ class SiteData:
     @property
     def bundles(self) -> list[Bundle]:
         return self.library.bundles
+
+    def canonical_ids(self, slug: str) -> tuple[str, ...]:
+        """Where the parties of a brief lead, in the brief's order."""
+        found = self.canonical_found.get(slug)
+        if found is None:
+            found = self.canonical_found[slug] = tuple(
+                self.index.of(slug, p.id) for p in self.by_slug[slug].brief.parties
+            )
+        return found
 
     def party(self, bundle: Bundle, local_id: str) -> CanonicalParty:
         return self.index.parties[self.index.of(bundle.slug, local_id)]
@@ -238,7 +263,14 @@ class SiteData:
         """Other briefs sharing parties with this one: most shared first, then newest."""
         found = self.related_found.get(bundle.slug)
         if found is None:
-            found = self.related_found[bundle.slug] = self._related(bundle)
+            slugs = self.related_slugs.get(bundle.slug)
+            if slugs is None:
+                slugs = self.related_slugs[bundle.slug] = [
+                    (other.slug, count) for other, count in self._related(bundle)
+                ]
+            found = self.related_found[bundle.slug] = [
+                (self.by_slug[slug], count) for slug, count in slugs
+            ]
         return found
 
     def _related(self, bundle: Bundle) -> list[tuple[Bundle, int]]:
@@ -271,6 +303,10 @@ class SiteData:
         for bundle in self.bundles:
             found.setdefault(bundle.brief.date.strftime("%Y-%m"), []).append(bundle)
         return found
+
+
+# The related briefs of the last build, by slug, and the dates and parties they followed from.
+_RELATED: dict[str, Any] = {}
 
 
 def topic_slug(tag: str) -> str:
@@ -416,7 +452,38 @@ def render_party(data: SiteData, env: jinja2.Environment, party: CanonicalParty)
     Its briefs, actions, quotes and figures are grouped by the month of their brief, so a brief's
     items stay together; older months have pages of their own, so a page stays small however
     many briefs name the party, and an edit re-renders only the page that shows the brief.
+
+    A party whose briefs, and what they name, are as the last build saw them has the pages it
+    had then: they are not gathered again (the page keys say the same).
     """
+    inputs = (
+        data.templates_key,
+        data.site_url,
+        data.directory_urls,
+        party,
+        *(
+            (slug, data.by_slug[slug].digest, data.canonical_ids(slug))
+            for slug in data.index.briefs[party.id]
+        ),
+    )
+    last = _PARTY_PAGES.get(party.id)
+    if (
+        last is not None
+        and last[0] == inputs
+        and all(key and data.known.get(path) == key for path, _, key in last[1])
+    ):
+        return [Page(path, None, sources, key) for path, sources, key in last[1]]
+    pages = _render_party(data, env, party)
+    if all(slug_digest for _, slug_digest, _ in inputs[4:]):
+        _PARTY_PAGES[party.id] = (inputs, [(p.path, p.sources, p.key) for p in pages])
+    return pages
+
+
+# Each party's pages as the last build made them, and what they were made from (render_party).
+_PARTY_PAGES: dict[str, tuple[tuple[Any, ...], list[tuple[str, frozenset[str], str]]]] = {}
+
+
+def _render_party(data: SiteData, env: jinja2.Environment, party: CanonicalParty) -> list[Page]:
     months = _by_month(party_items(data, party), lambda i: i.bundle.brief.date.strftime("%Y-%m"))
     recent = _recent(months, weight=lambda items: sum(len(i) for i in items))
     older = {m: months[m] for m in months if m not in recent}
@@ -765,16 +832,38 @@ def brief_data(bundle: Bundle) -> dict[str, Any]:
 
 
 def render_api(data: SiteData) -> Iterator[Page]:
-    """`api/briefs.json` (every published brief), one file per brief, and the schema."""
+    """`api/briefs.json` (every published brief), one file per brief, and the schema.
+
+    A brief's file is named by its digest as a key: a build that knows it does not write it
+    again. A warm process (brief serve) keeps each brief's JSON for the list of all of them.
+    """
     published = data.library.published()
     yield Page("api/schema.json", _json(brief_json_schema()), frozenset())
     # pydantic writes JSON in Rust: a large library's API costs milliseconds, not seconds.
     each: list[str] = []
+    kept: dict[str, str] = {}
     for bundle in published:
-        text = script_safe_json(bundle.brief.model_dump_json(exclude={"notes"}, exclude_none=True))
+        path = f"api/briefs/{bundle.slug}.json"
+        key = page_key("api", bundle.digest) if bundle.digest else ""
+        text = _API_JSON.get(bundle.digest) if bundle.digest else None
+        if text is None:
+            text = script_safe_json(
+                bundle.brief.model_dump_json(exclude={"notes"}, exclude_none=True)
+            )
+        if data.warm and bundle.digest:
+            kept[bundle.digest] = text
         each.append(text)
-        yield Page(f"api/briefs/{bundle.slug}.json", text + "\n", frozenset({bundle.slug}))
+        if key and data.known.get(path) == key:
+            yield Page(path, None, frozenset({bundle.slug}), key)
+        else:
+            yield Page(path, text + "\n", frozenset({bundle.slug}), key)
+    _API_JSON.clear()  # only this library's briefs, and only in a warm process
+    _API_JSON.update(kept)
     yield Page("api/briefs.json", _briefs_json(each), frozenset(b.slug for b in published))
+
+
+# Each published brief's API JSON by digest, kept by a warm process (render_api).
+_API_JSON: dict[str, str] = {}
 
 
 def _briefs_json(each: list[str]) -> str:
@@ -806,6 +895,8 @@ def render_site_pages(data: SiteData, env: jinja2.Environment, site_name: str) -
     yield from render_archive(data, env)
     yield render_feed(data, site_name)
     yield from render_api(data)
+    for gone in _PARTY_PAGES.keys() - data.index.parties.keys():
+        del _PARTY_PAGES[gone]
 
 
 # -- The timeline chart ------------------------------------------------------------------------

@@ -38,7 +38,9 @@ def _finalize(value: Any) -> Any:
 
 @lru_cache(maxsize=8)
 def _environment(
-    project_templates: Path | None, overrides: tuple[str, ...] = ()
+    project_templates: Path | None,
+    overrides: tuple[str, ...] = (),
+    bytecode_dir: Path | None = None,
 ) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if project_templates is not None:  # may not exist yet: the loader looks at each render
@@ -53,6 +55,11 @@ def _environment(
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=True,
+        # Compiled templates kept between runs, like Python's __pycache__: compiling them costs a
+        # command more than rendering the pages one edit touches. Keyed on each template's source.
+        bytecode_cache=(
+            jinja2.FileSystemBytecodeCache(str(bytecode_dir)) if bytecode_dir is not None else None
+        ),
     )
     env.filters.update(
         md=md,
@@ -69,8 +76,13 @@ def _environment(
     return env
 
 
-def environment(project_dir: Path | None = None) -> jinja2.Environment:
-    """The Jinja environment of a project; a new one when its set of override files changes."""
+def environment(
+    project_dir: Path | None = None, bytecode_dir: Path | None = None
+) -> jinja2.Environment:
+    """The Jinja environment of a project; a new one when its set of override files changes.
+
+    With `bytecode_dir`, compiled templates are kept there for the next process.
+    """
     templates = (project_dir / "templates").resolve() if project_dir else None
     overrides: tuple[str, ...] = ()
     if templates is not None and templates.is_dir():
@@ -78,7 +90,9 @@ def environment(project_dir: Path | None = None) -> jinja2.Environment:
         overrides = tuple(
             sorted(p.relative_to(templates).as_posix() for p in templates.rglob("*.j2"))
         )
-    return _environment(templates, overrides)
+    if bytecode_dir is not None:
+        bytecode_dir.mkdir(parents=True, exist_ok=True)
+    return _environment(templates, overrides, bytecode_dir)
 
 
 def long_date(value: dt.date | str | None) -> str:
@@ -233,6 +247,8 @@ def iter_pages(
     today: dt.date | None = None,
     publish_source: PublishSource = "full",
     problems: list[Problem] | None = None,
+    bytecode_dir: Path | None = None,
+    warm: bool = False,
 ) -> Iterator[Page]:
     """Every page of the site, one at a time: Markdown pages, the feed and the JSON API.
 
@@ -244,11 +260,14 @@ def iter_pages(
     """
     from generator.pages import SiteData, brief_context, brief_jsonld, render_site_pages
 
-    env = environment(project_dir)
+    env = environment(project_dir, bytecode_dir)
     base = templates_key(env)
     known = known or {}
-    data = SiteData.build(library, site_url=site_url, directory_urls=directory_urls, today=today)
+    data = SiteData.build(
+        library, site_url=site_url, directory_urls=directory_urls, today=today, warm=warm
+    )
     data.known = known
+    data.templates_key = base
     data.key_base = page_key(data.key_base, base, publish_source)
     seen: dict[tuple[Any, ...], str] = {}
     for bundle in library.bundles:

@@ -560,24 +560,24 @@ def _build_part(task: tuple[Any, ...]) -> tuple[str, list[str]]:
 
 
 def _index_docs(site_dir: Path) -> list[dict[str, Any]]:
-    import json
+    import orjson
 
     path = site_dir / SEARCH_INDEX
     if not path.is_file():
         return []
-    docs: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8")).get("docs", [])
+    docs: list[dict[str, Any]] = orjson.loads(path.read_bytes()).get("docs", [])
     return docs
 
 
 def _write_index_docs(site_dir: Path, docs: list[dict[str, Any]]) -> None:
-    import json
+    import orjson
 
     path = site_dir / SEARCH_INDEX
     if not path.is_file():
         return
-    index = json.loads(path.read_text(encoding="utf-8"))
+    index = orjson.loads(path.read_bytes())
     index["docs"] = docs
-    path.write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+    path.write_bytes(orjson.dumps(index))
 
 
 def _move_new_files(part_dir: Path, out_dir: Path) -> None:
@@ -700,25 +700,30 @@ def finish_search_index(new_dir: Path, old_site: Path | None, dropped_pages: set
     A partial build indexes only the pages it built: their entries replace those of the last
     site's index; entries of pages that were removed are dropped.
     """
-    import json
+    import orjson  # the index is megabytes: it is read and written again at every build
 
     path = new_dir / SEARCH_INDEX
     if not path.is_file():
         return
-    index = json.loads(path.read_text(encoding="utf-8"))
-    docs = index.get("docs", [])
+    index = orjson.loads(path.read_bytes())
+    pages = _by_page(index.get("docs", []))
     if old_site is not None:
-        old = json.loads((old_site / SEARCH_INDEX).read_text(encoding="utf-8"))
-        fresh = {_page_of(d["location"]) for d in docs}
-        kept = [
-            d for d in old.get("docs", []) if _page_of(d["location"]) not in fresh | dropped_pages
-        ]
-        docs = kept + docs
-    order = {page: i for i, page in enumerate(sorted({_page_of(d["location"]) for d in docs}))}
-    docs.sort(key=lambda d: order[_page_of(d["location"])])  # stable: sections keep their order
-    index["docs"] = docs
+        old = orjson.loads((old_site / SEARCH_INDEX).read_bytes())
+        for page, entries in _by_page(old.get("docs", [])).items():
+            if page not in pages and page not in dropped_pages:
+                pages[page] = entries
+    # Pages in order of location, each page's sections in their own order.
+    index["docs"] = [entry for page in sorted(pages) for entry in pages[page]]
     path.unlink()
-    path.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    path.write_bytes(orjson.dumps(index))  # compact UTF-8, as json.dumps(ensure_ascii=False)
+
+
+def _by_page(docs: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """Search entries grouped by the page they are on, in their order."""
+    pages: dict[str, list[dict[str, Any]]] = {}
+    for entry in docs:
+        pages.setdefault(_page_of(entry["location"]), []).append(entry)
+    return pages
 
 
 _RENAME_EXCHANGE = 2

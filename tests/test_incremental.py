@@ -256,3 +256,83 @@ def test_a_warm_full_build_readies_the_second_tree_for_the_first_edit(
     assert build_project(library, warm=True).mode == "incremental"
     monkeypatch.undo()
     _assert_same_site(library, tmp_path)
+
+
+def test_a_warm_process_starting_on_an_up_to_date_site_loads_it_and_changes_nothing(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """brief serve on a built site: the first edit must not pay for loading every brief."""
+    from generator import content
+    from generator.schema import Brief
+
+    content._MEMO.clear()  # this process has loaded nothing: the build writes every cache entry
+    build_project(library)
+    site_before = tree_bytes(library / "site")
+    staged_before = {
+        p: p.stat().st_mtime_ns for p in (library / ".brief").rglob("docs-*/**/*") if p.is_file()
+    }
+    content._MEMO.clear()  # a new process
+    assert build_project(library, warm=True).mode == "unchanged"
+    assert len(content._MEMO) == 4
+    assert tree_bytes(library / "site") == site_before
+    assert {
+        p: p.stat().st_mtime_ns for p in (library / ".brief").rglob("docs-*/**/*") if p.is_file()
+    } == staged_before
+
+    validated: list[str] = []
+    real = Brief.model_validate_json.__func__  # type: ignore[attr-defined]
+
+    def counting(cls: type[Brief], data: str, *args: object, **kwargs: object) -> Brief:
+        validated.append(data)
+        return real(cls, data, *args, **kwargs)
+
+    monkeypatch.setattr(Brief, "model_validate_json", classmethod(counting))
+    brief = library / "content" / "story-1" / "brief.md"
+    brief.write_text(brief.read_text().replace("Acme story B", "Acme story Bee"))
+    assert build_project(library, warm=True).mode == "incremental"
+    assert validated == []  # the edited brief is parsed from its file; the rest were in memory
+
+
+def test_party_changes_in_a_warm_process_each_equal_a_clean_build(library: Path, tmp_path: Path):
+    """What a process keeps between builds (party pages, related briefs, API texts) follows
+    every change of a party: its name in a brief, a new party, a registry that renames one,
+    describes one or merges two, while the briefs that name them stay as they were."""
+    first = library / "content" / "story-0" / "brief.md"
+    first.write_text(
+        first.read_text().replace("  - actor: acme\n", "  - actor: acme\n    target: roe\n")
+    )
+    build_project(library, warm=True)
+    latest = library / "content" / "story-3" / "brief.md"  # a party is named by its latest brief
+    latest.write_text(latest.read_text().replace("name: Jane Roe", "name: Jane Q. Roe"))
+    assert build_project(library, warm=True).mode == "incremental"
+    assert "Jane Q. Roe" in (library / "site" / "parties" / "roe" / "index.html").read_text()
+    _assert_same_site(library, tmp_path)
+
+    other = library / "content" / "story-2" / "brief.md"
+    other.write_text(
+        other.read_text()
+        .replace("id: acme", "id: acme-corp")
+        .replace("actor: acme", "actor: acme-corp")
+        .replace("party: acme", "party: acme-corp")
+    )
+    assert build_project(library, warm=True).mode == "incremental"
+    _assert_same_site(library, tmp_path)
+
+    registry = library / "content" / "parties.yaml"
+    # Roe gets another id: Acme's page, whose briefs did not change, links to the new one.
+    registry.write_text("parties:\n  - id: jane-roe\n    name: Jane Roe\n    kind: person\n")
+    build_project(library, warm=True)
+    acme_page = library / "site" / "parties" / "acme" / "index.html"
+    assert 'href="../jane-roe/"' in acme_page.read_text()
+    _assert_same_site(library, tmp_path)
+
+    acme = "  - id: acme\n    name: Acme Corp\n    kind: organization\n"
+    registry.write_text(registry.read_text() + acme + "    description: Maker of anvils\n")
+    build_project(library, warm=True)
+    assert "Maker of anvils" in acme_page.read_text()
+    _assert_same_site(library, tmp_path)
+
+    registry.write_text(registry.read_text() + "    aliases: [acme-corp]\n")
+    build_project(library, warm=True)
+    assert not (library / "site" / "parties" / "acme-corp").exists()
+    _assert_same_site(library, tmp_path)
