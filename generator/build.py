@@ -24,7 +24,7 @@ from generator.errors import Problem, ProblemsError
 
 if TYPE_CHECKING:  # the up-to-date path must not pay for pydantic, jinja and markdown
     from generator.content import Library
-    from generator.render import Page
+    from generator.render import Memo, Page
 
 # Sections only: briefs, parties and topics are reached from these pages, so the nav stays short.
 NAV = [
@@ -99,6 +99,7 @@ def render_site(
     known: dict[str, str] | None = None,
     problems: list[Problem] | None = None,
     warm: bool = False,
+    memo: Memo | None = None,
 ) -> Iterator[Page]:
     from generator.render import iter_pages
 
@@ -113,6 +114,7 @@ def render_site(
         directory_urls=site.use_directory_urls(settings),
         bytecode_dir=settings.state_dir / "jinja-pages",
         warm=warm,
+        memo=memo,
     )
 
 
@@ -139,6 +141,7 @@ class Prepared:
     briefs: int
     digests: set[str]  # the load cache entries in use
     timings: dict[str, float]
+    memo: dict[str, Any]  # what the next build may reuse (render.Memo)
 
 
 def prepare_pages(
@@ -148,12 +151,15 @@ def prepare_pages(
     old: dict[str, str],
     known: dict[str, str] | None,
     warm: bool = False,
+    last_memo: dict[str, Any] | None = None,
 ) -> Prepared:
     """Load, check, render and stage every page; raise ProblemsError on any error.
 
     `warm`: this process builds again later (brief serve) and keeps what it can reuse then.
+    `last_memo`: what the last build worked out (render.Memo), with `known` its page keys.
     """
     from generator.content import load_library
+    from generator.render import Memo
 
     lap = Laps()
     try:
@@ -167,12 +173,12 @@ def prepare_pages(
     lap("check")
     hashes: dict[str, str] = {}
     keys: dict[str, str] = {}
-
+    memo = Memo(last_memo or {})
     staging_dir = _staging_dir(settings, drafts)
 
     def rendered() -> Iterator[tuple[str, bytes | None]]:
         # Each page is hashed and staged as it is rendered: no build holds every page's text.
-        for page in render_site(library, settings, known, problems, warm):
+        for page in render_site(library, settings, known, problems, warm, memo):
             path, key = page.path, page.key
             data = None if page.text is None else page.text.encode()
             del page  # its text: the encoded bytes are all that is needed from here
@@ -188,7 +194,9 @@ def prepare_pages(
 
     site.stage_pages(rendered(), staging_dir)
     lap("render")  # and stage: each page is written as it is rendered
-    return Prepared(problems, hashes, keys, len(library.bundles), set(cache.used), lap.timings)
+    return Prepared(
+        problems, hashes, keys, len(library.bundles), set(cache.used), lap.timings, memo.new
+    )
 
 
 def _prepare_in_child(task: tuple[site.Settings, bool, Path | None]) -> Prepared:
@@ -317,9 +325,10 @@ def build_project(
         )
         old: dict[str, str] = state["pages"] if base_ok else {}
         known: dict[str, str] | None = state["keys"] if base_ok else None
+        last_memo = state.get("memo") if base_ok and isinstance(state.get("memo"), dict) else {}
         cache = LoadCache.open(settings.state_dir / CACHE_DIR)
         if base_ok or warm:
-            prepared = prepare_pages(settings, drafts, cache, old, known, warm)
+            prepared = prepare_pages(settings, drafts, cache, old, known, warm, last_memo)
         else:
             # A full build loads and renders in a process of its own, which hands back only
             # hashes and findings: the briefs' memory goes back to the system before MkDocs runs.
@@ -376,6 +385,7 @@ def build_project(
                 "briefs": prepared.briefs,
                 "pages": hashes,
                 "keys": prepared.keys,
+                "memo": prepared.memo,
                 "shadow": shadow,
             },
         )
@@ -405,12 +415,14 @@ def _warm_up(settings: site.Settings, drafts: bool, state: dict[str, Any]) -> No
     first edit would pay for loading every brief. The pages all come out as staged (their keys
     are known), so nothing is written; a library that no longer loads is left to the next build.
     """
-    pages, keys = state.get("pages"), state.get("keys")
+    pages, keys, memo = state.get("pages"), state.get("keys"), state.get("memo")
     if not isinstance(pages, dict) or not isinstance(keys, dict):
         return
     cache = LoadCache.open(settings.state_dir / CACHE_DIR)
     with contextlib.suppress(ProblemsError):
-        prepare_pages(settings, drafts, cache, pages, keys, warm=True)
+        prepare_pages(
+            settings, drafts, cache, pages, keys, True, memo if isinstance(memo, dict) else {}
+        )
 
 
 def _staging_dir(settings: site.Settings, drafts: bool) -> Path:

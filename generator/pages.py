@@ -10,6 +10,7 @@ render as HTML, HTML-escaped first), JSON with `<`, `>` and `&` as \\u escapes.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
 import heapq
 import html
@@ -29,6 +30,7 @@ from generator.content import Bundle, Library
 from generator.markup import clean, html_text, json_for_html, md, script_safe_json
 from generator.parties import CanonicalParty, PartyIndex, build_party_index
 from generator.render import (
+    Memo,
     Page,
     _relative,
     front_matter,
@@ -135,6 +137,7 @@ class SiteData:
     )  # slug -> (tag, briefs)
     warm: bool = False  # the process builds again (brief serve): keep what the next build reuses
     related_slugs: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    memo: Memo = field(default_factory=Memo)
     canonical_found: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
@@ -146,22 +149,30 @@ class SiteData:
         directory_urls: bool = True,
         today: dt.date | None = None,
         warm: bool = False,
+        memo: Memo | None = None,
     ) -> SiteData:
         index = library.party_index or build_party_index(library.bundles, library.parties_registry)
         data = cls(library, index, today or dt.date.today(), site_url or None, directory_urls)
         data.warm = warm
         data.by_slug = {b.slug: b for b in library.bundles}
+        data.memo = memo if memo is not None else Memo()
         # Related briefs follow from each brief's date and parties alone: while those stay the
         # same (an edit of a brief's text), the last build's choice holds.
-        shape = (
-            RELATED_WINDOW,
-            MAX_RELATED,
-            *((b.slug, b.brief.date, data.canonical_ids(b.slug)) for b in library.bundles),
+        shape = page_key(
+            repr((RELATED_WINDOW, MAX_RELATED)),
+            *(
+                f"{b.slug}|{b.brief.date.isoformat()}|{','.join(data.canonical_ids(b.slug))}"
+                for b in library.bundles
+            ),
         )
-        if _RELATED.get("shape") != shape:
-            _RELATED.clear()
-            _RELATED.update(shape=shape, found={})
-        data.related_slugs = _RELATED["found"]
+        last = data.memo.last("related")
+        if last.get("shape") == shape:
+            with contextlib.suppress(AttributeError, TypeError, ValueError):
+                data.related_slugs = {
+                    str(slug): [(str(other), int(count)) for other, count in pairs]
+                    for slug, pairs in last["found"].items()
+                }
+        data.memo.new["related"] = {"shape": shape, "found": data.related_slugs}
         data.key_base = page_key(
             repr(sorted(index.parties.items())),
             repr(sorted(index.canonical.items())),
@@ -268,6 +279,10 @@ class SiteData:
                 slugs = self.related_slugs[bundle.slug] = [
                     (other.slug, count) for other, count in self._related(bundle)
                 ]
+            if any(slug not in self.by_slug for slug, _ in slugs):  # a damaged memo
+                slugs = self.related_slugs[bundle.slug] = [
+                    (other.slug, count) for other, count in self._related(bundle)
+                ]
             found = self.related_found[bundle.slug] = [
                 (self.by_slug[slug], count) for slug, count in slugs
             ]
@@ -303,10 +318,6 @@ class SiteData:
         for bundle in self.bundles:
             found.setdefault(bundle.brief.date.strftime("%Y-%m"), []).append(bundle)
         return found
-
-
-# The related briefs of the last build, by slug, and the dates and parties they followed from.
-_RELATED: dict[str, Any] = {}
 
 
 def topic_slug(tag: str) -> str:
@@ -456,31 +467,43 @@ def render_party(data: SiteData, env: jinja2.Environment, party: CanonicalParty)
     A party whose briefs, and what they name, are as the last build saw them has the pages it
     had then: they are not gathered again (the page keys say the same).
     """
-    inputs = (
+    inputs = page_key(
         data.templates_key,
-        data.site_url,
-        data.directory_urls,
-        party,
+        repr((data.site_url, data.directory_urls, party)),
         *(
-            (slug, data.by_slug[slug].digest, data.canonical_ids(slug))
+            f"{slug}:{data.by_slug[slug].digest}:{','.join(data.canonical_ids(slug))}"
             for slug in data.index.briefs[party.id]
         ),
     )
-    last = _PARTY_PAGES.get(party.id)
+    last = _made(data.memo.last("parties").get(party.id))
     if (
         last is not None
         and last[0] == inputs
-        and all(key and data.known.get(path) == key for path, _, key in last[1])
+        and all(data.known.get(p.path) == p.key for p in last[1])
     ):
-        return [Page(path, None, sources, key) for path, sources, key in last[1]]
+        data.memo.section("parties")[party.id] = data.memo.last("parties")[party.id]
+        return last[1]
     pages = _render_party(data, env, party)
-    if all(slug_digest for _, slug_digest, _ in inputs[4:]):
-        _PARTY_PAGES[party.id] = (inputs, [(p.path, p.sources, p.key) for p in pages])
+    if all(data.by_slug[slug].digest for slug in data.index.briefs[party.id]):
+        data.memo.section("parties")[party.id] = [
+            inputs,
+            [[p.path, sorted(p.sources), p.key] for p in pages],
+        ]
     return pages
 
 
-# Each party's pages as the last build made them, and what they were made from (render_party).
-_PARTY_PAGES: dict[str, tuple[tuple[Any, ...], list[tuple[str, frozenset[str], str]]]] = {}
+def _made(value: Any) -> tuple[str, list[Page]] | None:
+    """A party's entry in the last build's memo, `[inputs, [[path, sources, key], ...]]`, as its
+    inputs and its pages (text not known); None when it is not that."""
+    try:
+        inputs, made = value
+        pages = [
+            Page(str(path), None, frozenset(map(str, sources)), str(key))
+            for path, sources, key in made
+        ]
+    except (TypeError, ValueError):
+        return None
+    return (inputs, pages) if isinstance(inputs, str) else None
 
 
 def _render_party(data: SiteData, env: jinja2.Environment, party: CanonicalParty) -> list[Page]:
@@ -895,8 +918,6 @@ def render_site_pages(data: SiteData, env: jinja2.Environment, site_name: str) -
     yield from render_archive(data, env)
     yield render_feed(data, site_name)
     yield from render_api(data)
-    for gone in _PARTY_PAGES.keys() - data.index.parties.keys():
-        del _PARTY_PAGES[gone]
 
 
 # -- The timeline chart ------------------------------------------------------------------------

@@ -142,6 +142,28 @@ class Page:
     key: str = ""
 
 
+@dataclass
+class Memo:
+    """What one build worked out that the next may reuse, kept in the build's state as JSON.
+
+    `old` is what the last build wrote, `new` what this one writes: the related briefs of every
+    brief and what they followed from, and what each brief and party page was made from. A
+    page whose inputs are those of the last build is the page the last build made, so it is not
+    worked out again (its key is known). Anything malformed reads as nothing.
+    """
+
+    old: dict[str, Any] = field(default_factory=dict)
+    new: dict[str, Any] = field(default_factory=dict)
+
+    def last(self, section: str) -> dict[str, Any]:
+        value = self.old.get(section)
+        return value if isinstance(value, dict) else {}
+
+    def section(self, section: str) -> dict[str, Any]:
+        found: dict[str, Any] = self.new.setdefault(section, {})
+        return found
+
+
 def templates_key(env: jinja2.Environment) -> str:
     """A digest of every template the environment can load: part of every page's key."""
     digest = hashlib.sha256()
@@ -249,6 +271,7 @@ def iter_pages(
     problems: list[Problem] | None = None,
     bytecode_dir: Path | None = None,
     warm: bool = False,
+    memo: Memo | None = None,
 ) -> Iterator[Page]:
     """Every page of the site, one at a time: Markdown pages, the feed and the JSON API.
 
@@ -256,48 +279,56 @@ def iter_pages(
 
     Brief pages whose key is in `known` are not rendered again; their key covers what the rest of
     the library adds to them (party links, related briefs, JSON-LD). `problems` are the check's
-    findings, handed to each brief's proof so it is not checked twice.
+    findings, handed to each brief's proof so it is not checked twice. `memo` holds what the last
+    build worked out (see `Memo`) and receives what this one does.
     """
     from generator.pages import SiteData, brief_context, brief_jsonld, render_site_pages
 
     env = environment(project_dir, bytecode_dir)
     base = templates_key(env)
     known = known or {}
+    memo = memo if memo is not None else Memo()
     data = SiteData.build(
-        library, site_url=site_url, directory_urls=directory_urls, today=today, warm=warm
+        library,
+        site_url=site_url,
+        directory_urls=directory_urls,
+        today=today,
+        warm=warm,
+        memo=memo,
     )
     data.known = known
     data.templates_key = base
     data.key_base = page_key(data.key_base, base, publish_source)
-    seen: dict[tuple[Any, ...], str] = {}
+    last, made = memo.last("briefs"), memo.section("briefs")
     for bundle in library.bundles:
         path = f"briefs/{bundle.slug}.md"
         # What the page is made of, named cheaply: its bytes, the party index and settings, and
-        # the briefs it lists as related. A process that built the page from these already knows
-        # its key, and skips the links and JSON-LD the key is otherwise computed from.
+        # the briefs it lists as related. A page made from these by the last build is that
+        # build's page: the links and JSON-LD its key is otherwise computed from are skipped.
         inputs = (
-            (
+            page_key(
                 base,
                 publish_source,
                 bundle.digest,
                 data.key_base,
-                *((other.slug, other.digest, shared) for other, shared in data.related(bundle)),
+                *(
+                    f"{other.slug}:{other.digest}:{shared}"
+                    for other, shared in data.related(bundle)
+                ),
             )
             if bundle.digest
-            else None
+            else ""
         )
-        key = _BRIEF_KEYS.get(inputs) if inputs is not None else None
-        if key is not None and known.get(path) == key:
-            seen[inputs] = key  # type: ignore[index]
-            yield Page(path, None, frozenset({bundle.slug}), key)
-            continue
+        if inputs:
+            made[path] = inputs
+            if last.get(path) == inputs and known.get(path):
+                yield Page(path, None, frozenset({bundle.slug}), known[path])
+                continue
         context, jsonld = brief_context(data, bundle), brief_jsonld(data, bundle)
         across = json.dumps(context, default=str, sort_keys=True) + jsonld
         key = page_key(
             base, publish_source, bundle.digest or bundle.brief.model_dump_json(), across
         )
-        if inputs is not None:
-            seen[inputs] = key
         if known.get(path) == key:
             yield Page(path, None, frozenset({bundle.slug}), key)
             continue
@@ -306,20 +337,15 @@ def iter_pages(
         )
         page.key = key
         yield page
-    _BRIEF_KEYS.clear()  # only what this library uses: the memo never outgrows it
-    _BRIEF_KEYS.update(seen)
     yield render_home(library.bundles[:HOME_BRIEFS], env, site_name)
     yield from render_site_pages(data, env, site_name)
 
-
-# Brief page keys by what they are made of (see iter_pages): a long-lived process (brief serve)
-# does not work a key out again for a page whose inputs it has seen.
-_BRIEF_KEYS: dict[tuple[Any, ...], str] = {}
 
 HOME_BRIEFS = 30  # the home page is bounded: older briefs are in the archive
 
 
 __all__ = [
+    "Memo",
     "Page",
     "clean",
     "environment",

@@ -336,3 +336,44 @@ def test_party_changes_in_a_warm_process_each_equal_a_clean_build(library: Path,
     build_project(library, warm=True)
     assert not (library / "site" / "parties" / "acme-corp").exists()
     _assert_same_site(library, tmp_path)
+
+
+def test_an_edit_works_out_again_only_the_pages_it_touches(
+    library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """What a build worked out is kept in its state, so a new process (brief build) gathers
+    again only the pages an edit touches: a brief that shares no party with the others."""
+    from generator import content, pages
+
+    lone = MINIMAL_BRIEF.replace("title: Acme to cut 1,200 jobs", "title: Zed story")
+    for old, new in (("acme", "zed"), ("roe", "doe")):
+        lone = lone.replace(f"id: {old}", f"id: {new}").replace(f": {old}\n", f": {new}\n")
+    lone = lone.replace("name: Acme Corp", "name: Zed Ltd")
+    lone = lone.replace("name: Jane Roe", "name: Jo Doe")
+    (library / "content" / "zed").mkdir()
+    (library / "content" / "zed" / "brief.md").write_text(lone)
+    (library / "content" / "zed" / "source.txt").write_text(MINIMAL_SOURCE)
+    build_project(library)
+    content._MEMO.clear()  # a new process
+
+    gathered: list[str] = []
+    contexts: list[str] = []
+    real_party, real_context = pages._render_party, pages.brief_context
+
+    def party(data: object, env: object, party: pages.CanonicalParty) -> object:
+        gathered.append(party.id)
+        return real_party(data, env, party)  # type: ignore[arg-type]
+
+    def context(data: object, bundle: content.Bundle) -> object:
+        contexts.append(bundle.slug)
+        return real_context(data, bundle)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pages, "_render_party", party)
+    monkeypatch.setattr(pages, "brief_context", context)
+    brief = library / "content" / "zed" / "brief.md"
+    brief.write_text(brief.read_text().replace("title: Zed story", "title: Zed story, again"))
+    assert build_project(library).mode == "incremental"
+    assert sorted(gathered) == ["doe", "zed"]
+    assert contexts == ["zed"]
+    monkeypatch.undo()
+    _assert_same_site(library, tmp_path)
