@@ -19,7 +19,7 @@ from generator.cache import LoadCache
 from generator.errors import Problem, ProblemsError
 from generator.frontmatter import Parsed, YamlProblem, dotted, parse_yaml, split_front_matter
 from generator.grounding import SourceText, locate_quote
-from generator.schema import RESERVED_SLUGS, Brief, Span, slugify
+from generator.schema import RESERVED_SLUGS, Brief, Span, coercion_message, slugify
 
 BRIEF_FILE = "brief.md"
 SOURCE_FILE = "source.txt"
@@ -443,7 +443,10 @@ def validation_problems(exc: ValidationError, parsed: Parsed) -> Iterator[tuple[
         message = str(error["msg"])
         if message.startswith("Value error, "):
             message = message[len("Value error, ") :]
-        if kind == "extra_forbidden":
+        friendly = coercion_message(error)
+        if friendly is not None:
+            message = friendly
+        elif kind == "extra_forbidden":
             allowed = _allowed_fields(loc[:-1])
             hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
             message = "unknown field" + (f" (did you mean {hint[0]!r}?)" if hint else "")

@@ -18,7 +18,7 @@ from pydantic import Field, ValidationError
 
 from generator.errors import Problem
 from generator.frontmatter import Parsed, YamlProblem, dotted, parse_yaml
-from generator.schema import Id, Line, Model, PartyKind, Text
+from generator.schema import Id, Line, Model, PartyKind, Text, coercion_message
 
 if TYPE_CHECKING:
     from generator.content import Bundle, Library
@@ -136,7 +136,10 @@ def _validation_problems(
         )
         path = (*where, *loc)
         message = str(error["msg"]).removeprefix("Value error, ")
-        if error["type"] == "extra_forbidden":
+        friendly = coercion_message(error)
+        if friendly is not None:
+            message = friendly
+        elif error["type"] == "extra_forbidden":
             hint = difflib.get_close_matches(str(loc[-1]), list(RegistryParty.model_fields), n=1)
             message = "unknown field" + (f" (did you mean {hint[0]!r}?)" if hint else "")
         elif error["type"] == "missing":

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -60,28 +61,30 @@ def _no_control_one_line(value: str) -> str:
     return _one_line(_no_control(value))
 
 
-def _no_coercion(value: Any) -> Any:
-    """Refuse numbers and booleans where text is expected: `NO` or `1.10` is meant as written."""
-    if isinstance(value, bool):
-        raise ValueError(f"expected text, got the boolean {str(value).lower()}; quote it")
-    if isinstance(value, int | float | Decimal):
-        raise ValueError(f"expected text, got the number {value}; quote it")
-    return value
+def coercion_message(error: Mapping[str, Any]) -> str | None:
+    """The message for a number or boolean where text is expected: `NO` or `1.10` is meant as
+    written. Pydantic refuses them itself (it never turns them into text); this says what to do.
+    """
+    given = error.get("input")
+    if error.get("type") != "string_type":
+        return None
+    if isinstance(given, bool):
+        return f"expected text, got the boolean {str(given).lower()}; quote it"
+    if isinstance(given, int | float | Decimal):
+        return f"expected text, got the number {given}; quote it"
+    return None
 
 
-# The constraints come before the before-validator: so placed, pydantic checks them in its core
-# string validator (strip, then length) instead of in four Python calls per string, and
-# `_no_coercion` still runs first.
+# The constraints are checked by pydantic's core string validator (strip, then length), not in
+# Python calls per string: a thousand briefs hold tens of thousands of strings.
 Text = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT),
-    BeforeValidator(_no_coercion),
     AfterValidator(_no_control),
 ]
 Line = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TITLE),
-    BeforeValidator(_no_coercion),
     AfterValidator(_no_control_one_line),
 ]
 
@@ -99,7 +102,6 @@ Value = Annotated[Decimal, Field(allow_inf_nan=False), AfterValidator(_bounded)]
 Id = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=64),
-    BeforeValidator(_no_coercion),
 ]
 
 
@@ -127,7 +129,6 @@ def _valid_slug(value: str) -> str:
 Slug = Annotated[
     str,
     StringConstraints(min_length=1, max_length=SLUG_MAX_BYTES),
-    BeforeValidator(_no_coercion),
     AfterValidator(_valid_slug),
 ]
 
