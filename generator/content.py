@@ -112,7 +112,8 @@ def find_outside_links(content_dir: Path) -> list[Problem]:
         return []
     root = content_dir.resolve()
     problems: list[Problem] = []
-    candidates = [content_dir / PARTIES_FILE]
+    # Each candidate file, and whether its folder (a bundle's) is a link: scandir knows that.
+    candidates: list[tuple[Path, bool]] = [(content_dir / PARTIES_FILE, False)]
     with os.scandir(content_dir) as entries:
         for entry in entries:
             if entry.name.startswith((".", "_")):
@@ -128,14 +129,12 @@ def find_outside_links(content_dir: Path) -> list[Problem]:
                 )
                 continue
             if _is_dir(entry):
-                candidates.append(Path(entry.path) / BRIEF_FILE)
-    for path in sorted(candidates):
+                candidates.append((Path(entry.path) / BRIEF_FILE, entry.is_symlink()))
+    for path, folder_linked in sorted(candidates):
         # Only a link (the file's or its folder's) can lead out; resolving every path is slow.
-        linked = path.is_symlink() or (path.parent != content_dir and path.parent.is_symlink())
+        linked = folder_linked or os.path.islink(path)
         if linked and (path.is_file() or path.is_symlink()) and not _inside(path, root):
-            folder = (
-                path.parent if path.parent != content_dir and path.parent.is_symlink() else path
-            )
+            folder = path.parent if folder_linked else path
             what = "folder" if folder != path else path.name
             problems.append(
                 Problem(
@@ -335,10 +334,17 @@ def load_brief(
 _DIGESTS: dict[tuple[str, str], tuple[tuple[int, ...], str]] = {}
 
 
-def bundle_digest(brief_path: Path, source_path: Path) -> str:
-    """sha256 over a bundle's two files, as bytes: what cached results are keyed on."""
+def bundle_digest(
+    brief_path: Path,
+    source_path: Path,
+    stats: tuple[os.stat_result, os.stat_result] | None = None,
+) -> str:
+    """sha256 over a bundle's two files, as bytes: what cached results are keyed on.
+
+    `stats`: the two files' stat results, when the caller has them already.
+    """
     try:
-        a, b = brief_path.stat(), source_path.stat()
+        a, b = stats or (brief_path.stat(), source_path.stat())
     except OSError:
         return ""
     key = (str(brief_path), str(source_path))
@@ -376,21 +382,19 @@ _MEMO: dict[str, tuple[Brief, str, list[list[Any]] | None, Parsed]] = {}
 
 def _load_cached(brief_path: Path, shown: str, cache: LoadCache) -> Bundle | None:
     source_path = brief_path.parent / SOURCE_FILE
-    if not source_path.is_file() or source_path.is_symlink() or brief_path.is_symlink():
-        return None  # the full load path decides what a link means
+    # One lstat per file (a thousand briefs are looked at for every build): a link, or anything
+    # but a plain file, is left to the full load path, which decides what it means.
     try:
-        too_big = (
-            brief_path.stat().st_size > MAX_CONTENT_BYTES
-            or source_path.stat().st_size > MAX_SOURCE_BYTES
-        )
+        brief_stat, source_stat = os.lstat(brief_path), os.lstat(source_path)
+        folder_is_link = stat.S_ISLNK(os.lstat(brief_path.parent).st_mode)
     except OSError:
         return None
-    if too_big or (
-        brief_path.parent.is_symlink()
-        and not _inside(brief_path, brief_path.parent.parent.resolve())
-    ):
+    if not (stat.S_ISREG(brief_stat.st_mode) and stat.S_ISREG(source_stat.st_mode)):
+        return None
+    too_big = brief_stat.st_size > MAX_CONTENT_BYTES or source_stat.st_size > MAX_SOURCE_BYTES
+    if too_big or (folder_is_link and not _inside(brief_path, brief_path.parent.parent.resolve())):
         return None  # refused, with its message, by the full load path; never read whole here
-    digest = bundle_digest(brief_path, source_path)
+    digest = bundle_digest(brief_path, source_path, (brief_stat, source_stat))
     if not digest:
         return None
     memo = _MEMO.get(digest)

@@ -292,7 +292,39 @@ def _a(word: str) -> str:
 def resolve_parties(library: Library) -> list[Problem]:
     """Warnings about parties that look alike under different ids across the library's briefs.
 
-    The index is kept on the library: the pages across briefs reuse it.
+    The index is kept on the library: the pages across briefs reuse it. A process that builds
+    again (brief serve) reuses its last index while no brief's parties, date or place changed,
+    nor the registry, nor the lines of a brief that a warning points into.
     """
-    library.party_index = build_party_index(library.bundles, library.parties_registry)
-    return library.party_index.problems
+    shape = (
+        library.parties_registry,
+        tuple(
+            (
+                b.slug,
+                b.display_path,
+                b.brief.date,
+                tuple((p.id, p.name, p.kind, tuple(p.aliases), p.role) for p in b.brief.parties),
+            )
+            for b in library.bundles
+        ),
+    )
+    digests = {b.display_path: b.digest for b in library.bundles}
+    last = _LAST_INDEX.get("index")
+    if (
+        last is not None
+        and last[0] == shape
+        and all(digests.get(path) == digest for path, digest in last[2].items())
+    ):
+        library.party_index = last[1]
+    else:
+        library.party_index = build_party_index(library.bundles, library.parties_registry)
+        warned = {problem.path for problem in library.party_index.problems}
+        pinned = {path: digests[path] for path in warned}
+        if all(pinned.values()):  # a brief without a digest is never reused
+            _LAST_INDEX["index"] = (shape, library.party_index, pinned)
+    return list(library.party_index.problems)
+
+
+# The last party index this process built, what it was built from, and the digests of the briefs
+# its warnings point into (their lines): see resolve_parties.
+_LAST_INDEX: dict[str, tuple[Any, PartyIndex, dict[str, str]]] = {}

@@ -133,3 +133,41 @@ def test_one_id_for_two_kinds_warns(tmp_path: Path):
         "party 'blue-gull' is a group here but an organization in "
         "content/2025-02-20-calder-talks-collapse/brief.md"
     )
+
+
+def test_a_process_reuses_its_party_index_only_while_it_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """brief serve loads the library at every edit: the party index is built again only when
+    parties, dates or the registry change, or the lines a warning points to move."""
+    project = copy_library(tmp_path / "p", registry=False)
+    monkeypatch.chdir(project)
+    content = project / "content"
+    warned = content / "2025-02-20-calder-talks-collapse" / "brief.md"
+
+    def lookalike(library: object) -> str:
+        problems = library.problems  # type: ignore[attr-defined]
+        (line,) = [p.format() for p in problems if "looks like" in p.message]
+        return str(line)
+
+    first = load_library(content)
+    assert lookalike(first).startswith(f"{warned.relative_to(project)}:13: parties[0].id:")
+
+    other = content / "2025-04-08-calder-deal" / "brief.md"
+    other.write_text(other.read_text().replace("title: ", "title: Revised, ", 1))
+    again = load_library(content)
+    assert again.party_index is first.party_index  # a title: the same index
+
+    # The same title on two lines: the warning's line follows the parties down by one.
+    warned.write_text(warned.read_text().replace("title: ", "title: >-\n  ", 1))
+    moved = load_library(content)
+    assert lookalike(moved).startswith(f"{warned.relative_to(project)}:14: parties[0].id:")
+
+    (content / "parties.yaml").write_text(
+        "parties:\n  - id: hwu\n    name: Harbour Workers Union\n    kind: organization\n"
+        "    aliases: [union]\n",
+        encoding="utf-8",
+    )
+    registered = load_library(content)
+    assert registered.party_index is not moved.party_index
+    assert not [p for p in registered.problems if "looks like" in p.message]
