@@ -101,9 +101,11 @@ def _edit(brief: Path, n: int) -> None:
 def serve_edits(project: Path) -> None:
     """In a child process, as `brief serve` does: a preview build, then edits rebuilt warm."""
     from generator.build import build_project
+    from generator.serve import settle
 
     preview = project / ".brief" / "preview"
     build_project(project, drafts=True, site_dir=preview, warm=True)
+    settle(1)  # as brief serve does once a build is served
     briefs = sorted((project / "content").glob("*/brief.md"))
     times, timings = [], {}
     for n in range(5):
@@ -111,6 +113,7 @@ def serve_edits(project: Path) -> None:
         started = time.perf_counter()
         result = build_project(project, drafts=True, site_dir=preview, warm=True)
         times.append(time.perf_counter() - started)
+        settle(n + 2)
         timings = result.timings
     print(json.dumps({"edits": times, "timings": timings}))
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import contextlib
 import datetime as dt
+import functools
 import heapq
 import html
 import json
@@ -139,6 +140,7 @@ class SiteData:
     related_slugs: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     memo: Memo = field(default_factory=Memo)
     canonical_found: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    every: str = ""  # see every_key
 
     @classmethod
     def build(
@@ -187,6 +189,12 @@ class SiteData:
     @property
     def bundles(self) -> list[Bundle]:
         return self.library.bundles
+
+    def every_key(self) -> str:
+        """What every brief is, by slug and digest: part of the key of a page made from all."""
+        if not self.every:
+            self.every = page_key(*sorted(f"{b.slug}:{b.digest}" for b in self.bundles))
+        return self.every
 
     def canonical_ids(self, slug: str) -> tuple[str, ...]:
         """Where the parties of a brief lead, in the brief's order."""
@@ -364,16 +372,18 @@ def _render(
 
     `key_base` replaces `data.key_base` for a page that shows less of the library than every page.
     """
-    sources = list(sources)
     data: SiteData | None = context.get("data")
+    every = data is not None and sources is data.bundles  # a page made from every brief
+    sources = list(sources)
     key = ""
     if data is not None:
+        made_of = (
+            data.every_key()
+            if every
+            else page_key(*sorted(f"{b.slug}:{b.digest}" for b in sources))
+        )
         key = page_key(
-            data.key_base if key_base is None else key_base,
-            name,
-            path,
-            key_extra,
-            *sorted(f"{b.slug}:{b.digest}" for b in sources),
+            data.key_base if key_base is None else key_base, name, path, key_extra, made_of
         )
         if data.known.get(path) == key and all(b.digest for b in sources):
             return Page(path, None, frozenset(b.slug for b in sources), key)
@@ -861,7 +871,7 @@ def render_api(data: SiteData) -> Iterator[Page]:
     again. A warm process (brief serve) keeps each brief's JSON for the list of all of them.
     """
     published = data.library.published()
-    yield Page("api/schema.json", _json(brief_json_schema()), frozenset())
+    yield Page("api/schema.json", _schema_json(), frozenset())
     # pydantic writes JSON in Rust: a large library's API costs milliseconds, not seconds.
     each: list[str] = []
     kept: dict[str, str] = {}
@@ -900,6 +910,12 @@ def _briefs_json(each: list[str]) -> str:
     parts.append("]}\n")
     each.clear()
     return "".join(parts)
+
+
+@functools.cache
+def _schema_json() -> str:
+    """`api/schema.json`: the same for every build of this version."""
+    return _json(brief_json_schema())
 
 
 def _json(value: Any) -> str:

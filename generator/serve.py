@@ -7,6 +7,7 @@ the problems, escaped, in the terminal and on every page.
 
 from __future__ import annotations
 
+import gc
 import html
 import http.server
 import json
@@ -44,8 +45,16 @@ class Preview:
     errors: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     echo: Callable[[str], None] = click.echo
+    builds: int = 0
 
     def rebuild(self) -> None:
+        try:
+            self._rebuild()
+        finally:
+            self.builds += 1
+            settle(self.builds)  # once the build is served: the reader does not wait for it
+
+    def _rebuild(self) -> None:
         started = time.perf_counter()
         try:
             result = build_project(self.project_dir, drafts=True, site_dir=self.site_dir, warm=True)
@@ -70,6 +79,23 @@ class Preview:
         with self.lock:
             self.errors = lines
             self.version += 1
+
+
+FULL_COLLECT_EVERY = 50
+
+
+def settle(builds: int) -> None:
+    """After a build in a long-lived process: collect what it left, freeze what lives on.
+
+    A preview holds the briefs it loaded, hundreds of thousands of objects that live for the
+    whole session. Frozen, they are no longer walked by Python's cycle collector during every
+    build (about a tenth of an edit's time at 1,000 briefs). Every FULL_COLLECT_EVERY builds
+    they are unfrozen and walked once, so that what has since become garbage is freed.
+    """
+    if builds % FULL_COLLECT_EVERY == 0:
+        gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def error_banner(errors: list[str]) -> str:

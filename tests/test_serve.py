@@ -106,3 +106,30 @@ def test_serve_shows_an_error_and_keeps_the_last_good_page(served):
     )
     _until(lambda: any("parties[1].kind" in line for line in output))
     assert any("The last good preview is still served." in line for line in output)
+
+
+def test_a_preview_freezes_what_lives_on_and_frees_it_now_and_then():
+    """Between builds the preview's objects are frozen (the cycle collector skips them); every
+    FULL_COLLECT_EVERY builds they are walked again, so garbage among them is freed."""
+    import gc
+    import weakref
+
+    from generator.serve import FULL_COLLECT_EVERY, settle
+
+    class Node:
+        me: object = None
+
+    try:
+        settle(1)
+        assert gc.get_freeze_count() > 0
+        held = [Node()]  # lives through a build: frozen with the rest
+        held[0].me = held[0]  # a cycle: only the cycle collector can free it
+        kept = weakref.ref(held[0])
+        settle(2)
+        held.clear()  # now garbage, among the frozen
+        settle(3)
+        assert kept() is not None  # frozen: not walked by the collector
+        settle(FULL_COLLECT_EVERY)
+        assert kept() is None
+    finally:
+        gc.unfreeze()
