@@ -30,22 +30,25 @@ sys.path.insert(0, str(REPO))
 CONFIG = "site_name: Bench\ntheme:\n  name: material\nplugins:\n  - search\n"
 
 
-def _child(args: list[str], cwd: Path) -> tuple[float, float, str]:
+def _child(args: list[str], cwd: Path, memory: bool = False) -> tuple[float, float, str]:
     """Run a command in a fresh process; return wall seconds, its peak memory in MB, stdout.
 
-    The memory is that of the whole process tree (brief forks workers): the largest sum, over
-    the run, of the proportional set size (PSS) of the process and all its descendants, sampled
-    every 20 ms. PSS shares pages that forked processes have in common among them, so the sum
-    counts each page once.
+    With `memory`, the memory is that of the whole process tree (brief forks workers): the
+    largest sum, over the run, of the proportional set size (PSS) of the process and all its
+    descendants, sampled every 100 ms. PSS shares pages that forked processes have in common
+    among them, so the sum counts each page once. Sampling costs CPU on large processes (a
+    fifth of a core every 20 ms), so runs timed for their own sake (edits) are not sampled.
     """
     env = {**os.environ, "PYTHONPATH": str(REPO), "NO_MKDOCS_2_WARNING": "1"}
     started = time.perf_counter()
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         process = subprocess.Popen(args, cwd=cwd, env=env, stdout=out, stderr=err, text=True)
         peak = 0
-        while process.poll() is None:
-            peak = max(peak, _tree_pss_kb(process.pid))
-            time.sleep(0.02)
+        if memory:
+            while process.poll() is None:
+                peak = max(peak, _tree_pss_kb(process.pid))
+                time.sleep(0.1)
+        process.wait()
         seconds = time.perf_counter() - started
         out.seek(0)
         err.seek(0)
@@ -138,7 +141,7 @@ def bench(size: int, work: Path) -> dict[str, float]:
 
     py = sys.executable
     me = str(Path(__file__).resolve())
-    wall, peak, out = _child([py, me, "--one", str(project)], project)
+    wall, peak, out = _child([py, me, "--one", str(project)], project, memory=True)
     cold = json.loads(out.strip().splitlines()[-1])
 
     # Bare MkDocs on exactly the pages brief staged, same theme, plugins and extensions.
@@ -151,7 +154,7 @@ def bench(size: int, work: Path) -> dict[str, float]:
         + "validation:\n  nav:\n    omitted_files: ignore\n"
         + "nav:\n  - Home: index.md\n"
     )
-    bare_wall, bare_peak, _ = _child([py, me, "--bare", str(bare_config)], project)
+    bare_wall, bare_peak, _ = _child([py, me, "--bare", str(bare_config)], project, memory=True)
 
     unchanged_wall, _, out = _child(
         [py, "-m", "generator.cli", "build", "--project", str(project)], project
