@@ -470,10 +470,10 @@ def _from_match(kind: str, match: re.Match[str], text: str, context: bool) -> li
         ]
     if kind == "rank":
         ordinal = groups["ord"].lower()
-        value = ORDINAL_WORDS.get(ordinal)
-        if value is None:
-            value = int(re.sub(r"\D", "", ordinal))
-        return [Number(start, end, written, "rank", Decimal(value), unit=groups["rank"].lower())]
+        place = ORDINAL_WORDS.get(ordinal)
+        if place is None:
+            place = int(re.sub(r"\D", "", ordinal))
+        return [Number(start, end, written, "rank", Decimal(place), unit=groups["rank"].lower())]
     if kind == "ordinal":
         if context and (_NAME_AFTER.match(text, end) or _APOSTROPHE_BEFORE.match(text, start - 2)):
             return []  # "the 14th Amendment" names a law, it counts nothing
@@ -539,11 +539,11 @@ def _from_match(kind: str, match: re.Match[str], text: str, context: bool) -> li
         ]  # fmt: skip
     if kind == "fraction":
         head, _, tail = re.split(r"([-\s])", groups["frac"].lower(), maxsplit=1)
-        count = 1 if head in ("a", "one") else WORD_NUMBERS.get(head, 1)
+        parts = 1 if head in ("a", "one") else WORD_NUMBERS.get(head, 1)
         denominator = _FRACTIONS.get(tail.rstrip("s"), _FRACTIONS.get(tail))
         if denominator is None:
             return []
-        value = (Decimal(count) / Decimal(denominator)).quantize(Decimal("0.0001")).normalize()
+        value = (Decimal(parts) / Decimal(denominator)).quantize(Decimal("0.0001")).normalize()
         if groups.get("ofpoint"):
             return [
                 Number(
@@ -574,10 +574,10 @@ def _from_match(kind: str, match: re.Match[str], text: str, context: bool) -> li
     if kind == "words":
         if context and not _keep_word(match, text):
             return []
-        value = _word_value(groups["word"])
-        if value is None:
+        said = _word_value(groups["word"])
+        if said is None:
             return []
-        value = value * SCALES.get((groups.get("scale") or "").lower(), 1)
+        value = said * SCALES.get((groups.get("scale") or "").lower(), 1)
         percent = bool(groups.get("pct"))
         curword = (groups.get("curword") or "").lower()
         qualifier = _qualifier(groups.get("qual"))
@@ -680,7 +680,7 @@ def _amount(match: re.Match[str], text: str, context: bool) -> list[Number]:
         unit = "percentage points" if "point" in pct else "percent"
         return [Number(start, end, written, "percent", value, high, unit=unit, qualifier=qualifier)]
     if money:
-        unit = curword if curword in ("pence", "cents", "p") else None
+        money_unit = curword if curword in ("pence", "cents", "p") else None
         return [
             Number(
                 start,
@@ -689,7 +689,7 @@ def _amount(match: re.Match[str], text: str, context: bool) -> list[Number]:
                 "money",
                 value,
                 high,
-                unit=unit,
+                unit=money_unit,
                 currency=currency,
                 qualifier=qualifier,
             )

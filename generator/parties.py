@@ -167,15 +167,16 @@ def _add(
     registry.parties[party.id] = CanonicalParty(
         party.id, party.name, party.kind, tuple(party.aliases), party.description, registered=True
     )
-    for key, name in [
-        ("id", party.id),
-        ("name", party.name),
-        *(((("aliases", i)), a) for i, a in enumerate(party.aliases)),
-    ]:
+    named: list[tuple[tuple[str | int, ...], str]] = [
+        (("id",), party.id),
+        (("name",), party.name),
+        *((("aliases", i), a) for i, a in enumerate(party.aliases)),
+    ]
+    for key, name in named:
         folded = fold(name)
         owner = registry.names.get(folded)
         if owner is not None and owner != party.id:
-            path = (*where, *key) if isinstance(key, tuple) else (*where, key)
+            path = (*where, *key)
             yield Problem(
                 shown, parsed.line_of(path), dotted(path), f"{name!r} already names party {owner!r}"
             )
