@@ -100,6 +100,7 @@ def render_site(
     problems: list[Problem] | None = None,
     warm: bool = False,
     memo: Memo | None = None,
+    share: tuple[int, int] | None = None,
 ) -> Iterator[Page]:
     from generator.render import iter_pages
 
@@ -115,6 +116,7 @@ def render_site(
         bytecode_dir=settings.state_dir / "jinja-pages",
         warm=warm,
         memo=memo,
+        share=share,
     )
 
 
@@ -152,14 +154,15 @@ def prepare_pages(
     known: dict[str, str] | None,
     warm: bool = False,
     last_memo: dict[str, Any] | None = None,
+    jobs: int = 1,
 ) -> Prepared:
     """Load, check, render and stage every page; raise ProblemsError on any error.
 
     `warm`: this process builds again later (brief serve) and keeps what it can reuse then.
     `last_memo`: what the last build worked out (render.Memo), with `known` its page keys.
+    `jobs` > 1 renders in that many forked processes, each its share of the pages.
     """
     from generator.content import load_library
-    from generator.render import Memo
 
     lap = Laps()
     try:
@@ -171,39 +174,92 @@ def prepare_pages(
     if any(p.severity == "error" for p in problems):
         raise ProblemsError(problems, UNCHANGED)
     lap("check")
+    staging_dir = _staging_dir(settings, drafts)
+    task = _RenderTask(library, problems, settings, staging_dir, old, known, warm, last_memo)
+    if jobs > 1 and len(library.bundles) >= PARALLEL_RENDER:
+        from generator.processes import run_forked
+
+        # Forked after loading: every process starts with the library, renders its share.
+        shares = run_forked(task.render, [(k, jobs) for k in range(jobs)], jobs)
+    else:
+        shares = [task.render(None)]
     hashes: dict[str, str] = {}
     keys: dict[str, str] = {}
-    memo = Memo(last_memo or {})
-    staging_dir = _staging_dir(settings, drafts)
-
-    def rendered() -> Iterator[tuple[str, bytes | None]]:
-        # Each page is hashed and staged as it is rendered: no build holds every page's text.
-        for page in render_site(library, settings, known, problems, warm, memo):
-            path, key = page.path, page.key
-            data = None if page.text is None else page.text.encode()
-            del page  # its text: the encoded bytes are all that is needed from here
-            if data is None:
-                hashes[path] = old[path]
+    memo: dict[str, Any] = {}
+    for share_hashes, share_keys, share_memo in shares:
+        hashes.update(share_hashes)
+        keys.update(share_keys)
+        for section, values in share_memo.items():
+            if section == "related":  # every share has the same shape, its own briefs found
+                found = memo.setdefault(section, {"shape": values["shape"], "found": {}})
+                found["found"].update(values["found"])
             else:
-                hashes[path] = hashlib.sha256(data).hexdigest()
-                if hashes[path] == old.get(path) and (staging_dir / path).is_file():
-                    data = None  # staged by the last build as it is now: not read back to compare
-            if key:
-                keys[path] = key
-            yield path, data
-
-    site.stage_pages(rendered(), staging_dir)
+                memo.setdefault(section, {}).update(values)
+    site.prune_staged(staging_dir, set(hashes))
     lap("render")  # and stage: each page is written as it is rendered
-    return Prepared(
-        problems, hashes, keys, len(library.bundles), set(cache.used), lap.timings, memo.new
-    )
+    briefs = len(library.bundles)
+    return Prepared(problems, hashes, keys, briefs, set(cache.used), lap.timings, memo)
+
+
+# Below this many briefs, one process renders quicker than it forks a second.
+PARALLEL_RENDER = 200
+
+
+@dataclass
+class _RenderTask:
+    library: Library
+    problems: list[Problem]
+    settings: site.Settings
+    staging_dir: Path
+    old: dict[str, str]
+    known: dict[str, str] | None
+    warm: bool
+    last_memo: dict[str, Any] | None
+
+    def render(
+        self, share: tuple[int, int] | None
+    ) -> tuple[dict[str, str], dict[str, str], dict[str, Any]]:
+        """Render and stage every page, or a share of them: (hashes, keys, what to remember)."""
+        from generator.render import Memo
+
+        hashes: dict[str, str] = {}
+        keys: dict[str, str] = {}
+        memo = Memo(self.last_memo or {})
+        old, staging_dir = self.old, self.staging_dir
+
+        def rendered() -> Iterator[tuple[str, bytes | None]]:
+            # Each page is hashed and staged as it is rendered: no build holds every page's text.
+            for page in render_site(
+                self.library,
+                self.settings,
+                self.known,
+                self.problems,
+                self.warm,
+                memo,
+                share,
+            ):
+                path, key = page.path, page.key
+                data = None if page.text is None else page.text.encode()
+                del page  # its text: the encoded bytes are all that is needed from here
+                if data is None:
+                    hashes[path] = old[path]
+                else:
+                    hashes[path] = hashlib.sha256(data).hexdigest()
+                    if hashes[path] == old.get(path) and (staging_dir / path).is_file():
+                        data = None  # staged by the last build as it is now: not read back
+                if key:
+                    keys[path] = key
+                yield path, data
+
+        site.stage_pages(rendered(), staging_dir)
+        return hashes, keys, memo.new
 
 
 def _prepare_in_child(task: tuple[site.Settings, bool, Path | None]) -> Prepared:
     """In a forked process: a full build's stages before MkDocs."""
     settings, drafts, folder = task
     cache = LoadCache.open(folder)
-    prepared = prepare_pages(settings, drafts, cache, {}, None)
+    prepared = prepare_pages(settings, drafts, cache, {}, None, jobs=_jobs())
     cache.write()  # what this process loaded; the parent removes stale entries after the swap
     return prepared
 

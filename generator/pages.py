@@ -141,6 +141,7 @@ class SiteData:
     memo: Memo = field(default_factory=Memo)
     canonical_found: dict[str, tuple[str, ...]] = field(default_factory=dict)
     every: str = ""  # see every_key
+    share: tuple[int, int] | None = None  # (k, n): this process renders the k-th of n shares
 
     @classmethod
     def build(
@@ -189,6 +190,11 @@ class SiteData:
     @property
     def bundles(self) -> list[Bundle]:
         return self.library.bundles
+
+    def mine(self, index: int) -> bool:
+        """Whether the index-th producer of pages (a brief, a party, a section) is this
+        process's to render."""
+        return self.share is None or index % self.share[1] == self.share[0]
 
     def every_key(self) -> str:
         """What every brief is, by slug and digest: part of the key of a page made from all."""
@@ -922,18 +928,33 @@ def _json(value: Any) -> str:
     return script_safe_json(json.dumps(value, ensure_ascii=False, indent=2)) + "\n"
 
 
-def render_site_pages(data: SiteData, env: jinja2.Environment, site_name: str) -> Iterator[Page]:
-    """Every page across briefs, the feed and the API, one at a time."""
+def render_site_pages(
+    data: SiteData, env: jinja2.Environment, site_name: str, first: int = 0
+) -> Iterator[Page]:
+    """Every page across briefs, the feed and the API, one at a time.
+
+    Each party and each section is one producer of pages, numbered from `first`: a process
+    that renders a share of the site renders the producers `data.mine` gives it.
+    """
+    index = first
     for party in data.index.parties.values():
-        yield from render_party(data, env, party)
-    yield render_parties_index(data, env)
-    yield from render_timeline(data, env)
-    yield from render_watch(data, env)
-    yield from render_numbers(data, env)
-    yield from render_topics(data, env)
-    yield from render_archive(data, env)
-    yield render_feed(data, site_name)
-    yield from render_api(data)
+        if data.mine(index):
+            yield from render_party(data, env, party)
+        index += 1
+    sections: list[Callable[[], Iterable[Page]]] = [
+        lambda: [render_parties_index(data, env)],
+        lambda: render_timeline(data, env),
+        lambda: render_watch(data, env),
+        lambda: render_numbers(data, env),
+        lambda: render_topics(data, env),
+        lambda: render_archive(data, env),
+        lambda: [render_feed(data, site_name)],
+        lambda: render_api(data),
+    ]
+    for section in sections:
+        if data.mine(index):
+            yield from section()
+        index += 1
 
 
 # -- The timeline chart ------------------------------------------------------------------------

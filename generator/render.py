@@ -272,6 +272,7 @@ def iter_pages(
     bytecode_dir: Path | None = None,
     warm: bool = False,
     memo: Memo | None = None,
+    share: tuple[int, int] | None = None,
 ) -> Iterator[Page]:
     """Every page of the site, one at a time: Markdown pages, the feed and the JSON API.
 
@@ -280,7 +281,8 @@ def iter_pages(
     Brief pages whose key is in `known` are not rendered again; their key covers what the rest of
     the library adds to them (party links, related briefs, JSON-LD). `problems` are the check's
     findings, handed to each brief's proof so it is not checked twice. `memo` holds what the last
-    build worked out (see `Memo`) and receives what this one does.
+    build worked out (see `Memo`) and receives what this one does. `share` (k, n): only the k-th
+    of n shares of the pages, for n processes that render side by side.
     """
     from generator.pages import SiteData, brief_context, brief_jsonld, render_site_pages
 
@@ -299,8 +301,11 @@ def iter_pages(
     data.known = known
     data.templates_key = base
     data.key_base = page_key(data.key_base, base, publish_source)
+    data.share = share
     last, made = memo.last("briefs"), memo.section("briefs")
-    for bundle in library.bundles:
+    for index, bundle in enumerate(library.bundles):
+        if not data.mine(index):
+            continue
         path = f"briefs/{bundle.slug}.md"
         # What the page is made of, named cheaply: its bytes, the party index and settings, and
         # the briefs it lists as related. A page made from these by the last build is that
@@ -337,8 +342,9 @@ def iter_pages(
         )
         page.key = key
         yield page
-    yield render_home(library.bundles[:HOME_BRIEFS], env, site_name)
-    yield from render_site_pages(data, env, site_name)
+    if data.mine(len(library.bundles)):
+        yield render_home(library.bundles[:HOME_BRIEFS], env, site_name)
+    yield from render_site_pages(data, env, site_name, len(library.bundles) + 1)
 
 
 HOME_BRIEFS = 30  # the home page is bounded: older briefs are in the archive

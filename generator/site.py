@@ -199,7 +199,7 @@ def build_lock(settings: Settings, wait: bool = False) -> Iterator[None]:
 def stage_pages(
     pages: Iterable[tuple[str, str | bytes | None]], staging_dir: Path
 ) -> tuple[int, set[str]]:
-    """Write pages under `staging_dir`, only those whose content changed; remove stale files.
+    """Write pages under `staging_dir`, only those whose content changed (see `prune_staged`).
 
     A page given as None is known unchanged: its staged file is kept as it is.
     Returns the number of files written and the set of all staged relative paths.
@@ -221,10 +221,14 @@ def stage_pages(
             target.parent.mkdir(parents=True, exist_ok=True)
         _write_atomic(target, data)
         written += 1
+    return written, wanted
+
+
+def prune_staged(staging_dir: Path, wanted: set[str]) -> None:
+    """Remove the staged files that are no page of this build."""
     for rel, path in _files(staging_dir):
         if rel not in wanted:
             os.unlink(path)
-    return written, wanted
 
 
 def _files(root: Path) -> Iterator[tuple[str, str]]:

@@ -133,6 +133,41 @@ def test_full_build_in_parts_equals_a_one_process_build(
     assert {"", "briefs/story-0/", "briefs/story-3/", "timeline/"} <= pages
 
 
+def test_pages_rendered_by_two_processes_equal_those_of_one(
+    library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A large full build renders its pages in shares, one process per core: the staged pages,
+    the site and what the next build reuses are those of one process."""
+    from generator import build, processes
+    from generator.cache import read_json
+
+    monkeypatch.setattr(build, "PARALLEL_RENDER", 1)
+    monkeypatch.setattr(build, "_jobs", lambda: 2)
+    seen = tmp_path / "tasks"  # written by the process that loads (itself a forked one)
+    real = processes.run_forked
+
+    def counting(work: object, tasks: list[object], jobs: int) -> list[object]:
+        with seen.open("a") as out:
+            out.writelines(f"{task!r}\n" for task in tasks if isinstance(task, tuple))
+        return real(work, tasks, jobs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(processes, "run_forked", counting)
+    build_project(library, incremental=False)
+    assert {"(0, 2)", "(1, 2)"} <= set(seen.read_text().splitlines())
+    got = tree_bytes(library / "site")
+    staged = tree_bytes(next((library / ".brief").glob("docs-*")))
+    (state_path,) = (library / ".brief").glob("state-*.json")
+    state = read_json(state_path)
+
+    monkeypatch.setattr(build, "_jobs", lambda: 1)
+    build_project(library, incremental=False)
+    assert tree_bytes(library / "site") == got
+    assert tree_bytes(next((library / ".brief").glob("docs-*"))) == staged
+    one = read_json(state_path)
+    for part in ("pages", "keys", "memo"):
+        assert state[part] == one[part], part
+
+
 def test_a_part_that_fails_fails_the_build_and_keeps_the_site(
     library: Path, monkeypatch: pytest.MonkeyPatch
 ):
