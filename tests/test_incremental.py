@@ -167,6 +167,13 @@ def test_pages_rendered_by_two_processes_equal_those_of_one(
     for part in ("pages", "keys", "memo"):
         assert state[part] == one[part], part
 
+    # A library too large for a copy of it in each process renders in one.
+    seen.unlink()
+    monkeypatch.setattr(build, "_jobs", lambda: 2)
+    monkeypatch.setattr(build, "PARALLEL_RENDER_MAX", 3)
+    build_project(library, incremental=False)
+    assert "(0, 2)" not in seen.read_text().splitlines()
+
 
 def test_a_part_that_fails_fails_the_build_and_keeps_the_site(
     library: Path, monkeypatch: pytest.MonkeyPatch
