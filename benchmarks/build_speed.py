@@ -103,12 +103,13 @@ def _edit(brief: Path, n: int) -> None:
 
 def serve_edits(project: Path) -> None:
     """In a child process, as `brief serve` does: a preview build, then edits rebuilt warm."""
-    from generator.build import build_project
+    from generator.build import build_project, warm_up
     from generator.serve import settle
 
     preview = project / ".brief" / "preview"
     build_project(project, drafts=True, site_dir=preview, warm=True)
     settle(1)  # as brief serve does once a build is served
+    warm_up(project, drafts=True, site_dir=preview)  # as it does once it serves (here: a no-op)
     briefs = sorted((project / "content").glob("*/brief.md"))
     times, timings = [], {}
     for n in range(5):

@@ -8,7 +8,6 @@ clean build makes, search index included (tests/test_incremental.py).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -366,9 +365,6 @@ def build_project(
         inputs = _inputs(settings, drafts)
         site_id = _site_id(settings.site_dir)
         if state.get("inputs") == inputs and state.get("site_id") == site_id and site_id:
-            if warm and state_path not in _WARM:
-                _warm_up(settings, drafts, state)
-                _WARM.add(state_path)
             return BuildResult(
                 state.get("briefs", 0), len(state.get("pages", {})), 0,
                 time.perf_counter() - started, settings.site_dir, [], "unchanged",
@@ -464,25 +460,44 @@ def build_project(
     )
 
 
-# The builds (by state file) whose briefs and page keys this process holds: see `_warm_up`.
+# The builds (by state file) whose briefs and page keys this process holds: see `warm_up`.
 _WARM: set[Path] = set()
 
 
-def _warm_up(settings: site.Settings, drafts: bool, state: dict[str, Any]) -> None:
-    """Load the library and work out every page's key, as a build would, and change nothing.
+def warm_up(project_dir: Path, *, drafts: bool = False, site_dir: Path | None = None) -> bool:
+    """Load the library of an up-to-date site and work out its pages' keys; change nothing.
 
     A live preview that starts on an up-to-date site has loaded nothing: without this, its
     first edit would pay for loading every brief. The pages all come out as staged (their keys
-    are known), so nothing is written; a library that no longer loads is left to the next build.
+    are known), so nothing is written. Returns whether there was anything to load: not when
+    this process holds the build already, nor when the site is not up to date (the next build
+    loads it), nor when the library no longer loads.
     """
-    pages, keys, memo = state.get("pages"), state.get("keys"), state.get("memo")
-    if not isinstance(pages, dict) or not isinstance(keys, dict):
-        return
-    cache = LoadCache.open(settings.state_dir / CACHE_DIR)
-    with contextlib.suppress(ProblemsError):
-        prepare_pages(
-            settings, drafts, cache, pages, keys, True, memo if isinstance(memo, dict) else {}
-        )
+    settings = site.load_settings(project_dir, site_dir)
+    with site.build_lock(settings):
+        state_path = settings.state_dir / f"state-{_site_key(settings, drafts)}.json"
+        state = read_json(state_path)
+        if state_path in _WARM or not isinstance(state, dict):
+            return False
+        pages, keys, memo = state.get("pages"), state.get("keys"), state.get("memo")
+        site_id = _site_id(settings.site_dir)
+        if (
+            state.get("inputs") != _inputs(settings, drafts)
+            or state.get("site_id") != site_id
+            or not site_id
+            or not isinstance(pages, dict)
+            or not isinstance(keys, dict)
+        ):
+            return False
+        cache = LoadCache.open(settings.state_dir / CACHE_DIR)
+        try:
+            prepare_pages(
+                settings, drafts, cache, pages, keys, True, memo if isinstance(memo, dict) else {}
+            )
+        except ProblemsError:
+            return False
+        _WARM.add(state_path)
+        return True
 
 
 def _staging_dir(settings: site.Settings, drafts: bool) -> Path:

@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 import click
 
-from generator.build import build_project
+from generator.build import build_project, warm_up
 from generator.errors import BriefError, ProblemsError
 from generator.site import PREVIEW, STATE_DIR, load_settings
 
@@ -217,6 +217,10 @@ def serve_project(
     click.echo(
         f"Serving the preview on http://{shown_host}:{server.server_address[1]}/ (Ctrl+C to stop)"
     )
+    # The site was up to date: load its briefs now, while it is served, so that the first edit
+    # is as quick as the next. An edit made meanwhile is built right after.
+    if warm_up(project_dir, drafts=True, site_dir=preview.site_dir):
+        settle(preview.builds)
     try:
         while True:
             changed.wait()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import build_project
+from generator.build import build_project, warm_up
 
 from .conftest import MINIMAL_BRIEF, MINIMAL_SOURCE, tree_bytes
 
@@ -315,6 +315,8 @@ def test_a_warm_process_starting_on_an_up_to_date_site_loads_it_and_changes_noth
     }
     content._MEMO.clear()  # a new process
     assert build_project(library, warm=True).mode == "unchanged"
+    assert warm_up(library)  # as brief serve does once it serves the site
+    assert not warm_up(library)  # once is enough
     assert len(content._MEMO) == 4
     assert tree_bytes(library / "site") == site_before
     assert {

@@ -3,6 +3,7 @@ good page stays."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -41,21 +42,12 @@ def _get(url: str) -> tuple[int, str]:
         return 0, ""
 
 
-@pytest.fixture
-def served(minimal_project: Path) -> Iterator[tuple[str, Path, list[str]]]:
+@contextlib.contextmanager
+def _serve(project: Path) -> Iterator[tuple[str, Path, list[str]]]:
     env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "generator.cli",
-            "serve",
-            "--project",
-            str(minimal_project),
-            "--port",
-            "0",
-        ],
-        cwd=minimal_project,
+        [sys.executable, "-m", "generator.cli", "serve", "--project", str(project), "--port", "0"],
+        cwd=project,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -68,10 +60,30 @@ def served(minimal_project: Path) -> Iterator[tuple[str, Path, list[str]]]:
     try:
         line = _until(lambda: next((ln for ln in output if "Serving the preview on" in ln), None))
         url = re.search(r"http://\S+/", str(line)).group(0)  # type: ignore[union-attr]
-        yield url, minimal_project, output
+        yield url, project, output
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.fixture
+def served(minimal_project: Path) -> Iterator[tuple[str, Path, list[str]]]:
+    with _serve(minimal_project) as found:
+        yield found
+
+
+def test_serve_on_an_up_to_date_preview_serves_it_and_rebuilds_on_edit(minimal_project: Path):
+    """A second `brief serve` finds its preview up to date: it serves it at once, loads the
+    library while serving, and an edit is built as usual."""
+    with _serve(minimal_project) as (url, _, _):
+        _until(lambda: _get(url + "briefs/2025-01-06-acme-cuts/")[0] == 200)
+    with _serve(minimal_project) as (url, project, output):
+        assert any("Site is up to date" in line for line in output)
+        page_url = url + "briefs/2025-01-06-acme-cuts/"
+        assert "Acme to cut 1,200 jobs" in _get(page_url)[1]
+        brief = project / "content" / "2025-01-06-acme-cuts" / "brief.md"
+        brief.write_text(brief.read_text().replace("title: Acme to cut", "title: Acme will cut"))
+        _until(lambda: "Acme will cut 1,200 jobs" in _get(page_url)[1])
 
 
 def test_serve_listens_on_loopback_and_rebuilds_on_edit(served):
