@@ -9,6 +9,7 @@ clean build makes, search index included (tests/test_incremental.py).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import os
 import time
@@ -154,12 +155,17 @@ def prepare_pages(
     warm: bool = False,
     last_memo: dict[str, Any] | None = None,
     jobs: int = 1,
+    freeze: bool = False,
 ) -> Prepared:
     """Load, check, render and stage every page; raise ProblemsError on any error.
 
     `warm`: this process builds again later (brief serve) and keeps what it can reuse then.
     `last_memo`: what the last build worked out (render.Memo), with `known` its page keys.
-    `jobs` > 1 renders in that many forked processes, each its share of the pages.
+    `jobs` > 1 renders in that many forked processes, each its share of the pages. `freeze`
+    (for a process that ends after the build): the loaded library is frozen out of Python's
+    cycle collector, which would walk its hundreds of thousands of objects at every collection
+    while the pages are rendered and built (a tenth of a one-edit build at 1,000 briefs); forked
+    render processes then also leave its pages shared.
     """
     from generator.content import load_library
 
@@ -173,6 +179,8 @@ def prepare_pages(
     if any(p.severity == "error" for p in problems):
         raise ProblemsError(problems, UNCHANGED)
     lap("check")
+    if freeze:
+        gc.freeze()
     staging_dir = _staging_dir(settings, drafts)
     task = _RenderTask(library, problems, settings, staging_dir, old, known, warm, last_memo)
     if jobs > 1 and PARALLEL_RENDER <= len(library.bundles) <= PARALLEL_RENDER_MAX:
@@ -262,7 +270,7 @@ def _prepare_in_child(task: tuple[site.Settings, bool, Path | None]) -> Prepared
     """In a forked process: a full build's stages before MkDocs."""
     settings, drafts, folder = task
     cache = LoadCache.open(folder)
-    prepared = prepare_pages(settings, drafts, cache, {}, None, jobs=_jobs())
+    prepared = prepare_pages(settings, drafts, cache, {}, None, jobs=_jobs(), freeze=True)
     cache.write()  # what this process loaded; the parent removes stale entries after the swap
     return prepared
 
@@ -349,8 +357,13 @@ def build_project(
     site_dir: Path | None = None,
     incremental: bool = True,
     warm: bool = False,
+    freeze: bool = False,
 ) -> BuildResult:
     """Build the site of the project in `project_dir`; the previous site stays until this succeeds.
+
+    `freeze`: this process ends after the build (the command line), so the library it loads
+    is frozen out of Python's cycle collector, which would otherwise walk it again and again
+    (see `prepare_pages`).
 
     `warm` keeps what a full build loads in this process, for the next build to reuse: what a
     long-lived process (brief serve) wants; otherwise a full build loads in a process of its own.
@@ -384,7 +397,9 @@ def build_project(
         last_memo = state.get("memo") if base_ok and isinstance(state.get("memo"), dict) else {}
         cache = LoadCache.open(settings.state_dir / CACHE_DIR)
         if base_ok or warm:
-            prepared = prepare_pages(settings, drafts, cache, old, known, warm, last_memo)
+            prepared = prepare_pages(
+                settings, drafts, cache, old, known, warm, last_memo, freeze=freeze
+            )
         else:
             # A full build loads and renders in a process of its own, which hands back only
             # hashes and findings: the briefs' memory goes back to the system before MkDocs runs.

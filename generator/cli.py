@@ -77,7 +77,7 @@ def build(project_dir: Path, drafts: bool, site_dir: Path | None) -> None:
     """Check every brief, render the pages and build the site with MkDocs."""
     from generator.build import build_project
 
-    result = build_project(project_dir, drafts=drafts, site_dir=site_dir)
+    result = build_project(project_dir, drafts=drafts, site_dir=site_dir, freeze=True)
     _report(result.warnings)
     click.echo(result.summary())
 

@@ -186,3 +186,26 @@ def test_drafts_are_left_out_unless_asked(minimal_project: Path):
     result = build_project(minimal_project, drafts=True)
     page = (minimal_project / "site" / "briefs" / "2025-01-06-acme-cuts" / "index.html").read_text()
     assert "Draft" in page and "not published" in page
+
+
+def test_the_command_line_freezes_the_library_it_loads_and_a_library_call_does_not(
+    minimal_project: Path,
+):
+    """`brief build` ends after its build: what it loads is frozen out of the cycle collector.
+    A program that calls build_project keeps its heap as it was."""
+    import gc
+
+    gc.unfreeze()
+    try:
+        build_project(minimal_project, incremental=False)  # loads in a process of its own
+        brief = minimal_project / "content" / "2025-01-06-acme-cuts" / "brief.md"
+        brief.write_text(brief.read_text().replace("title: Acme to cut", "title: Acme will cut"))
+        build_project(minimal_project)  # an edit: loads here
+        assert gc.get_freeze_count() == 0
+        brief.write_text(brief.read_text().replace("title: Acme will cut", "title: Acme to cut"))
+        result = CliRunner().invoke(cli, ["build", "--project", str(minimal_project)])
+        assert result.exit_code == 0, result.output
+        assert "rebuilt" in result.output  # an incremental build, which loads in this process
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
