@@ -8,6 +8,7 @@ clean build makes, search index included (tests/test_incremental.py).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gc
 import hashlib
@@ -139,7 +140,7 @@ class Prepared:
 
     problems: list[Problem]
     hashes: dict[str, str]  # page path -> sha256 of its text
-    keys: dict[str, str]  # brief page path -> what its text was made from
+    keys: dict[str, str]  # page path -> what its text was made from
     briefs: int
     digests: set[str]  # the load cache entries in use
     timings: dict[str, float]
@@ -168,6 +169,7 @@ def prepare_pages(
     render processes then also leave its pages shared.
     """
     from generator.content import load_library
+    from generator.render import Memo
 
     lap = Laps()
     try:
@@ -192,16 +194,10 @@ def prepare_pages(
         shares = [task.render(None)]
     hashes: dict[str, str] = {}
     keys: dict[str, str] = {}
-    memo: dict[str, Any] = {}
-    for share_hashes, share_keys, share_memo in shares:
+    for share_hashes, share_keys, _ in shares:
         hashes.update(share_hashes)
         keys.update(share_keys)
-        for section, values in share_memo.items():
-            if section == "related":  # every share has the same shape, its own briefs found
-                found = memo.setdefault(section, {"shape": values["shape"], "found": {}})
-                found["found"].update(values["found"])
-            else:
-                memo.setdefault(section, {}).update(values)
+    memo = Memo.merge(share_memo for _, _, share_memo in shares)
     site.prune_staged(staging_dir, set(hashes))
     lap("render")  # and stage: each page is written as it is rendered
     briefs = len(library.bundles)
@@ -372,12 +368,12 @@ def build_project(
     settings = site.load_settings(project_dir, site_dir)
     with site.build_lock(settings):
         site.recover(settings.site_dir, settings.state_dir)
-        state_path = settings.state_dir / f"state-{_site_key(settings, drafts)}.json"
+        state_path = _state_path(settings, drafts)
         state = read_json(state_path) if incremental else None
         state = state if isinstance(state, dict) else {}
         inputs = _inputs(settings, drafts)
         site_id = _site_id(settings.site_dir)
-        if state.get("inputs") == inputs and state.get("site_id") == site_id and site_id:
+        if _up_to_date(state, inputs, site_id):
             return BuildResult(
                 state.get("briefs", 0), len(state.get("pages", {})), 0,
                 time.perf_counter() - started, settings.site_dir, [], "unchanged",
@@ -420,7 +416,7 @@ def build_project(
             site.finish_search_index(out_dir, settings.site_dir, pages_gone)
             lap("mkdocs")
             gone = {site.dest_uri(path, directory_urls) for path in removed}
-            shadow = _update_by_shadow(settings, drafts, state, state_path, out_dir, gone)
+            shadow = _update_by_shadow(settings, drafts, out_dir, gone)
             if shadow is None:  # no atomic exchange here: a whole new tree, as a full build
                 site.assemble(
                     settings.site_dir,
@@ -436,6 +432,7 @@ def build_project(
             site.swap_into_place(out_dir, settings.site_dir)
             shadow = None
             second = _shadow_dir(settings, drafts)
+            _forget_shadow(settings, drafts)
             if second.exists():  # some version behind: of no use now
                 site.discard(second)
             if warm and site.can_exchange(settings.site_dir, second):
@@ -457,9 +454,12 @@ def build_project(
                 "pages": hashes,
                 "keys": prepared.keys,
                 "memo": prepared.memo,
-                "shadow": shadow,
             },
         )
+        if shadow is None:  # not used, or discarded: a record left from before would lie
+            _forget_shadow(settings, drafts)
+        else:  # known again, now that the site and its state are written
+            write_json(_shadow_record(settings, drafts), shadow)
         lap("swap")
     warnings = [p for p in problems if p.severity == "warning"]
     warnings += [Problem("mkdocs", 0, "", message, "warning") for message in mkdocs_warnings]
@@ -490,16 +490,13 @@ def warm_up(project_dir: Path, *, drafts: bool = False, site_dir: Path | None = 
     """
     settings = site.load_settings(project_dir, site_dir)
     with site.build_lock(settings):
-        state_path = settings.state_dir / f"state-{_site_key(settings, drafts)}.json"
+        state_path = _state_path(settings, drafts)
         state = read_json(state_path)
         if state_path in _WARM or not isinstance(state, dict):
             return False
         pages, keys, memo = state.get("pages"), state.get("keys"), state.get("memo")
-        site_id = _site_id(settings.site_dir)
         if (
-            state.get("inputs") != _inputs(settings, drafts)
-            or state.get("site_id") != site_id
-            or not site_id
+            not _up_to_date(state, _inputs(settings, drafts), _site_id(settings.site_dir))
             or not isinstance(pages, dict)
             or not isinstance(keys, dict)
         ):
@@ -515,6 +512,16 @@ def warm_up(project_dir: Path, *, drafts: bool = False, site_dir: Path | None = 
         return True
 
 
+def _up_to_date(state: dict[str, Any], inputs: str, site_id: list[int] | None) -> bool:
+    """Whether the last build's state says the site is built from exactly these inputs."""
+    return bool(site_id) and state.get("inputs") == inputs and state.get("site_id") == site_id
+
+
+def _state_path(settings: site.Settings, drafts: bool) -> Path:
+    """What the last build of this site left: its inputs, pages, keys and memo."""
+    return settings.state_dir / f"state-{_site_key(settings, drafts)}.json"
+
+
 def _staging_dir(settings: site.Settings, drafts: bool) -> Path:
     """Where the pages are staged for MkDocs."""
     return settings.state_dir / f"docs-{_site_key(settings, drafts)}"
@@ -525,13 +532,21 @@ def _shadow_dir(settings: site.Settings, drafts: bool) -> Path:
     return settings.state_dir / f"shadow-{_site_key(settings, drafts)}"
 
 
+def _shadow_record(settings: site.Settings, drafts: bool) -> Path:
+    """What the shadow is known to be: its folder's id and the files it lags the site by.
+
+    A file of its own, so that marking the shadow unknown does not write the whole state.
+    """
+    return settings.state_dir / f"shadow-{_site_key(settings, drafts)}.json"
+
+
+def _forget_shadow(settings: site.Settings, drafts: bool) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(_shadow_record(settings, drafts))
+
+
 def _update_by_shadow(
-    settings: site.Settings,
-    drafts: bool,
-    state: dict[str, Any],
-    state_path: Path,
-    out_dir: Path,
-    gone: set[str],
+    settings: site.Settings, drafts: bool, out_dir: Path, gone: set[str]
 ) -> dict[str, Any] | None:
     """Publish a partial build through the shadow tree; return the shadow's new state.
 
@@ -544,13 +559,13 @@ def _update_by_shadow(
     shadow = _shadow_dir(settings, drafts)
     if not site.can_exchange(settings.site_dir, shadow):
         return None
-    recorded = state.get("shadow")
+    recorded = read_json(_shadow_record(settings, drafts))
     known: dict[str, Any] = recorded if isinstance(recorded, dict) else {}
     shadow_id = _site_id(shadow)
     lag = known.get("lag") if shadow_id and known.get("id") == shadow_id else None
     # From here until the exchange the shadow is neither version: a build that dies on the way
     # leaves it unknown, and the next one builds it again from the site.
-    write_json(state_path, {**state, "shadow": None})
+    _forget_shadow(settings, drafts)
     site.sync_shadow(settings.site_dir, shadow, lag if isinstance(lag, list) else None)
     changed = site.apply_changes(out_dir, shadow, gone)
     if not site.exchange(shadow, settings.site_dir):

@@ -129,7 +129,6 @@ class SiteData:
     by_slug: dict[str, Bundle] = field(default_factory=dict)
     known: dict[str, str] = field(default_factory=dict)  # page path -> key of its last render
     rank: dict[str, tuple[int, str]] = field(default_factory=dict)  # newest first, then slug
-    related_found: dict[str, list[tuple[Bundle, int]]] = field(default_factory=dict)
     positions: dict[str, dict[str, int]] = field(default_factory=dict)  # party -> slug -> index
     key_base: str = ""  # templates, settings and the party index: part of every page's key
     templates_key: str = ""  # the templates alone, once a party page needs it
@@ -168,14 +167,14 @@ class SiteData:
                 for b in library.bundles
             ),
         )
-        last = data.memo.last("related")
-        if last.get("shape") == shape:
-            with contextlib.suppress(AttributeError, TypeError, ValueError):
+        if data.memo.last("related_from").get("shape") == shape:
+            with contextlib.suppress(TypeError, ValueError):
                 data.related_slugs = {
                     str(slug): [(str(other), int(count)) for other, count in pairs]
-                    for slug, pairs in last["found"].items()
+                    for slug, pairs in data.memo.last("related").items()
                 }
-        data.memo.new["related"] = {"shape": shape, "found": data.related_slugs}
+        data.memo.new["related_from"] = {"shape": shape}
+        data.memo.new["related"] = data.related_slugs  # filled as briefs ask for theirs
         data.key_base = page_key(
             repr(sorted(index.parties.items())),
             repr(sorted(index.canonical.items())),
@@ -286,21 +285,12 @@ class SiteData:
 
     def related(self, bundle: Bundle) -> list[tuple[Bundle, int]]:
         """Other briefs sharing parties with this one: most shared first, then newest."""
-        found = self.related_found.get(bundle.slug)
-        if found is None:
-            slugs = self.related_slugs.get(bundle.slug)
-            if slugs is None:
-                slugs = self.related_slugs[bundle.slug] = [
-                    (other.slug, count) for other, count in self._related(bundle)
-                ]
-            if any(slug not in self.by_slug for slug, _ in slugs):  # a damaged memo
-                slugs = self.related_slugs[bundle.slug] = [
-                    (other.slug, count) for other, count in self._related(bundle)
-                ]
-            found = self.related_found[bundle.slug] = [
-                (self.by_slug[slug], count) for slug, count in slugs
+        slugs = self.related_slugs.get(bundle.slug)
+        if slugs is None or any(slug not in self.by_slug for slug, _ in slugs):  # or damaged
+            slugs = self.related_slugs[bundle.slug] = [
+                (other.slug, count) for other, count in self._related(bundle)
             ]
-        return found
+        return [(self.by_slug[slug], count) for slug, count in slugs]
 
     def _related(self, bundle: Bundle) -> list[tuple[Bundle, int]]:
         # Each shared party offers the briefs nearest in time to this one, RELATED_WINDOW on each
@@ -463,11 +453,7 @@ def _party_key_base(
     # and would re-render every month page of every party for each new brief.
     if not data.templates_key:
         data.templates_key = templates_key(env)
-    links = sorted(
-        f"{i.bundle.slug}:"
-        + ",".join(data.index.of(i.bundle.slug, p.id) for p in i.bundle.brief.parties)
-        for i in items
-    )
+    links = sorted(f"{i.bundle.slug}:{','.join(data.canonical_ids(i.bundle.slug))}" for i in items)
     return page_key(
         data.templates_key, repr((data.site_url, data.directory_urls)), repr(party), *links
     )

@@ -163,6 +163,15 @@ class Memo:
         found: dict[str, Any] = self.new.setdefault(section, {})
         return found
 
+    @staticmethod
+    def merge(parts: Iterable[dict[str, Any]]) -> dict[str, Any]:
+        """What processes that each rendered a share of the pages worked out, as one."""
+        merged: dict[str, Any] = {}
+        for part in parts:
+            for section, entries in part.items():
+                merged.setdefault(section, {}).update(entries)
+        return merged
+
 
 def templates_key(env: jinja2.Environment) -> str:
     """A digest of every template the environment can load: part of every page's key."""
@@ -312,10 +321,8 @@ def iter_pages(
         # build's page: the links and JSON-LD its key is otherwise computed from are skipped.
         inputs = (
             page_key(
-                base,
-                publish_source,
+                data.key_base,  # the templates, settings and party index
                 bundle.digest,
-                data.key_base,
                 *(
                     f"{other.slug}:{other.digest}:{shared}"
                     for other, shared in data.related(bundle)
