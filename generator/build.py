@@ -163,26 +163,31 @@ def prepare_pages(
     `warm`: this process builds again later (brief serve) and keeps what it can reuse then.
     `last_memo`: what the last build worked out (render.Memo), with `known` its page keys.
     `jobs` > 1 renders in that many forked processes, each its share of the pages. `freeze`
-    (for a process that ends after the build): the loaded library is frozen out of Python's
-    cycle collector, which would walk its hundreds of thousands of objects at every collection
-    while the pages are rendered and built (a tenth of a one-edit build at 1,000 briefs); forked
-    render processes then also leave its pages shared.
+    (for a process that ends after the build): the collector is off while the library loads,
+    and the loaded library is then frozen out of Python's cycle collector, which would walk its
+    hundreds of thousands of objects at every collection while they are made and while the
+    pages are rendered and built (a tenth of a one-edit build at 1,000 briefs); forked render
+    processes then also leave its pages shared.
     """
     from generator.content import load_library
     from generator.render import Memo
 
     lap = Laps()
+    if freeze:  # loading makes objects by the hundred thousand and hardly any garbage
+        gc.disable()
     try:
         library = load_library(settings.content_dir, drafts=drafts, cache=cache, jobs=_jobs())
     except ProblemsError as exc:
         raise ProblemsError(exc.problems, UNCHANGED) from None
+    finally:
+        if freeze:  # what is loaded lives until the process ends: out of the collector's way
+            gc.freeze()
+            gc.enable()
     lap("load")
     problems = list(library.problems) + check_library(library, cache)
     if any(p.severity == "error" for p in problems):
         raise ProblemsError(problems, UNCHANGED)
     lap("check")
-    if freeze:
-        gc.freeze()
     staging_dir = _staging_dir(settings, drafts)
     task = _RenderTask(library, problems, settings, staging_dir, old, known, warm, last_memo)
     if jobs > 1 and PARALLEL_RENDER <= len(library.bundles) <= PARALLEL_RENDER_MAX:

@@ -20,7 +20,8 @@ from generator import __version__
 CACHE_FORMAT = 5  # 4: the loader refuses more; 5: digests cover the folder name
 
 
-def _key() -> str:
+def key() -> str:
+    """What a cached file must name to be trusted: this generator's version and cache format."""
     return f"{CACHE_FORMAT}:{__version__}"
 
 
@@ -52,19 +53,19 @@ class LoadCache:
             path = self._file(digest)
             data = read_json(path) if path is not None and path.is_file() else None
             # A damaged or foreign entry is ignored and rebuilt, never trusted.
-            if not isinstance(data, dict) or data.get("key") != _key():
+            if not isinstance(data, dict) or data.get("key") != key():
                 return None
             entry = self.entries[digest] = data
         self.used.add(digest)
         return entry
 
     def put(self, digest: str, entry: dict[str, Any]) -> None:
-        self.entries[digest] = {"key": _key(), **entry}
+        self.entries[digest] = {"key": key(), **entry}
         self.used.add(digest)
         self.changed.add(digest)
 
     def update(self, digest: str, **values: Any) -> None:
-        entry = self.entries.setdefault(digest, {"key": _key()})
+        entry = self.entries.setdefault(digest, {"key": key()})
         entry.update(values)
         self.used.add(digest)
         self.changed.add(digest)

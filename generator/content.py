@@ -8,14 +8,17 @@ import hashlib
 import os
 import re
 import stat
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from generator.cache import LoadCache
+from generator.cache import LoadCache, read_json, write_json
+from generator.cache import key as cache_key
 from generator.errors import Problem, ProblemsError
 from generator.frontmatter import Parsed, YamlProblem, dotted, parse_yaml, split_front_matter
 from generator.grounding import SourceText, locate_quote
@@ -329,9 +332,15 @@ def load_brief(
     return bundle, problems
 
 
-# Digests computed in this process, by the files' size, change time and inode: a long-lived
-# process (brief serve) reads only the files that changed since the last build.
-_DIGESTS: dict[tuple[str, str], tuple[tuple[int, ...], str]] = {}
+# Digests by the files' size, change times and inode, with when each was taken: a long-lived
+# process (brief serve) reads only the files that changed since the last build, and so does a
+# new one, from what the last build left in the cache folder (`seed_digests`, `keep_digests`).
+_DIGESTS: dict[tuple[str, str], tuple[tuple[int, ...], str, int]] = {}
+# A digest is trusted by its files' metadata only once both files are older than it by this
+# much: a file rewritten within one tick of the file system's clock (a second or two on some)
+# after it was read keeps its time stamps, and would otherwise keep a stale digest. Git's index
+# calls such entries "racily clean" and reads them again; so does this.
+SETTLED_NS = 2_000_000_000
 
 
 def bundle_digest(
@@ -359,8 +368,9 @@ def bundle_digest(
         b.st_ino,
     )
     known = _DIGESTS.get(key)
-    if known is not None and known[0] == signature:
+    if known is not None and known[0] == signature and _settled(signature, known[2]):
         return known[1]
+    taken = time.time_ns()
     digest = hashlib.sha256()
     # The folder name is an input too: it is the slug of a brief that sets none.
     digest.update(brief_path.parent.name.encode("utf-8", "surrogateescape") + b"\0")
@@ -370,14 +380,67 @@ def bundle_digest(
         digest.update(source_path.read_bytes())
     except OSError:
         return ""
-    _DIGESTS[key] = (signature, digest.hexdigest())
+    _DIGESTS[key] = (signature, digest.hexdigest(), taken)
     return digest.hexdigest()
+
+
+def _settled(signature: tuple[int, ...], taken: int) -> bool:
+    """Whether a digest taken at `taken` may stand for files of this `signature`."""
+    _, mtime_a, ctime_a, _, _, mtime_b, ctime_b, _ = signature
+    return taken - max(mtime_a, ctime_a, mtime_b, ctime_b) > SETTLED_NS
+
+
+DIGESTS_FILE = "stat-digests"  # no .json: LoadCache.save prunes entries by that suffix
+_SEEDED: set[Path] = set()  # the cache folders whose digests this process has read
+
+
+def seed_digests(cache: LoadCache) -> None:
+    """Know the digests the last build of this cache folder took, once per process."""
+    folder = cache.folder
+    if folder is None or folder in _SEEDED:
+        return
+    _SEEDED.add(folder)
+    stored = read_json(folder / DIGESTS_FILE)
+    if not isinstance(stored, dict) or stored.get("key") != cache_key():
+        return
+    digests = stored.get("digests")
+    if not isinstance(digests, dict):
+        return
+    _KEPT[folder] = digests
+    for name, value in digests.items():
+        brief_name, _, source_name = name.partition("\0")
+        if (
+            isinstance(value, list)
+            and len(value) == 10
+            and all(isinstance(v, int) for v in value[:8] + value[9:])
+            and isinstance(value[8], str)
+        ):
+            _DIGESTS.setdefault((brief_name, source_name), (tuple(value[:8]), value[8], value[9]))
+
+
+def keep_digests(cache: LoadCache, bundles: Iterable[Bundle]) -> None:
+    """Leave the settled digests of these bundles to the next build, if any changed."""
+    folder = cache.folder
+    if folder is None:
+        return
+    kept = {}
+    for bundle in bundles:
+        key = (str(bundle.brief_path), str(bundle.source_path))
+        known = _DIGESTS.get(key)
+        if known is not None and known[1] == bundle.digest and _settled(known[0], known[2]):
+            kept["\0".join(key)] = [*known[0], known[1], known[2]]
+    if kept != _KEPT.get(folder):
+        write_json(folder / DIGESTS_FILE, {"key": cache_key(), "digests": kept})
+        _KEPT[folder] = kept
+
+
+_KEPT: dict[Path, dict[str, list[Any]]] = {}  # what this process last left, by cache folder
 
 
 # Briefs validated in this process, by digest, with their findings and line maps: the same bytes
 # give the same brief, so a long-lived process (brief serve) validates each version of a brief
 # once, and reads its line map (for a finding's line) once.
-_MEMO: dict[str, tuple[Brief, str, list[list[Any]] | None, Parsed]] = {}
+_MEMO: dict[str, tuple[Brief, SourceText, list[list[Any]] | None, Parsed]] = {}
 
 
 def _load_cached(brief_path: Path, shown: str, cache: LoadCache) -> Bundle | None:
@@ -400,27 +463,40 @@ def _load_cached(brief_path: Path, shown: str, cache: LoadCache) -> Bundle | Non
     memo = _MEMO.get(digest)
     if memo is not None:
         cache.used.add(digest)
-        brief, source_text, findings, parsed = memo
+        brief, source, findings, parsed = memo
     else:
         entry = cache.get(digest)
         if not entry or "brief" not in entry:
             return None
         try:
             brief = Brief.model_validate_json(entry["brief"])
-            source_text = (
-                source_path.read_bytes()
-                .decode("utf-8-sig")
-                .replace("\r\n", "\n")
-                .replace("\r", "\n")
-            )
-        except (ValidationError, ValueError, TypeError, KeyError, OSError):
+        except (ValidationError, ValueError, TypeError, KeyError):
             return None
         findings = entry.get("check")
         parsed = Parsed(None, None, _lines_from(cache, digest, brief_path))
-        _MEMO[digest] = (brief, source_text, findings, parsed)
-    return Bundle(
-        brief, brief_path, source_path, shown, SourceText(source_text), parsed, digest, findings
-    )
+        # The source is read when a page or a check needs its text: an edit needs few of them.
+        source = _SourceFile(source_path)
+        _MEMO[digest] = (brief, source, findings, parsed)
+    return Bundle(brief, brief_path, source_path, shown, source, parsed, digest, findings)
+
+
+class _SourceFile(SourceText):
+    """The source of a brief loaded from the cache: read from its file on first use.
+
+    Its digest was matched a moment ago, so the file read is the one the brief was checked
+    against; one that vanished since reads as empty, and the next build reports it.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @cached_property
+    def text(self) -> str:  # type: ignore[override]
+        try:
+            data = self.path.read_bytes()
+        except OSError:
+            return ""
+        return data.decode("utf-8-sig", "replace").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _lines_from(
@@ -635,10 +711,14 @@ def load_library(
     paths = find_briefs(content_dir)
     bundles: list[Bundle] = []
     problems: list[Problem] = []
+    if cache is not None:
+        seed_digests(cache)
     for bundle, found in _load_all(paths, content_dir, jobs, cache):
         problems.extend(found)
         if bundle is not None:
             bundles.append(bundle)
+    if cache is not None:
+        keep_digests(cache, bundles)
     problems.extend(find_outside_links(content_dir))
     registry = None
     parties_path = content_dir / PARTIES_FILE
@@ -713,9 +793,11 @@ def _load_all(
     # fork: the workers start with every module already imported (no second start-up cost).
     folder = cache.folder if cache is not None else None
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        for results in pool.map(
+        for results, digests in pool.map(
             _load_chunk, chunks, [content_dir] * len(chunks), [folder] * len(chunks)
         ):
+            for digest_key, known in digests.items():
+                _DIGESTS[digest_key] = known
             for bundle, problems in results:
                 if (
                     bundle is not None
@@ -731,7 +813,7 @@ def _load_all(
                     )
                     _MEMO[bundle.digest] = (
                         bundle.brief,
-                        bundle.source.text,
+                        bundle.source,
                         bundle.findings,
                         bundle.parsed,
                     )
@@ -740,14 +822,18 @@ def _load_all(
 
 def _load_chunk(
     paths: list[Path], content_dir: Path, cache_folder: Path | None
-) -> list[tuple[Bundle | None, list[Problem]]]:
+) -> tuple[list[tuple[Bundle | None, list[Problem]]], dict[tuple[str, str], Any]]:
     """In a worker: load and check briefs; write what the cache keeps of them here, in parallel.
 
     What goes back to the parent is lean: the model, the source and the findings; not the YAML
-    data, nor the line map when the cache holds it.
+    data, nor the line map when the cache holds it. With them, the digests taken here, for the
+    parent to leave to the next build (`keep_digests`).
     """
+    import gc
+
     from generator.check import check_bundle
 
+    gc.enable()  # a worker's parsing leaves garbage; the parent may load with the collector off
     cache = LoadCache.open(cache_folder) if cache_folder is not None else None
     out: list[tuple[Bundle | None, list[Problem]]] = []
     for path in paths:
@@ -768,4 +854,10 @@ def _load_chunk(
         out.append((bundle, problems))
     if cache is not None:
         cache.write()
-    return out
+    digests = {}
+    for bundle, _ in out:
+        if bundle is not None:
+            digest_key = (str(bundle.brief_path), str(bundle.source_path))
+            if digest_key in _DIGESTS:
+                digests[digest_key] = _DIGESTS[digest_key]
+    return out, digests

@@ -421,3 +421,68 @@ def test_an_edit_works_out_again_only_the_pages_it_touches(
     assert contexts == ["zed"]
     monkeypatch.undo()
     _assert_same_site(library, tmp_path)
+
+
+def _new_process() -> None:
+    """Forget what this process loaded and hashed, as a new `brief build` starts."""
+    from generator import content
+
+    content._MEMO.clear()
+    content._DIGESTS.clear()
+    content._SEEDED.clear()
+    content._KEPT.clear()
+
+
+def test_a_new_process_reads_only_the_files_that_changed(
+    library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The last build leaves each bundle's digest by its files' metadata: a new process hashes
+    (and reads) only the brief that changed, and reads no source it does not need."""
+    from generator import content
+
+    monkeypatch.setattr(content, "SETTLED_NS", -(10**12))  # these files were written just now
+    build_project(library)
+    _new_process()
+    read: list[str] = []
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name in ("brief.md", "source.txt"):
+            read.append(f"{self.parent.name}/{self.name}")
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    brief = library / "content" / "story-1" / "brief.md"
+    brief.write_text(brief.read_text().replace("Acme story B", "Acme story Bee"))
+    assert build_project(library).mode == "incremental"
+    # The other briefs' pages list the edited one as related, so their sources are read to
+    # render them again; their brief.md files are not: the cache has what they hold.
+    assert [name for name in read if name.endswith("brief.md")] == ["story-1/brief.md"]
+    monkeypatch.undo()
+    _assert_same_site(library, tmp_path)
+
+
+def test_a_digest_stands_for_its_files_only_once_they_are_older_than_it(tmp_path: Path):
+    """A file rewritten within a tick of the clock after it was hashed may keep its size and
+    times: a digest taken that close to the files' last change is taken again, never trusted."""
+    from generator import content
+
+    folder = tmp_path / "story"
+    folder.mkdir()
+    brief, source = folder / "brief.md", folder / "source.txt"
+    brief.write_text("first")
+    source.write_text("text")
+    first = content.bundle_digest(brief, source)
+    brief.write_text("other")  # same size; as if the time stamps had not moved either
+    stats = (brief.stat(), source.stat())
+    now = tuple(
+        value
+        for one in stats
+        for value in (one.st_size, one.st_mtime_ns, one.st_ctime_ns, one.st_ino)
+    )
+    changed = max(now[1], now[2], now[5], now[6])
+    key = (str(brief), str(source))
+    content._DIGESTS[key] = (now, first, changed + 1)  # taken within the tick: not trusted
+    assert content.bundle_digest(brief, source, stats) != first
+    content._DIGESTS[key] = (now, first, changed + 3 * 10**9)  # taken well after: trusted
+    assert content.bundle_digest(brief, source, stats) == first
