@@ -243,8 +243,12 @@ def find_lookalikes(seen: dict[str, list[tuple[Bundle, Any]]]) -> Iterable[Probl
     owners: dict[str, tuple[str, Bundle, Any]] = {}
     warned: set[tuple[str, str]] = set()
     for party_id, uses in seen.items():
+        met: set[str] = set()  # a party is named alike in brief after brief: look once per name
         for bundle, party in uses:
             for name in local_names(party):
+                if name in met:
+                    continue
+                met.add(name)
                 folded = fold(name)
                 first = owners.setdefault(folded, (party_id, bundle, party))
                 other_id, other_bundle, other_party = first
