@@ -32,14 +32,23 @@ SAFE_SCHEMES = ("http", "https", "mailto")
 
 def clean(text: Any) -> str:
     """Drop control characters and fold all white space to single spaces."""
-    return _SPACE.sub(" ", _CONTROL.sub("", str(text))).strip()
+    text = str(text)
+    # Most text has neither: a printable string holds no control character and no white space
+    # but the plain space (tabs, breaks and other spaces are not printable).
+    if text.isprintable() and "  " not in text:
+        return text.strip()
+    return _SPACE.sub(" ", _CONTROL.sub("", text)).strip()
+
+
+_MD_ANY = re.compile("[" + re.escape(_MD_SPECIAL) + "]")
 
 
 def md(text: Any) -> Markup:
     """Untrusted text as a run of literal Markdown text, on one line."""
     if isinstance(text, Markup):
         return text
-    return Markup(clean(text).translate(_MD_TABLE))
+    text = clean(text)
+    return Markup(text.translate(_MD_TABLE) if _MD_ANY.search(text) else text)
 
 
 def html_text(text: Any) -> str:

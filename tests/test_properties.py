@@ -133,3 +133,37 @@ def test_parties_file_of_any_bytes_is_refused_cleanly(tmp_path: Path):
             load_quietly(tmp_path / "content")
 
     check()
+
+
+def _clean_reference(text: str) -> str:
+    """What `clean` promises, the long way: no control character, one space for any run."""
+    import re
+
+    from generator.markup import _CONTROL
+
+    return re.sub(r"\s+", " ", _CONTROL.sub("", text)).strip()
+
+
+@given(st.text(alphabet=st.characters(codec=None), max_size=30))
+@settings(max_examples=3000)
+def test_clean_and_md_quick_paths_give_what_the_long_way_gives(text: str):
+    """`clean` and `md` skip work for text with nothing to fold or escape: never another result."""
+    from generator.markup import _MD_TABLE, clean, md
+
+    assert clean(text) == _clean_reference(text)
+    assert str(md(text)) == _clean_reference(text).translate(_MD_TABLE)
+
+
+def test_no_printable_character_is_one_clean_folds_or_drops():
+    """The premise of `clean`'s quick path, for every character there is: a printable one is
+    never a control character, and never white space but the plain space."""
+    import re
+
+    from generator.markup import _CONTROL
+
+    space = re.compile(r"\s")
+    for code in range(0x110000):
+        char = chr(code)
+        if char.isprintable():
+            assert not _CONTROL.match(char), hex(code)
+            assert char == " " or not space.match(char), hex(code)
