@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from generator.cache import LoadCache, read_json, write_json
+from generator.cache import LoadCache, write_bytes
 from generator.cache import key as cache_key
 from generator.errors import Problem, ProblemsError
 from generator.frontmatter import Parsed, YamlProblem, dotted, parse_yaml, split_front_matter
@@ -400,13 +400,19 @@ def seed_digests(cache: LoadCache) -> None:
     if folder is None or folder in _SEEDED:
         return
     _SEEDED.add(folder)
-    stored = read_json(folder / DIGESTS_FILE)
+    import orjson
+
+    try:
+        data = (folder / DIGESTS_FILE).read_bytes()
+        stored = orjson.loads(data)
+    except (OSError, ValueError):
+        return  # none yet, or damaged: the digests are taken again
     if not isinstance(stored, dict) or stored.get("key") != cache_key():
         return
     digests = stored.get("digests")
     if not isinstance(digests, dict):
         return
-    _KEPT[folder] = digests
+    _KEPT[folder] = hashlib.sha256(data).digest()
     for name, value in digests.items():
         brief_name, _, source_name = name.partition("\0")
         if (
@@ -429,12 +435,17 @@ def keep_digests(cache: LoadCache, bundles: Iterable[Bundle]) -> None:
         known = _DIGESTS.get(key)
         if known is not None and known[1] == bundle.digest and _settled(known[0], known[2]):
             kept["\0".join(key)] = [*known[0], known[1], known[2]]
-    if kept != _KEPT.get(folder):
-        write_json(folder / DIGESTS_FILE, {"key": cache_key(), "digests": kept})
-        _KEPT[folder] = kept
+    import orjson
+
+    data = orjson.dumps({"key": cache_key(), "digests": kept})
+    written = hashlib.sha256(data).digest()
+    if written != _KEPT.get(folder):
+        write_bytes(folder / DIGESTS_FILE, data)
+        _KEPT[folder] = written
 
 
-_KEPT: dict[Path, dict[str, list[Any]]] = {}  # what this process last left, by cache folder
+# The sha256 of the digests file this process last read or wrote, by cache folder.
+_KEPT: dict[Path, bytes] = {}
 
 
 # Briefs validated in this process, by digest, with their findings and line maps: the same bytes

@@ -141,8 +141,9 @@ class SiteData:
     canonical_found: dict[str, tuple[str, ...]] = field(default_factory=dict)
     every: str = ""  # see every_key
     share: tuple[int, int] | None = None  # (k, n): this process renders the k-th of n shares
-    # Links by what they link from and to: a brief is linked from page after page of listings.
-    links: dict[tuple[str, ...], Markup] = field(default_factory=dict)
+    # Each brief's title, escaped once: a brief is linked from page after page of listings.
+    # (Whole links, by the folder each was made for, took 30 MB at 5,000 briefs.)
+    titles: dict[str, Markup] = field(default_factory=dict)
 
     @classmethod
     def build(
@@ -217,26 +218,20 @@ class SiteData:
 
     def party_link(self, bundle: Bundle, local_id: str, from_dir: str) -> Markup:
         """A link to a party's page, with the name the brief gives it."""
-        key = ("party", bundle.slug, local_id, from_dir)
-        link = self.links.get(key)
-        if link is None:
-            local = bundle.brief.party(local_id)
-            name = local.name if local else local_id
-            canonical = self.index.of(bundle.slug, local_id)
-            link = Markup(f"[{md(name)}]({_relative(f'parties/{canonical}.md', from_dir)})")
-            self.links[key] = link
-        return link
+        local = bundle.brief.party(local_id)
+        name = local.name if local else local_id
+        canonical = self.index.of(bundle.slug, local_id)
+        return Markup(f"[{md(name)}]({_relative(f'parties/{canonical}.md', from_dir)})")
 
     def brief_link(self, bundle: Bundle, from_dir: str) -> Markup:
         """A link to a brief's page; a draft says so."""
-        key = ("brief", bundle.slug, from_dir)
-        link = self.links.get(key)
-        if link is None:
-            text = f"[{md(bundle.brief.title)}]({_relative(f'briefs/{bundle.slug}.md', from_dir)})"
-            if bundle.brief.status == "draft":
-                text += " **(draft)**"
-            link = self.links[key] = Markup(text)
-        return link
+        title = self.titles.get(bundle.slug)
+        if title is None:
+            title = self.titles[bundle.slug] = md(bundle.brief.title)
+        text = f"[{title}]({_relative(f'briefs/{bundle.slug}.md', from_dir)})"
+        if bundle.brief.status == "draft":
+            text += " **(draft)**"
+        return Markup(text)
 
     def topic_link(self, tag: str, from_dir: str) -> Markup:
         return Markup(f"[{md(tag)}]({_relative(f'topics/{topic_slug(tag)}.md', from_dir)})")

@@ -486,3 +486,63 @@ def test_a_digest_stands_for_its_files_only_once_they_are_older_than_it(tmp_path
     assert content.bundle_digest(brief, source, stats) != first
     content._DIGESTS[key] = (now, first, changed + 3 * 10**9)  # taken well after: trusted
     assert content.bundle_digest(brief, source, stats) == first
+
+
+def test_an_edit_readies_mkdocs_in_a_second_process_and_equals_a_clean_build(
+    library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The command line's edit readies MkDocs in a forked process while it renders; that
+    process builds the pages and the search index, and the site equals a clean build."""
+    import multiprocessing
+
+    from generator import site
+
+    build_project(library)
+    started: list[site.MkDocsAhead] = []
+    real = site.MkDocsAhead.__init__
+
+    def spy(self: site.MkDocsAhead, *args: object) -> None:
+        real(self, *args)  # type: ignore[arg-type]
+        started.append(self)
+
+    monkeypatch.setattr(site.MkDocsAhead, "__init__", spy)
+    brief = library / "content" / "story-3" / "brief.md"
+    brief.write_text(brief.read_text().replace("Acme story D", "Acme story Dee"))
+    assert build_project(library).mode == "incremental"
+    assert len(started) == 1 and started[0]._process.exitcode == 0
+    assert multiprocessing.active_children() == []
+    monkeypatch.undo()
+    _assert_same_site(library, tmp_path)
+
+
+def test_a_failed_edit_stops_the_readied_mkdocs_and_leaves_the_site(library: Path):
+    from generator.errors import ProblemsError
+
+    build_project(library)
+    before = tree_bytes(library / "site")
+    brief = library / "content" / "story-1" / "brief.md"
+    brief.write_text(brief.read_text().replace("date: 2025-01-02", "date: someday"))
+    with pytest.raises(ProblemsError):
+        build_project(library)
+    import multiprocessing
+
+    assert multiprocessing.active_children() == []
+    assert [p.name for p in library.iterdir() if ".build-" in p.name] == []
+    assert tree_bytes(library / "site") == before
+
+
+def test_readied_mkdocs_builds_nothing_unless_told_and_ends_with_its_pipe(library: Path):
+    from generator import site
+    from generator.build import NAV, _staging_dir
+
+    build_project(library)
+    settings = site.load_settings(library, None)
+    ahead = site.MkDocsAhead(settings, _staging_dir(settings, False), NAV)
+    assert ahead.out_dir is not None
+    out_dir = ahead.out_dir
+    ahead._orders.close()  # as when the build that started it dies
+    ahead._process.join(60)
+    assert ahead._process.exitcode == 0
+    assert list(out_dir.iterdir()) == []  # it built nothing
+    ahead.cancel()
+    assert not out_dir.exists()
