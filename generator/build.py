@@ -393,22 +393,58 @@ def build_project(
             and isinstance(state.get("pages"), dict)
             and isinstance(state.get("keys"), dict)
         )
+        old: dict[str, str] = state["pages"] if base_ok else {}
+        known: dict[str, str] | None = state["keys"] if base_ok else None
+        last_memo = state.get("memo") if base_ok and isinstance(state.get("memo"), dict) else {}
         cache = LoadCache.open(settings.state_dir / CACHE_DIR)
-        staging_dir = _staging_dir(settings, drafts)
-        ahead: site.MkDocsAhead | None = None
-        if base_ok and not warm:
-            # MkDocs readies itself on the other core while this process loads and renders;
-            # a warm process (brief serve) has it imported and ready already.
-            staging_dir.mkdir(parents=True, exist_ok=True)
-            ahead = site.MkDocsAhead(settings, staging_dir, NAV)
-        try:
-            built = _build_on(
-                settings, drafts, cache, state, base_ok, warm, freeze, staging_dir, ahead
+        if base_ok or warm:
+            prepared = prepare_pages(
+                settings, drafts, cache, old, known, warm, last_memo, freeze=freeze
             )
-        finally:
-            if ahead is not None:
-                ahead.cancel()
-        prepared, mode, written, mkdocs_warnings, shadow, lap = built
+        else:
+            # A full build loads and renders in a process of its own, which hands back only
+            # hashes and findings: the briefs' memory goes back to the system before MkDocs runs.
+            from generator.processes import run_forked
+
+            prepared = run_forked(_prepare_in_child, [(settings, drafts, cache.folder)], 1)[0]
+        problems, hashes = prepared.problems, prepared.hashes
+        lap = Laps(dict(prepared.timings))
+        staging_dir = _staging_dir(settings, drafts)
+        if base_ok:
+            rebuild = {path for path, value in hashes.items() if old.get(path) != value}
+            removed = set(old) - set(hashes)
+            out_dir, mkdocs_warnings = site.run_mkdocs(settings, staging_dir, NAV, rebuild)
+            directory_urls = site.use_directory_urls(settings)
+            pages_gone = {
+                _location(site.dest_uri(path, directory_urls)) for path in removed | rebuild
+            }
+            site.finish_search_index(out_dir, settings.site_dir, pages_gone)
+            lap("mkdocs")
+            gone = {site.dest_uri(path, directory_urls) for path in removed}
+            shadow = _update_by_shadow(settings, drafts, out_dir, gone)
+            if shadow is None:  # no atomic exchange here: a whole new tree, as a full build
+                site.assemble(
+                    settings.site_dir,
+                    out_dir,
+                    gone | {site.dest_uri(path, directory_urls) for path in rebuild},
+                )
+                site.swap_into_place(out_dir, settings.site_dir)
+            mode, written = "incremental", len(rebuild) + len(removed)
+        else:
+            out_dir, mkdocs_warnings = site.run_mkdocs(settings, staging_dir, NAV, jobs=_jobs())
+            site.finish_search_index(out_dir, None, set())
+            lap("mkdocs")
+            site.swap_into_place(out_dir, settings.site_dir)
+            shadow = None
+            second = _shadow_dir(settings, drafts)
+            _forget_shadow(settings, drafts)
+            if second.exists():  # some version behind: of no use now
+                site.discard(second)
+            if warm and site.can_exchange(settings.site_dir, second):
+                # A live preview links its second tree now, so that its first edit is quick too.
+                site.sync_shadow(settings.site_dir, second, None)
+                shadow = {"id": _site_id(second), "lag": []}
+            mode, written = "full", len(hashes)
         if warm:
             _WARM.add(state_path)
         cache.used.update(prepared.digests)
@@ -420,7 +456,7 @@ def build_project(
                 "config": config_key,
                 "site_id": _site_id(settings.site_dir),
                 "briefs": prepared.briefs,
-                "pages": prepared.hashes,
+                "pages": hashes,
                 "keys": prepared.keys,
                 "memo": prepared.memo,
             },
@@ -430,11 +466,11 @@ def build_project(
         else:  # known again, now that the site and its state are written
             write_json(_shadow_record(settings, drafts), shadow)
         lap("swap")
-    warnings = [p for p in prepared.problems if p.severity == "warning"]
+    warnings = [p for p in problems if p.severity == "warning"]
     warnings += [Problem("mkdocs", 0, "", message, "warning") for message in mkdocs_warnings]
     return BuildResult(
         briefs=prepared.briefs,
-        pages=len(prepared.hashes),
+        pages=len(hashes),
         written=written,
         seconds=time.perf_counter() - started,
         site_dir=settings.site_dir,
@@ -442,68 +478,6 @@ def build_project(
         mode=mode,
         timings=lap.timings,
     )
-
-
-def _build_on(
-    settings: site.Settings,
-    drafts: bool,
-    cache: LoadCache,
-    state: dict[str, Any],
-    base_ok: bool,
-    warm: bool,
-    freeze: bool,
-    staging_dir: Path,
-    ahead: site.MkDocsAhead | None,
-) -> tuple[Prepared, str, int, list[str], dict[str, Any] | None, Laps]:
-    """The pages, then the site: on the last site (`base_ok`: only what changed) or anew."""
-    old: dict[str, str] = state["pages"] if base_ok else {}
-    known: dict[str, str] | None = state["keys"] if base_ok else None
-    last_memo = state.get("memo") if base_ok and isinstance(state.get("memo"), dict) else {}
-    if base_ok or warm:
-        prepared = prepare_pages(
-            settings, drafts, cache, old, known, warm, last_memo, freeze=freeze
-        )
-    else:
-        # A full build loads and renders in a process of its own, which hands back only
-        # hashes and findings: the briefs' memory goes back to the system before MkDocs runs.
-        from generator.processes import run_forked
-
-        prepared = run_forked(_prepare_in_child, [(settings, drafts, cache.folder)], 1)[0]
-    hashes = prepared.hashes
-    lap = Laps(dict(prepared.timings))
-    shadow: dict[str, Any] | None = None
-    if base_ok:
-        rebuild = {path for path, value in hashes.items() if old.get(path) != value}
-        removed = set(old) - set(hashes)
-        if ahead is not None:
-            changes = ahead.finish(rebuild, removed)
-        else:
-            changes = site.build_changes(settings, staging_dir, NAV, rebuild, removed)
-        lap("mkdocs")
-        shadow = _update_by_shadow(settings, drafts, changes.out_dir, changes.gone)
-        if shadow is None:  # no atomic exchange here: a whole new tree, as a full build
-            site.assemble(settings.site_dir, changes.out_dir, changes.gone | changes.rebuilt)
-            site.swap_into_place(changes.out_dir, settings.site_dir)
-        mode, written, mkdocs_warnings = (
-            "incremental",
-            len(rebuild) + len(removed),
-            changes.warnings,
-        )
-    else:
-        out_dir, mkdocs_warnings = site.run_mkdocs(settings, staging_dir, NAV, jobs=_jobs())
-        site.finish_search_index(out_dir, None, set())
-        lap("mkdocs")
-        site.swap_into_place(out_dir, settings.site_dir)
-        second = _shadow_dir(settings, drafts)
-        _forget_shadow(settings, drafts)
-        if second.exists():  # some version behind: of no use now
-            site.discard(second)
-        if warm and site.can_exchange(settings.site_dir, second):
-            # A live preview links its second tree now, so that its first edit is quick too.
-            site.sync_shadow(settings.site_dir, second, None)
-            shadow = {"id": _site_id(second), "lag": []}
-        mode, written = "full", len(hashes)
-    return prepared, mode, written, mkdocs_warnings, shadow, lap
 
 
 # The builds (by state file) whose briefs and page keys this process holds: see `warm_up`.
@@ -602,3 +576,12 @@ def _update_by_shadow(
     if not site.exchange(shadow, settings.site_dir):
         raise OSError("the site and its shadow could not be exchanged")
     return {"id": _site_id(shadow), "lag": changed}
+
+
+def _location(dest: str) -> str:
+    """The search-index location of a page written at `dest`."""
+    if dest == "index.html":
+        return ""
+    if dest.endswith("/index.html"):
+        return dest[: -len("index.html")]
+    return dest

@@ -28,13 +28,30 @@ def run_forked(work: Callable[[Any], Any], tasks: list[Any], jobs: int) -> list[
             while pending and len(running) < jobs:
                 index, task = pending.pop(0)
                 reader, writer = context.Pipe(duplex=False)
-                process = context.Process(target=send_answer, args=(work, task, writer))
+                process = context.Process(target=_answer, args=(work, task, writer))
                 process.start()
                 writer.close()
                 running[reader] = (index, process, reader)
             for ready in wait(list(running)):
                 index, process, connection = running.pop(ready)
-                results[index] = receive(connection, process)
+                try:
+                    kind, value = connection.recv()
+                except EOFError:
+                    process.join()
+                    raise BuildError(
+                        f"a build process ended without an answer (exit code {process.exitcode});"
+                        " the previous site is unchanged"
+                    ) from None
+                finally:
+                    connection.close()
+                process.join()
+                if kind == "problems":
+                    raise ProblemsError(*value)
+                if kind == "error":
+                    raise BuildError(value)
+                if kind == "crash":
+                    raise RuntimeError(f"a build process failed:\n{value}")
+                results[index] = value
     finally:
         for _index, process, _connection in running.values():
             process.kill()
@@ -42,30 +59,7 @@ def run_forked(work: Callable[[Any], Any], tasks: list[Any], jobs: int) -> list[
     return results
 
 
-def receive(connection: Any, process: Any) -> Any:
-    """The answer of a forked process (see `send_answer`): its value, or its error raised here."""
-    try:
-        kind, value = connection.recv()
-    except EOFError:
-        process.join()
-        raise BuildError(
-            f"a build process ended without an answer (exit code {process.exitcode});"
-            " the previous site is unchanged"
-        ) from None
-    finally:
-        connection.close()
-    process.join()
-    if kind == "problems":
-        raise ProblemsError(*value)
-    if kind == "error":
-        raise BuildError(value)
-    if kind == "crash":
-        raise RuntimeError(f"a build process failed:\n{value}")
-    return value
-
-
-def send_answer(work: Callable[[Any], Any], task: Any, writer: Any) -> None:
-    """In a forked process: `work(task)`, or the error it raised, sent back to `receive`."""
+def _answer(work: Callable[[Any], Any], task: Any, writer: Any) -> None:
     try:
         answer: tuple[str, Any] = ("ok", work(task))
     except ProblemsError as exc:

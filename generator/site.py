@@ -442,154 +442,6 @@ def run_mkdocs(
     return out_dir, messages
 
 
-@dataclass
-class Changes:
-    """A partial build: its folder, MkDocs' warnings, and the site files it drops and writes."""
-
-    out_dir: Path
-    warnings: list[str]
-    gone: set[str]  # the files of removed pages
-    rebuilt: set[str]  # the files of the pages built again
-
-
-def build_changes(
-    settings: Settings,
-    docs_dir: Path,
-    nav: list[Any],
-    rebuild: set[str],
-    removed: set[str],
-    out_dir: Path | None = None,
-    config: Any = None,
-    old_index: Any = None,
-) -> Changes:
-    """Build only the pages `rebuild` names, with a search index whole again (see run_mkdocs).
-
-    `out_dir`, `config` and `old_index` (the last site's search index): when made or read
-    already, by `MkDocsAhead`.
-    """
-    if out_dir is None:
-        out_dir, warnings = run_mkdocs(settings, docs_dir, nav, rebuild)
-    else:
-        warnings = _build_one(settings, docs_dir, nav, out_dir, rebuild, False, config)
-    directory_urls = use_directory_urls(settings)
-    pages_gone = {_location(dest_uri(path, directory_urls)) for path in removed | rebuild}
-    finish_search_index(out_dir, settings.site_dir, pages_gone, old_index)
-    return Changes(
-        out_dir,
-        warnings,
-        {dest_uri(path, directory_urls) for path in removed},
-        {dest_uri(path, directory_urls) for path in rebuild},
-    )
-
-
-def _location(dest: str) -> str:
-    """The search-index location of a page written at `dest`."""
-    if dest == "index.html":
-        return ""
-    if dest.endswith("/index.html"):
-        return dest[: -len("index.html")]
-    return dest
-
-
-class MkDocsAhead:
-    """A partial build's MkDocs, readied in a process of its own while the pages are rendered.
-
-    A command-line build that changes a few pages spends a third of its time before MkDocs
-    builds the first of them: importing MkDocs, its theme and Markdown, validating the
-    configuration, reading the last search index. None of it needs the pages, so a forked
-    process does it on the second core while this one loads and renders, then waits for the
-    list of pages to build (`finish`). Whatever happens to this process, that one ends: it
-    builds nothing unless told to, and stops when its pipe closes.
-    """
-
-    def __init__(self, settings: Settings, docs_dir: Path, nav: list[Any]) -> None:
-        import multiprocessing
-
-        os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-        context = multiprocessing.get_context("fork")
-        parent = settings.site_dir.parent
-        parent.mkdir(parents=True, exist_ok=True)
-        self.out_dir: Path | None = Path(
-            tempfile.mkdtemp(prefix=f".{settings.site_dir.name}.build-", dir=parent)
-        )
-        self._answers, answer = context.Pipe(duplex=False)
-        order, self._orders = context.Pipe(duplex=False)
-        self._process = context.Process(
-            target=_ahead,
-            args=((settings, docs_dir, nav, self.out_dir), order, answer, self._orders),
-        )
-        self._process.start()
-        answer.close()
-        order.close()
-
-    def finish(self, rebuild: set[str], removed: set[str]) -> Changes:
-        """Build `rebuild` there, `removed` gone; its folder is the caller's from here."""
-        from generator.processes import receive
-
-        with contextlib.suppress(OSError):  # it ended: its answer, or its silence, says why
-            self._orders.send((rebuild, removed))
-        self._orders.close()
-        changes: Changes = receive(self._answers, self._process)
-        self.out_dir = None
-        return changes
-
-    def cancel(self) -> None:
-        """Stop it if it still runs, and remove its folder unless `finish` handed it over."""
-        with contextlib.suppress(OSError):
-            self._orders.close()
-        if self._process.is_alive():
-            self._process.kill()
-        self._process.join()
-        self._answers.close()
-        if self.out_dir is not None:
-            shutil.rmtree(self.out_dir, ignore_errors=True)
-            self.out_dir = None
-
-
-def _ahead(task: tuple[Any, ...], orders: Any, answer: Any, own_orders: Any) -> None:
-    """In the forked process: ready MkDocs, wait for the pages, build them, answer."""
-    from generator.processes import send_answer
-
-    own_orders.close()  # else this process would hold its own pipe open and never see it end
-    settings, docs_dir, nav, out_dir = task
-    ready: tuple[Any, Any] | BaseException
-    handler = _Collect()
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(handler)
-    try:
-        config = mkdocs_config(settings, docs_dir, out_dir, nav)
-        import markdown  # the extensions' modules, imported now rather than at the first page
-
-        markdown.Markdown(
-            extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"]
-        )
-        try:
-            old_index = _read_index(settings.site_dir)
-        except (OSError, ValueError):
-            old_index = None  # finish_search_index reads it again, and says what is wrong
-        ready = (config, old_index)
-    except Exception as exc:  # told when the build asks for the pages
-        ready = exc
-    finally:
-        logger.removeHandler(handler)
-    try:
-        rebuild, removed = orders.recv()
-    except (EOFError, OSError):
-        return  # the build ended without it: nothing to do
-
-    def build(_: Any) -> Changes:
-        if isinstance(ready, BaseException):
-            raise ready
-        config, old_index = ready
-        changes = build_changes(
-            settings, docs_dir, nav, rebuild, removed, out_dir, config, old_index
-        )
-        changes.warnings = [r.getMessage() for r in handler.records] + changes.warnings
-        return changes
-
-    send_answer(build, None, answer)
-
-
 # A part of a full build: big enough that MkDocs' own set-up (config, theme, files, nav,
 # sitemap) stays a small share of it, small enough that the pages a process holds stay few.
 PART_PAGES = 1200
@@ -612,12 +464,8 @@ def _build_one(
     out_dir: Path,
     rebuild: set[str] | None,
     assets: bool,
-    config: Any = None,
 ) -> list[str]:
-    """One MkDocs build into `out_dir`: every page, or only `rebuild` (and the assets if asked).
-
-    `config`: the MkDocs configuration for exactly these arguments, when made already.
-    """
+    """One MkDocs build into `out_dir`: every page, or only `rebuild` (and the assets if asked)."""
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
@@ -625,8 +473,7 @@ def _build_one(
     logger = logging.getLogger("mkdocs")
     logger.addHandler(handler)
     try:
-        if config is None:
-            config = mkdocs_config(settings, docs_dir, out_dir, nav)
+        config = mkdocs_config(settings, docs_dir, out_dir, nav)
         config.plugins["brief-theme-cache"] = _ThemeCache(settings.state_dir / "jinja")
         if rebuild is not None:
             config.plugins["brief-only"] = _Only(rebuild, assets)
@@ -851,13 +698,11 @@ def _page_of(location: str) -> str:
     return location.split("#", 1)[0]
 
 
-def finish_search_index(
-    new_dir: Path, old_site: Path | None, dropped_pages: set[str], old: Any = None
-) -> None:
+def finish_search_index(new_dir: Path, old_site: Path | None, dropped_pages: set[str]) -> None:
     """Write the whole search index in a canonical page order.
 
     A partial build indexes only the pages it built: their entries replace those of the last
-    site's index (`old`, when read already); entries of pages that were removed are dropped.
+    site's index; entries of pages that were removed are dropped.
     """
     import orjson  # the index is megabytes: it is read and written again at every build
 
@@ -867,8 +712,7 @@ def finish_search_index(
     index = orjson.loads(path.read_bytes())
     pages = _by_page(index.get("docs", []))
     if old_site is not None:
-        if old is None:
-            old = _read_index(old_site)
+        old = orjson.loads((old_site / SEARCH_INDEX).read_bytes())
         for page, entries in _by_page(old.get("docs", [])).items():
             if page not in pages and page not in dropped_pages:
                 pages[page] = entries
@@ -876,12 +720,6 @@ def finish_search_index(
     index["docs"] = [entry for page in sorted(pages) for entry in pages[page]]
     path.unlink()
     path.write_bytes(orjson.dumps(index))  # compact UTF-8, as json.dumps(ensure_ascii=False)
-
-
-def _read_index(site_dir: Path) -> Any:
-    import orjson
-
-    return orjson.loads((site_dir / SEARCH_INDEX).read_bytes())
 
 
 def _by_page(docs: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
