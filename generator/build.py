@@ -94,6 +94,23 @@ def check_library(library: Library, cache: LoadCache | None = None) -> list[Prob
     return problems
 
 
+def check_project(settings: site.Settings) -> tuple[int, list[Problem]]:
+    """Load and prove every brief, drafts included: (how many, every problem found).
+
+    With the build's cache: a brief whose files are those it was checked from is not read,
+    validated and proved again. The cache is written where it can be; a project that cannot be
+    written to is checked all the same. Raises ProblemsError when a brief cannot be loaded.
+    """
+    from generator.content import load_library
+
+    cache = LoadCache.open(settings.state_dir / CACHE_DIR)
+    library = load_library(settings.content_dir, cache=cache, jobs=_jobs())
+    problems = list(library.problems) + check_library(library, cache)
+    with contextlib.suppress(OSError):
+        cache.write()
+    return len(library.bundles), problems
+
+
 def render_site(
     library: Library,
     settings: site.Settings,

@@ -90,15 +90,12 @@ def build(project_dir: Path, drafts: bool, site_dir: Path | None) -> None:
 )
 def check(project_dir: Path, strict: bool, output: str) -> None:
     """Validate every brief and prove it against its source, without building."""
-    from generator.build import check_library
-    from generator.content import load_library
+    from generator.build import check_project
     from generator.site import load_settings
 
     settings = load_settings(project_dir)
     try:
-        library = load_library(settings.content_dir)
-        problems = list(library.problems) + check_library(library)
-        count = len(library.bundles)
+        count, problems = check_project(settings)
     except ProblemsError as exc:
         problems = exc.problems
         count = len({p.path for p in problems})

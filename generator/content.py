@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import errno
 import hashlib
@@ -440,8 +441,9 @@ def keep_digests(cache: LoadCache, bundles: Iterable[Bundle]) -> None:
     data = orjson.dumps({"key": cache_key(), "digests": kept})
     written = hashlib.sha256(data).digest()
     if written != _KEPT.get(folder):
-        write_bytes(folder / DIGESTS_FILE, data)
-        _KEPT[folder] = written
+        with contextlib.suppress(OSError):  # a time saver only: `brief check` of a read-only copy
+            write_bytes(folder / DIGESTS_FILE, data)
+            _KEPT[folder] = written
 
 
 # The sha256 of the digests file this process last read or wrote, by cache folder.
@@ -864,7 +866,8 @@ def _load_chunk(
         bundle.source.__dict__.pop("_normal", None)  # recomputed on demand; not worth the transfer
         out.append((bundle, problems))
     if cache is not None:
-        cache.write()
+        with contextlib.suppress(OSError):  # a time saver only: see keep_digests
+            cache.write()
     digests = {}
     for bundle, _ in out:
         if bundle is not None:

@@ -285,3 +285,51 @@ def test_a_brief_from_the_load_cache_is_proved_alike(planted, tmp_path):
         "numbers[1].evidence: evidence is not in source.txt "
         '(did you mean: "about 8% of its workforce"?)'
     ]
+
+
+def test_a_second_check_proves_from_the_cache_what_did_not_change(
+    planted, monkeypatch: pytest.MonkeyPatch
+):
+    """`brief check` keeps what it proved in the build's cache: a brief whose files did not
+    change is not read, validated and proved again, and gives the same lines; one that changed
+    is proved anew."""
+    from generator import check as check_module
+    from generator import content
+
+    monkeypatch.setattr(content, "SETTLED_NS", -(10**12))  # these files were written just now
+    project = planted(PROVEN.replace("bottom_line: ", "bottom_line: In 2031, ", 1))
+    first = check(project)
+    assert first.exit_code == 1 and "date '2031' is not in the source" in first.output
+    for memo in (content._MEMO, content._DIGESTS, content._SEEDED, content._KEPT):
+        memo.clear()  # a new process
+    proved: list[str] = []
+    real = check_module.check_bundle
+
+    def spy(bundle: object) -> object:
+        proved.append(str(bundle))
+        return real(bundle)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(check_module, "check_bundle", spy)
+    again = check(project)
+    assert (again.exit_code, again.output) == (first.exit_code, first.output)
+    assert proved == []
+    brief = project / BRIEF_PATH
+    brief.write_text(brief.read_text().replace("In 2031, ", "In 2032, "))
+    edited = check(project)
+    assert "2032" in edited.output and len(proved) == 1, edited.output
+
+
+def test_a_project_whose_cache_cannot_be_written_is_checked_all_the_same(
+    planted, monkeypatch: pytest.MonkeyPatch
+):
+    from generator import cache, content
+
+    def refuse(*_: object) -> None:
+        raise PermissionError("read-only")
+
+    monkeypatch.setattr(cache, "write_bytes", refuse)
+    monkeypatch.setattr(content, "write_bytes", refuse)
+    monkeypatch.setattr(cache.LoadCache, "write", lambda self: refuse())
+    result = check(planted(), "--strict")
+    assert result.exit_code == 0, result.output
+    assert result.output == "Checked 1 brief: no errors.\n"
