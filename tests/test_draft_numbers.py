@@ -123,3 +123,47 @@ def test_new_forms_read_back_alone(as_written, kind, value, unit):
     number = parse_number(as_written)
     assert number is not None and number.as_written == as_written
     assert (number.kind, number.value, number.unit) == (kind, value, unit)
+
+
+def _measures_of(text: str) -> dict[str, str]:
+    import datetime as dt
+
+    from generator.draft.figures import draft_figures
+    from generator.draft.sentences import find_sentences
+
+    figures = draft_figures(
+        text, find_numbers(text), find_sentences(text), [], [], dt.date(2024, 5, 1)
+    )
+    return {str(f.fields["as_written"]): str(f.fields["measures"]) for f in figures}
+
+
+@pytest.mark.parametrize(
+    ("text", "as_written", "measures"),
+    [
+        # the noun phrase after the number
+        ("The plant employs 1,200 workers in the town.", "1,200", "workers"),
+        # else the clause before it, without its verb of change
+        ("Quarterly revenue rose 12% after a strong season.", "12%", "Quarterly revenue"),
+        ("The main index fell 3% later in the day.", "3%", "The main index"),
+        ("Turnover for the year was up 4.5% to £2.1bn.", "£2.1bn", "Turnover for the year"),
+        (
+            "The plan cuts the sales tax from 20% to 18% and raises pensions by 5%.",
+            "18%",
+            "The plan cuts the sales tax",
+        ),
+        # a figure before it in its clause measures something of its own
+        (
+            "The plan cuts the sales tax from 20% to 18% and raises pensions by 5%.",
+            "5%",
+            "raises pensions",
+        ),
+        ("It pays out state pensions worth £9bn.", "£9bn", "pays out state pensions"),
+    ],
+)
+def test_a_figure_measures_the_words_that_name_it(text, as_written, measures):
+    assert _measures_of(text)[as_written] == measures
+
+
+def test_an_amount_restated_in_another_currency_measures_what_the_first_does():
+    found = _measures_of("The group made a net profit of €40m ($43m; £35m) in the half.")
+    assert found["€40m"] == found["$43m"] == found["£35m"] == "The group made a net profit"

@@ -74,29 +74,98 @@ def decide_dollar(text: str, parties: list[PartyDraft]) -> str:
     return DOLLAR_COUNTRIES[counts.most_common(1)[0][0]]
 
 
+# Words that do not name what a number measures when they follow it ("rose 2% later", "20% each")
+# or that end the clause before it ("profits rose", "up from", "worth"): function words, verbs
+# of change and of saying, adverbs of time and degree.
+_NOT_A_MEASURE = frozenset(
+    """
+    a about above across after again against ago ahead all almost along already also although
+    among an and another any apiece are around as at be been before behind below between both
+    but by came can climbed could currently dipped down dropped during each earlier either
+    else even ever fell for from gained grew had has have having here higher hit however if in
+    increased decreased declined instead into is it its jumped just last later less lower made
+    may might more most much nearly next nor not now of off on once only or other our out over
+    overall per plunged previously reached recently respectively rising falling rose said saw
+    says since slid slipped so soared some still such than that the their them then there these
+    they this those through to today tomorrow too totalled totaled toward towards under until
+    up upon very via was were what when where whereas which while who whom whose will with
+    within worth would yesterday yet
+    """.split()  # noqa: SIM905 - a word list reads better as words
+)
+_NUMBER_TOKEN = re.compile(r"[\d$£€¥]")
+# Words of a unit or a period: no phrase of them alone says what a figure measures.
+_UNITS_AND_TIMES = frozenset(
+    {
+        "year",
+        "years",
+        "month",
+        "months",
+        "week",
+        "weeks",
+        "day",
+        "days",
+        "quarter",
+        "calendar",
+        "billion",
+        "million",
+        "bn",
+        "mln",
+        "dlrs",
+        "dollars",
+        "percent",
+        "points",
+        "pence",
+    }
+)
+_FIGURE_TOKEN = re.compile(r"[%$£€¥]|\d[.,]\d|\d(?:bn|m|mln|k)\b", re.I)
+_CONVERSION_GAP = re.compile(r"\s*(?:\(|[;,/]|\bor\b)\s*(?:about|around|some|roughly)?\s*", re.I)
+
+
 def _measures(number: Number, sentence: Sentence, text: str) -> str:
-    """The phrase a number modifies: the words after it, else the clause before it."""
+    """What a number measures: the noun phrase after it ("13,000 jobs"), else the clause before
+    it, without the verb of change and the figures that end it ("Turnover for the quarter was
+    up 4.3% to" -> "Turnover for the quarter"), else its sentence."""
     after = text[number.end : min(sentence.end, number.end + 200)]
     after = _LEAD_OF.sub("", after.lstrip(" -–—"))
     words: list[str] = []
     for found in _MEASURE_WORD.finditer(after):
         word = found.group()
-        if not _WORD_START.match(word) or (words and _is_stop_word(word)):
+        if not _WORD_START.match(word) or _is_stop_word(word) or _not_a_measure(word):
             break
         words.append(word.rstrip("."))
         if len(words) >= 8:
             break
-    while words and _is_stop_word(words[-1]):
-        words.pop()
-    if words and not (len(words) == 1 and _is_stop_word(words[0])):
-        phrase = " ".join(words)
-        if _THREE_LETTERS.search(phrase):
-            return one_line(phrase)
+    phrase = " ".join(words)
+    if words and _THREE_LETTERS.search(phrase):
+        return one_line(phrase)
     before = text[max(sentence.start, number.start - 200) : number.start]
-    clause = _CLAUSE_BREAK.split(before)[-1].strip()
-    clause_words = clause.split()[-8:]
-    phrase = " ".join(clause_words).strip()
+    clause = _CLAUSE_BREAK.split(before)[-1].split()
+    # The verb of change, the figures and the small words that lead up to the number go:
+    # "Turnover ... was up 4.3% to", "cutting corporate tax from 30% to", "tax cuts worth".
+    while clause and (_not_a_measure(clause[-1]) or _NUMBER_TOKEN.search(clause[-1])):
+        clause.pop()
+    # Another figure earlier in the clause measures something of its own: what follows the
+    # last one is this number's ("from 30% to 29% and offering income tax cuts worth").
+    figures = [i for i, word in enumerate(clause) if _FIGURE_TOKEN.search(word)]
+    if figures:
+        rest = clause[figures[-1] + 1 :]
+        if any(
+            _THREE_LETTERS.search(w) and w.lower() not in _UNITS_AND_TIMES and not _not_a_measure(w)
+            for w in rest
+        ):
+            clause = rest
+        else:  # "... 4.4% this year": the subject before the figures says more
+            clause = clause[: figures[0]]
+            while clause and (_not_a_measure(clause[-1]) or _NUMBER_TOKEN.search(clause[-1])):
+                clause.pop()
+    while clause and _not_a_measure(clause[0]) and clause[0].lower() not in ("the", "a", "an"):
+        clause.pop(0)  # "and offering income tax cuts" -> "offering income tax cuts"
+    phrase = " ".join(clause[-8:])
     return one_line(phrase) if _THREE_LETTERS.search(phrase) else one_line(sentence.text, 120)
+
+
+def _not_a_measure(word: str) -> bool:
+    return word.lower().strip(".,;:'’\"") in _NOT_A_MEASURE
 
 
 def _party_for(
@@ -137,19 +206,29 @@ def draft_figures(
             continue
         if number.kind == "money" and number.currency:
             money_in_sentence[sentence.start] = _currency(number, dollar, text)
+    last_money: tuple[int, str] | None = None  # where the last amount ended, what it measures
     for number in numbers:
         key = number.as_written.lower()
-        if key in seen:
-            continue
         sentence = sentence_at(sentences, number.start)
         if sentence is None or not number.as_written.strip():
+            continue
+        measures = _measures(number, sentence, text)
+        if number.kind == "money":
+            # "a profit of £75m ($141m)", "6.8bn rand ($1.2bn; £910m)": the same amount again,
+            # in another currency, measures what the first one does.
+            if last_money is not None and _CONVERSION_GAP.fullmatch(
+                text[last_money[0] : number.start]
+            ):
+                measures = last_money[1]
+            last_money = (number.end, measures)
+        if key in seen:
             continue
         seen.add(key)
         fields: dict[str, object] = {
             "as_written": number.as_written,
             "kind": number.kind,
             "qualifier": number.qualifier,
-            "measures": _measures(number, sentence, text),
+            "measures": measures,
             "evidence": clip_evidence(text, sentence, number.start, number.end),
         }
         if number.kind == "date":
