@@ -46,8 +46,8 @@ class Bundle:
     # The check's findings as [line, field, message, severity], when the loader checked it.
     findings: list[list[Any]] | None = None
 
-    @property
-    def slug(self) -> str:
+    @cached_property
+    def slug(self) -> str:  # asked for page after page: kept once known
         assert self.brief.slug is not None
         return self.brief.slug
 

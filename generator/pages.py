@@ -326,10 +326,11 @@ class SiteData:
     def months(self) -> dict[str, list[Bundle]]:
         found: dict[str, list[Bundle]] = {}
         for bundle in self.bundles:
-            found.setdefault(bundle.brief.date.strftime("%Y-%m"), []).append(bundle)
+            found.setdefault(bundle.brief.date.isoformat()[:7], []).append(bundle)
         return found
 
 
+@functools.lru_cache(maxsize=4096)
 def topic_slug(tag: str) -> str:
     slug = slugify(tag) or "topic-" + "-".join(f"{ord(c):x}" for c in tag)[:60]
     # "index" would be the topics index itself; a month-like name would shadow a month page.
@@ -515,7 +516,7 @@ def _made(value: Any) -> tuple[str, list[Page]] | None:
 
 
 def _render_party(data: SiteData, env: jinja2.Environment, party: CanonicalParty) -> list[Page]:
-    months = _by_month(party_items(data, party), lambda i: i.bundle.brief.date.strftime("%Y-%m"))
+    months = _by_month(party_items(data, party), lambda i: i.bundle.brief.date.isoformat()[:7])
     recent = _recent(months, weight=lambda items: sum(len(i) for i in items))
     older = {m: months[m] for m in months if m not in recent}
     shown = [i for m in recent for i in months[m]]
@@ -632,7 +633,7 @@ def render_timeline(data: SiteData, env: jinja2.Environment) -> list[Page]:
 def render_watch(data: SiteData, env: jinja2.Environment) -> list[Page]:
     upcoming, due, undated = data.watch()
     due_months = _by_month(due, lambda w: _month_of(w.item.when or ""))
-    undated_months = _by_month(undated, lambda w: w.bundle.brief.date.strftime("%Y-%m"))
+    undated_months = _by_month(undated, lambda w: w.bundle.brief.date.isoformat()[:7])
     recent_due = _recent(due_months)
     recent_undated = _recent(undated_months)
     index = _render(
@@ -666,7 +667,7 @@ def render_watch(data: SiteData, env: jinja2.Environment) -> list[Page]:
 
 def render_numbers(data: SiteData, env: jinja2.Environment) -> list[Page]:
     figures = [(f, b) for b in data.bundles for f in b.brief.numbers]
-    months = _by_month(figures, lambda pair: pair[1].brief.date.strftime("%Y-%m"))
+    months = _by_month(figures, lambda pair: pair[1].brief.date.isoformat()[:7])
     recent = _recent(months)
     index = _render(
         env, "numbers", "numbers.md", data.bundles,
@@ -695,7 +696,7 @@ def render_topics(data: SiteData, env: jinja2.Environment) -> list[Page]:
     ]
     for slug, (tag, bundles) in topics:
         # A topic lists its newest months; older months have pages of their own.
-        months = _by_month(bundles, lambda b: b.brief.date.strftime("%Y-%m"))
+        months = _by_month(bundles, lambda b: b.brief.date.isoformat()[:7])
         recent = _recent(months)
         older = {m: months[m] for m in months if m not in recent}
         pages.append(
