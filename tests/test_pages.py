@@ -294,3 +294,20 @@ def test_an_edit_to_one_brief_reaches_the_pages_across_briefs(calder_project):
         "feed.xml",
     ]:
         assert "Calder strike ends with a deal" in (site / page).read_text(encoding="utf-8"), page
+
+
+def test_a_brief_before_the_year_1000_is_listed_under_its_four_digit_month(make_project):
+    """Months are read from the ISO date everywhere: the months of briefs and of their actions
+    agree, and none is named with three digits."""
+    from .conftest import MINIMAL_BRIEF, MINIMAL_SOURCE
+
+    files: dict[str, str | bytes] = {}
+    for n, date in enumerate(("0999-01-06", "2025-01-06", "2025-02-06", "2025-03-06")):
+        brief = MINIMAL_BRIEF.replace("date: 2025-01-06", f"date: {date}")
+        brief = brief.replace("title: Acme to cut 1,200 jobs", f"title: Acme story {n}")
+        files[f"content/story-{n}/brief.md"] = brief
+        files[f"content/story-{n}/source.txt"] = MINIMAL_SOURCE
+    project = make_project(files)
+    paths = [p.path for p in render_pages(load_library(project / "content"), None, "x")]
+    assert [p for p in paths if re.search(r"(?<!\d)\d{3}-\d{2}\.md$", p)] == []
+    assert any(p.endswith("/0999-01.md") for p in paths), paths
