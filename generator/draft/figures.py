@@ -209,6 +209,8 @@ def draft_figures(
     last_money: tuple[int, str] | None = None  # where the last amount ended, what it measures
     for number in numbers:
         key = number.as_written.lower()
+        if key in seen and number.kind != "money":
+            continue  # listed once, at its first mention; an amount may be restated after it
         sentence = sentence_at(sentences, number.start)
         if sentence is None or not number.as_written.strip():
             continue
