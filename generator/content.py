@@ -371,7 +371,7 @@ def bundle_digest(
     known = _DIGESTS.get(key)
     if known is not None and known[0] == signature and _settled(signature, known[2]):
         return known[1]
-    taken = time.time_ns()
+    taken = _CLOCK[0] if _CLOCK else time.time_ns()
     digest = hashlib.sha256()
     # The folder name is an input too: it is the slug of a brief that sets none.
     digest.update(brief_path.parent.name.encode("utf-8", "surrogateescape") + b"\0")
@@ -389,6 +389,33 @@ def _settled(signature: tuple[int, ...], taken: int) -> bool:
     """Whether a digest taken at `taken` may stand for files of this `signature`."""
     _, mtime_a, ctime_a, _, _, mtime_b, ctime_b, _ = signature
     return taken - max(mtime_a, ctime_a, mtime_b, ctime_b) > SETTLED_NS
+
+
+# The file system's time when the library began to load, as it stamps files (see `_read_clock`):
+# digests taken during the load count as taken then, which is never later than they were.
+_CLOCK: list[int] = []
+CLOCK_FILE = "clock"
+
+
+def _read_clock(folder: Path | None) -> None:
+    """Read the file system's clock by stamping a file of the cache folder with its time now.
+
+    A network file system stamps files with its server's clock, which may run behind this
+    machine's: a digest then compared with this machine's time would look settled too soon.
+    Where the folder cannot be written, this machine's clock is used.
+    """
+    _CLOCK.clear()
+    if folder is None:
+        return
+    probe = folder / CLOCK_FILE
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(probe, "ab"):
+            pass
+        os.utime(probe)
+        _CLOCK.append(os.stat(probe).st_mtime_ns)
+    except OSError:
+        return
 
 
 DIGESTS_FILE = "stat-digests"  # no .json: LoadCache.save prunes entries by that suffix
@@ -726,6 +753,7 @@ def load_library(
     problems: list[Problem] = []
     if cache is not None:
         seed_digests(cache)
+        _read_clock(cache.folder)
     for bundle, found in _load_all(paths, content_dir, jobs, cache):
         problems.extend(found)
         if bundle is not None:

@@ -486,3 +486,32 @@ def test_a_digest_stands_for_its_files_only_once_they_are_older_than_it(tmp_path
     assert content.bundle_digest(brief, source, stats) != first
     content._DIGESTS[key] = (now, first, changed + 3 * 10**9)  # taken well after: trusted
     assert content.bundle_digest(brief, source, stats) == first
+
+
+def test_digests_are_settled_by_the_file_systems_clock_not_this_machines(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """A network file system stamps files by its server's clock, which may run behind this
+    machine's: files written just now are not settled, however far ahead this machine's clock
+    is, so the next build hashes them again rather than trusting their time stamps."""
+    import time
+    import types
+
+    import orjson
+
+    from generator import content
+
+    _new_process()
+    ahead = types.SimpleNamespace(time_ns=lambda: time.time_ns() + 3600 * 10**9)
+    monkeypatch.setattr(content, "time", ahead)
+    build_project(library)
+    stored = orjson.loads((library / ".brief" / "cache" / content.DIGESTS_FILE).read_bytes())
+    assert stored["digests"] == {}
+    monkeypatch.undo()
+    _new_process()
+    monkeypatch.setattr(content, "SETTLED_NS", -(10**12))  # as if the files were old
+    brief = library / "content" / "story-0" / "brief.md"
+    brief.write_text(brief.read_text().replace("Acme story A", "Acme story Ay"))
+    build_project(library)
+    stored = orjson.loads((library / ".brief" / "cache" / content.DIGESTS_FILE).read_bytes())
+    assert len(stored["digests"]) == 4
