@@ -94,17 +94,26 @@ def check_library(library: Library, cache: LoadCache | None = None) -> list[Prob
     return problems
 
 
-def check_project(settings: site.Settings) -> tuple[int, list[Problem]]:
+def check_project(settings: site.Settings, freeze: bool = False) -> tuple[int, list[Problem]]:
     """Load and prove every brief, drafts included: (how many, every problem found).
 
     With the build's cache: a brief whose files are those it was checked from is not read,
     validated and proved again. The cache is written where it can be; a project that cannot be
     written to is checked all the same. Raises ProblemsError when a brief cannot be loaded.
+    `freeze`: this process ends after the check (the command line), so the collector stays off
+    while the library loads and what it loaded is frozen out of its way, as in `prepare_pages`.
     """
     from generator.content import load_library
 
     cache = LoadCache.open(settings.state_dir / CACHE_DIR)
-    library = load_library(settings.content_dir, cache=cache, jobs=_jobs())
+    if freeze:
+        gc.disable()
+    try:
+        library = load_library(settings.content_dir, cache=cache, jobs=_jobs())
+    finally:
+        if freeze:
+            gc.freeze()
+            gc.enable()
     problems = list(library.problems) + check_library(library, cache)
     with contextlib.suppress(OSError):
         cache.write()

@@ -95,7 +95,7 @@ def check(project_dir: Path, strict: bool, output: str) -> None:
 
     settings = load_settings(project_dir)
     try:
-        count, problems = check_project(settings)
+        count, problems = check_project(settings, freeze=True)
     except ProblemsError as exc:
         problems = exc.problems
         count = len({p.path for p in problems})

@@ -209,3 +209,22 @@ def test_the_command_line_freezes_the_library_it_loads_and_a_library_call_does_n
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_brief_check_freezes_what_it_loads_and_leaves_the_collector_on(minimal_project: Path):
+    """`brief check` ends after its check: the collector is off while it loads and what it
+    loaded is frozen; the collector is on again afterwards, and a library call freezes nothing."""
+    import gc
+
+    from generator.build import check_project
+    from generator.site import load_settings
+
+    gc.unfreeze()
+    try:
+        check_project(load_settings(minimal_project))
+        assert gc.get_freeze_count() == 0
+        result = CliRunner().invoke(cli, ["check", "--project", str(minimal_project)])
+        assert result.exit_code == 0, result.output
+        assert gc.get_freeze_count() > 0 and gc.isenabled()
+    finally:
+        gc.unfreeze()
