@@ -94,6 +94,22 @@ def check_library(library: Library, cache: LoadCache | None = None) -> list[Prob
     return problems
 
 
+@contextlib.contextmanager
+def _loading(freeze: bool) -> Iterator[None]:
+    """Load the library; with `freeze` (a process that ends after this command), with the cycle
+    collector off, since loading makes objects by the hundred thousand and hardly any garbage,
+    and what was loaded frozen out of its way afterwards: it lives until the process ends."""
+    if not freeze:
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
+
+
 def check_project(settings: site.Settings, freeze: bool = False) -> tuple[int, list[Problem]]:
     """Load and prove every brief, drafts included: (how many, every problem found).
 
@@ -106,14 +122,8 @@ def check_project(settings: site.Settings, freeze: bool = False) -> tuple[int, l
     from generator.content import load_library
 
     cache = LoadCache.open(settings.state_dir / CACHE_DIR)
-    if freeze:
-        gc.disable()
-    try:
+    with _loading(freeze):
         library = load_library(settings.content_dir, cache=cache, jobs=_jobs())
-    finally:
-        if freeze:
-            gc.freeze()
-            gc.enable()
     problems = list(library.problems) + check_library(library, cache)
     with contextlib.suppress(OSError):
         cache.write()
@@ -199,16 +209,11 @@ def prepare_pages(
     from generator.render import Memo
 
     lap = Laps()
-    if freeze:  # loading makes objects by the hundred thousand and hardly any garbage
-        gc.disable()
     try:
-        library = load_library(settings.content_dir, drafts=drafts, cache=cache, jobs=_jobs())
+        with _loading(freeze):
+            library = load_library(settings.content_dir, drafts=drafts, cache=cache, jobs=_jobs())
     except ProblemsError as exc:
         raise ProblemsError(exc.problems, UNCHANGED) from None
-    finally:
-        if freeze:  # what is loaded lives until the process ends: out of the collector's way
-            gc.freeze()
-            gc.enable()
     lap("load")
     problems = list(library.problems) + check_library(library, cache)
     if any(p.severity == "error" for p in problems):

@@ -112,12 +112,12 @@ def write_json(path: Path, data: Any) -> None:
     """Write JSON atomically: a crash leaves the old file or the new one, never half of one."""
     import orjson  # a large library's build state is megabytes, written at every build
 
+    path.parent.mkdir(parents=True, exist_ok=True)
     write_bytes(path, orjson.dumps(data))
 
 
 def write_bytes(path: Path, data: bytes) -> None:
-    """Write a file atomically (see `write_json`)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write a file atomically, in a folder that exists (see `write_json`)."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(fd, "wb") as handle:

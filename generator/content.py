@@ -410,9 +410,7 @@ def _read_clock(folder: Path | None) -> None:
     probe = folder / CLOCK_FILE
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        with open(probe, "ab"):
-            pass
-        os.utime(probe)
+        probe.touch()  # its times set to now, by the file system
         _CLOCK.append(os.stat(probe).st_mtime_ns)
     except OSError:
         return
@@ -469,6 +467,7 @@ def keep_digests(cache: LoadCache, bundles: Iterable[Bundle]) -> None:
     written = hashlib.sha256(data).digest()
     if written != _KEPT.get(folder):
         with contextlib.suppress(OSError):  # a time saver only: `brief check` of a read-only copy
+            folder.mkdir(parents=True, exist_ok=True)
             write_bytes(folder / DIGESTS_FILE, data)
             _KEPT[folder] = written
 
@@ -524,7 +523,8 @@ class _SourceFile(SourceText):
     """The source of a brief loaded from the cache: read from its file on first use.
 
     Its digest was matched a moment ago, so the file read is the one the brief was checked
-    against; one that vanished since reads as empty, and the next build reports it.
+    against; one that vanished or changed into something unreadable since reads as empty, and
+    the next build reports it.
     """
 
     def __init__(self, path: Path) -> None:
@@ -533,10 +533,9 @@ class _SourceFile(SourceText):
     @cached_property
     def text(self) -> str:  # type: ignore[override]
         try:
-            data = self.path.read_bytes()
-        except OSError:
+            return read_text_file(self.path, MAX_SOURCE_BYTES, SOURCE_FILE)
+        except YamlProblem:
             return ""
-        return data.decode("utf-8-sig", "replace").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _lines_from(

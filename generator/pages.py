@@ -326,7 +326,7 @@ class SiteData:
     def months(self) -> dict[str, list[Bundle]]:
         found: dict[str, list[Bundle]] = {}
         for bundle in self.bundles:
-            found.setdefault(bundle.brief.date.isoformat()[:7], []).append(bundle)
+            found.setdefault(_brief_month(bundle), []).append(bundle)
         return found
 
 
@@ -516,7 +516,7 @@ def _made(value: Any) -> tuple[str, list[Page]] | None:
 
 
 def _render_party(data: SiteData, env: jinja2.Environment, party: CanonicalParty) -> list[Page]:
-    months = _by_month(party_items(data, party), lambda i: i.bundle.brief.date.isoformat()[:7])
+    months = _by_month(party_items(data, party), lambda i: _brief_month(i.bundle))
     recent = _recent(months, weight=lambda items: sum(len(i) for i in items))
     older = {m: months[m] for m in months if m not in recent}
     shown = [i for m in recent for i in months[m]]
@@ -571,6 +571,11 @@ FEED_ITEMS = 50  # the newest published briefs; readers' feed clients keep the o
 
 def _month_of(value: str) -> str:
     return value[:7] if len(value) >= 7 else f"{value[:4]}-01"
+
+
+def _brief_month(bundle: Bundle) -> str:
+    """The month a brief is listed under, as its actions' months are read: YYYY-MM."""
+    return _month_of(bundle.brief.date.isoformat())
 
 
 def _by_month(items: list[Any], month_of: Callable[[Any], str]) -> dict[str, list[Any]]:
@@ -633,7 +638,7 @@ def render_timeline(data: SiteData, env: jinja2.Environment) -> list[Page]:
 def render_watch(data: SiteData, env: jinja2.Environment) -> list[Page]:
     upcoming, due, undated = data.watch()
     due_months = _by_month(due, lambda w: _month_of(w.item.when or ""))
-    undated_months = _by_month(undated, lambda w: w.bundle.brief.date.isoformat()[:7])
+    undated_months = _by_month(undated, lambda w: _brief_month(w.bundle))
     recent_due = _recent(due_months)
     recent_undated = _recent(undated_months)
     index = _render(
@@ -667,7 +672,7 @@ def render_watch(data: SiteData, env: jinja2.Environment) -> list[Page]:
 
 def render_numbers(data: SiteData, env: jinja2.Environment) -> list[Page]:
     figures = [(f, b) for b in data.bundles for f in b.brief.numbers]
-    months = _by_month(figures, lambda pair: pair[1].brief.date.isoformat()[:7])
+    months = _by_month(figures, lambda pair: _brief_month(pair[1]))
     recent = _recent(months)
     index = _render(
         env, "numbers", "numbers.md", data.bundles,
@@ -696,7 +701,7 @@ def render_topics(data: SiteData, env: jinja2.Environment) -> list[Page]:
     ]
     for slug, (tag, bundles) in topics:
         # A topic lists its newest months; older months have pages of their own.
-        months = _by_month(bundles, lambda b: b.brief.date.isoformat()[:7])
+        months = _by_month(bundles, _brief_month)
         recent = _recent(months)
         older = {m: months[m] for m in months if m not in recent}
         pages.append(

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.cache import write_bytes
 from generator.errors import BuildError, LockedError, Problem, ProblemsError
 from generator.processes import run_forked
 
@@ -219,7 +220,7 @@ def stage_pages(
                 continue
         except FileNotFoundError:
             target.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(target, data)
+        write_bytes(target, data)
         written += 1
     return written, wanted
 
@@ -267,18 +268,6 @@ def check_page_path(rel: str) -> None:
     """
     if not _PAGE_PATH.fullmatch(rel) or ".." in rel.split("/") or len(rel.encode()) > 1000:
         raise BuildError(f"refusing to write page {rel!r}: not a plain relative path")
-
-
-def _write_atomic(target: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 def default_templates_dir() -> Path:

@@ -142,8 +142,7 @@ def _measures(number: Number, sentence: Sentence, text: str) -> str:
     clause = _CLAUSE_BREAK.split(before)[-1].split()
     # The verb of change, the figures and the small words that lead up to the number go:
     # "Turnover ... was up 4.3% to", "cutting corporate tax from 30% to", "tax cuts worth".
-    while clause and (_not_a_measure(clause[-1]) or _NUMBER_TOKEN.search(clause[-1])):
-        clause.pop()
+    _trim_end(clause)
     # Another figure earlier in the clause measures something of its own: what follows the
     # last one is this number's ("from 30% to 29% and offering income tax cuts worth").
     figures = [i for i, word in enumerate(clause) if _FIGURE_TOKEN.search(word)]
@@ -156,12 +155,17 @@ def _measures(number: Number, sentence: Sentence, text: str) -> str:
             clause = rest
         else:  # "... 4.4% this year": the subject before the figures says more
             clause = clause[: figures[0]]
-            while clause and (_not_a_measure(clause[-1]) or _NUMBER_TOKEN.search(clause[-1])):
-                clause.pop()
+            _trim_end(clause)
     while clause and _not_a_measure(clause[0]) and clause[0].lower() not in ("the", "a", "an"):
         clause.pop(0)  # "and offering income tax cuts" -> "offering income tax cuts"
     phrase = " ".join(clause[-8:])
     return one_line(phrase) if _THREE_LETTERS.search(phrase) else one_line(sentence.text, 120)
+
+
+def _trim_end(clause: list[str]) -> None:
+    """Drop the small words and the figures that end a clause leading up to a number."""
+    while clause and (_not_a_measure(clause[-1]) or _NUMBER_TOKEN.search(clause[-1])):
+        clause.pop()
 
 
 def _not_a_measure(word: str) -> bool:
