@@ -449,7 +449,9 @@ def build_project(
             pages_gone = {
                 _location(site.dest_uri(path, directory_urls)) for path in removed | rebuild
             }
-            site.finish_search_index(out_dir, settings.site_dir, pages_gone)
+            search = site.finish_search_index(
+                out_dir, settings.site_dir, pages_gone, state.get("search")
+            )
             lap("mkdocs")
             gone = {site.dest_uri(path, directory_urls) for path in removed}
             shadow = _update_by_shadow(settings, drafts, out_dir, gone)
@@ -463,7 +465,7 @@ def build_project(
             mode, written = "incremental", len(rebuild) + len(removed)
         else:
             out_dir, mkdocs_warnings = site.run_mkdocs(settings, staging_dir, NAV, jobs=_jobs())
-            site.finish_search_index(out_dir, None, set())
+            search = site.finish_search_index(out_dir, None, set())
             lap("mkdocs")
             site.swap_into_place(out_dir, settings.site_dir)
             shadow = None
@@ -490,6 +492,7 @@ def build_project(
                 "pages": hashes,
                 "keys": prepared.keys,
                 "memo": prepared.memo,
+                "search": search,  # where each page's entries lie in the site's search index
             },
         )
         if shadow is None:  # not used, or discarded: a record left from before would lie

@@ -515,3 +515,101 @@ def test_digests_are_settled_by_the_file_systems_clock_not_this_machines(
     build_project(library)
     stored = orjson.loads((library / ".brief" / "cache" / content.DIGESTS_FILE).read_bytes())
     assert len(stored["digests"]) == 4
+
+
+def _index_files(folder: Path, docs: list[dict[str, str]]) -> Path:
+    import orjson
+
+    path = folder / "search" / "search_index.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(orjson.dumps({"config": {"lang": ["en"]}, "docs": docs}))
+    return path
+
+
+def test_the_last_search_index_is_cut_by_its_layout_only_while_it_describes_the_file(
+    tmp_path: Path,
+):
+    """An edit's build copies the other pages' search entries from the last index as bytes,
+    by where the last build wrote them; a file that changed since, or a layout that does not
+    fit it, is parsed instead. Either way the index is the one a full parse gives."""
+    import orjson
+
+    from generator import site
+
+    def entry(location: str, text: str) -> dict[str, str]:
+        return {"location": location, "title": location or "Home", "text": text}
+
+    last = tmp_path / "last"
+    _index_files(
+        last, [entry("b/", "bee"), entry("", "home"), entry("a/", "ay"), entry("a/#x", "ex")]
+    )
+    layout = site.finish_search_index(last, None, set())
+    want = orjson.dumps(
+        {
+            "config": {"lang": ["en"]},
+            "docs": [entry("", "home"), entry("a/", "ay"), entry("a/#x", "ex"), entry("b/", "bee")],
+        }
+    )
+    assert (last / site.SEARCH_INDEX).read_bytes() == want
+    chunks = site._page_chunks(last / site.SEARCH_INDEX, layout)
+    assert all(isinstance(chunk, memoryview) for chunk in chunks.values())  # cut, not parsed
+    assert {page: bytes(chunk) for page, chunk in chunks.items()} == {
+        "": orjson.dumps([entry("", "home")])[1:-1],
+        "a/": orjson.dumps([entry("a/", "ay"), entry("a/#x", "ex")])[1:-1],
+        "b/": orjson.dumps([entry("b/", "bee")])[1:-1],
+    }
+
+    # One page rebuilt, one dropped: the rest comes from the last index, in place.
+    new = tmp_path / "new"
+    _index_files(new, [entry("b/", "bees")])
+    site.finish_search_index(new, last, {"a/"}, layout)
+    assert orjson.loads((new / site.SEARCH_INDEX).read_bytes())["docs"] == [
+        entry("", "home"),
+        entry("b/", "bees"),
+    ]
+
+    # The last index rewritten since (same size, other words), or a layout that does not fit
+    # it: parsed, never cut at the old places.
+    path = last / site.SEARCH_INDEX
+    path.write_bytes(path.read_bytes().replace(b'"ay"', b'"oh"'))
+    chunks = site._page_chunks(path, layout)
+    assert not any(isinstance(chunk, memoryview) for chunk in chunks.values())
+    assert b'"oh"' in chunks["a/"]
+    moved = path.read_bytes().replace(b'"location":"b/"', b'"location":"c/"')
+    path.write_bytes(moved)  # another page where the layout has b/: same size, same places
+    stat = path.stat()
+    now = {**layout, "file": [stat.st_ino, stat.st_size, stat.st_mtime_ns]}
+    assert sorted(site._page_chunks(path, now)) == ["", "a/", "c/"]
+    stat = path.stat()
+    shifted = {
+        "file": [stat.st_ino, stat.st_size, stat.st_mtime_ns],
+        "pages": [[page, start + 1, end + 1] for page, start, end in layout["pages"]],
+    }
+    for wrong in (shifted, {"file": shifted["file"]}, None, "junk"):
+        chunks = site._page_chunks(path, wrong)
+        assert not any(isinstance(chunk, memoryview) for chunk in chunks.values())
+        assert b'"oh"' in chunks["a/"]
+
+
+def test_an_edit_cuts_the_last_search_index_rather_than_parsing_it(
+    library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from generator import site
+
+    build_project(library)
+    cut: list[bool] = []
+    real = site._page_chunks
+    monkeypatch.setattr(
+        site,
+        "_page_chunks",
+        lambda path, layout: (
+            found := real(path, layout),
+            cut.append(all(isinstance(c, memoryview) for c in found.values())),
+        )[0],
+    )
+    for letter in "CD":
+        brief = library / "content" / "story-2" / "brief.md"
+        brief.write_text(brief.read_text().replace("Acme story", f"Acme story {letter}"))
+        assert build_project(library).mode == "incremental"
+    assert cut == [True, True]
+    _assert_same_site(library, tmp_path)
