@@ -550,11 +550,9 @@ def _resolved_dates(article: ArticleFacts) -> set[str]:
     mentions = find_dates(article.source.text, published, numbers)
     found = {m.value for m in mentions} | {m.until for m in mentions if m.until}
     for number in numbers:
-        # a day without a year may be the nearest one ahead or behind
-        for future in (False, True):
-            value = (
-                resolve_number_date(number, published, future) if number.kind == "date" else None
-            )
+        # a day without a year may be the last one up to the story, the next, or the nearest
+        for tense in ("past", "future", None):
+            value = resolve_number_date(number, published, tense) if number.kind == "date" else None
             if value:
                 found.add(value)
     return found
@@ -861,12 +859,12 @@ class Grader:
         if number.date:
             date = number.date
             if date.startswith("--"):
-                # No year is written: the model's year when it is the nearest one ahead or
-                # behind the story (as the rules resolve it), else the nearest.
+                # No year is written: the model's year when it is the last one up to the
+                # story or the next (as the rules resolve it), else the nearest.
                 from generator.draft.dates import resolve_number_date
 
                 story = self.article.published or self.article.date
-                near = {resolve_number_date(number, story, future) for future in (False, True)}
+                near = {resolve_number_date(number, story, t) for t in ("past", "future")}
                 date = item.date if item.date in near else resolve_number_date(number, story) or ""
             data["date"] = date
         if reasons:

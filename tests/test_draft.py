@@ -250,6 +250,86 @@ def test_relative_dates_resolve_against_the_publication_date():
     assert any(o.when == "2025-04-02" for o in brief.outlook)
 
 
+def _dates(text: str, published: dt.date) -> dict[str, str]:
+    from generator.draft.dates import find_dates
+    from generator.numbers import find_numbers
+
+    return {d.text: d.value for d in find_dates(text, published, find_numbers(text))}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "published", "written", "value"),
+    [
+        # The tense of the words beside a date without a year chooses its year.
+        ("Stores will close by March 3.", dt.date(2024, 3, 14), "March 3", "2025-03-03"),
+        ("Stores closed on March 20.", dt.date(2024, 3, 14), "March 20", "2023-03-20"),
+        ("Geldof in July said he was tired.", dt.date(2005, 2, 10), "in July", "2004-07"),
+        ("In July, prices rose by a third.", dt.date(2005, 2, 10), "In July", "2004-07"),
+        ("Talks will resume in July.", dt.date(2005, 8, 10), "in July", "2006-07"),
+        ("In February, prices rose.", dt.date(2005, 2, 10), "In February", "2005-02"),
+        # A cue of its own date says nothing of the date beside it.
+        (
+            "Last month's gains could lead to a rise at its June 13-14 meeting.",
+            dt.date(2017, 6, 2),
+            "June 13-14",
+            "2017-06-13",
+        ),
+        # "Until" ends a period on either side of the story: the nearest.
+        ("He did not call until March 27.", dt.date(2025, 3, 28), "March 27", "2025-03-27"),
+        (
+            "Leaders had allowed an extension until 12 April.",
+            dt.date(2019, 3, 27),
+            "12 April",
+            "2019-04-12",
+        ),
+        # With no word of time, the nearest; a tie goes to the past.
+        ("The March 20 vote.", dt.date(2024, 3, 14), "March 20", "2024-03-20"),
+        # "Last" and "next" months are strictly before and after the story's month.
+        ("Last April's report said so.", dt.date(2005, 2, 10), "Last April", "2004-04"),
+        ("Last April's report said so.", dt.date(2005, 5, 10), "Last April", "2005-04"),
+        ("Last April's report said so.", dt.date(2005, 4, 10), "Last April", "2004-04"),
+        ("Next April the rules change.", dt.date(2005, 4, 10), "Next April", "2006-04"),
+        # A year written a few words after a month is that month's.
+        ("The EU pencilled in April Fools' Day 2020.", dt.date(2019, 3, 27), "in April", "2020-04"),
+        ("A report in July of 2019 said so.", dt.date(2024, 1, 5), "in July", "2019-07"),
+        # A weekday met in the past, before an event ahead.
+        (
+            "Leaders met on Saturday ahead of the Oct. 27 election.",
+            dt.date(2024, 10, 13),
+            "Saturday",
+            "2024-10-12",
+        ),
+        (
+            "Leaders met on Saturday ahead of the Oct. 27 election.",
+            dt.date(2024, 10, 13),
+            "Oct. 27",
+            "2024-10-27",
+        ),
+        ("Leaders will meet on Saturday.", dt.date(2024, 10, 13), "Saturday", "2024-10-19"),
+    ],
+)
+def test_a_date_without_a_year_takes_the_year_its_sentence_says(
+    sentence: str, published: dt.date, written: str, value: str
+):
+    assert _dates(sentence, published)[written] == value
+
+
+def test_an_action_is_dated_by_its_own_sentence_only():
+    text = (
+        "Gifts\n\n"
+        "On Sunday, Mr Lammy said the gifts were declared. "
+        "Acme Corp said sales were strong. Talks resume on Friday.\n\n"
+        "Since the 11 September 2001 attacks, Beta Ltd has cut 13,000 jobs.\n\n"
+        "Looking ahead to its results to March 2005, Gamma Inc warned that costs rise.\n"
+    )
+    brief = draft_text(text, dt.date(2024, 9, 16))
+    dates = {a.evidence.text.split()[0]: a.date for a in brief.actions}
+    assert dates["Mr"] == "2024-09-15"  # "On Sunday": the date its sentence opens with
+    assert dates["Acme"] is None  # not Friday, which is the next sentence's
+    assert dates["Beta"] is None  # "since" starts a period: not when the jobs were cut
+    assert dates["Gamma"] is None  # the results' month, not the warning's
+
+
 def test_a_dollar_in_a_story_about_another_dollar_country_takes_its_currency():
     text = "Aid\n\nAustralia will spend $2 billion on roads, the Australian government said.\n"
     figure = draft_text(text, dt.date(2025, 1, 6)).numbers[0]

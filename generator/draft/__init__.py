@@ -54,7 +54,7 @@ def draft_brief(
     kept = {p.name for p in parties}
     mentions = [m for m in mentions if m.party in kept]
     ids = {p.name: p.id for p in parties}
-    dates = find_dates(text, published, numbers)
+    dates = find_dates(text, published, numbers, sentences)
     pairs = find_quotation_marks(text)
     quotes = find_quotes(text, parties, mentions, sentences, pairs)
     quoted = [m.span(1) for m in pairs]

@@ -166,6 +166,7 @@ def draft_actions(
                     mentions,
                     dates,
                     tail[: verb.start()],
+                    sentence,
                 )
             )
         if "threat" not in sentence.text:
@@ -193,11 +194,16 @@ def draft_actions(
                     mentions,
                     dates,
                     "",
+                    sentence,
                 )
             )
         if len(actions) >= MAX_ACTIONS:
             break  # the rest would be cut below: do not spend minutes finding them
     return actions[:MAX_ACTIONS]
+
+
+DATE_BEFORE = 80  # characters before an action's words where its date may be ("On Sunday, ...")
+DATE_AFTER = 40  # and after them ("..., effective June 1")
 
 
 def _action(
@@ -211,6 +217,7 @@ def _action(
     mentions: list[Mention],
     dates: list[DateMention],
     between: str,
+    sentence: Sentence,
 ) -> ActionDraft:
     evidence = text[start:end].strip()
     fields: dict[str, object] = {
@@ -227,10 +234,42 @@ def _action(
     targets = [m for m in _window(mentions, low, end) if m.party != actor.party]
     if targets:
         fields["target"] = ids[targets[0].party]
-    when = [d for d in _window(dates, start, end + 40) if d.until is None]
+    # The action's date is one its own sentence gives: in its words first, then before them
+    # ("On Sunday, Lammy said"), then after them; never a date of the next sentence.
+    low, high = max(sentence.start, start - DATE_BEFORE), min(sentence.end, end + DATE_AFTER)
+    dated = [
+        d
+        for d in _window(dates, low, high)
+        if d.until is None and not _SINCE.search(text, max(0, d.start - 12), d.start)
+    ]
+    when = (
+        [d for d in dated if start <= d.start < end]
+        or [d for d in dated if d.start < start and _leads_in(text, sentence, d, start)][-1:]
+        or [d for d in dated if d.start >= end]
+    )
     if when:
         fields["date"] = when[0].value
     return ActionDraft(fields, start, end)
+
+
+# A date after "since" starts a period ("since 2011"): it is not when an action was taken.
+_SINCE = re.compile(r"\bsince\s+(?:the\s+)?$", re.I)
+# What introduces the date of the words after it: "On Sunday, ...", "During the Saturday
+# debate, ...", "Last week, ..."; not "results to March 2005, ..." nor "a July 2019 report from".
+_LEAD = re.compile(
+    r"\b(?:on|in|at|during|after|before|over|early|late|mid|last|this)\s+(?:the\s+)?$", re.I
+)
+_GAP = re.compile(r"(?:\s+[\w'’-]+){0,2}\s*,\s*|\s*")
+
+
+def _leads_in(text: str, sentence: Sentence, date: DateMention, start: int) -> bool:
+    """Whether a date before an action's words is the action's: it opens the sentence or a
+    phrase of time ("On Sunday", "During the Saturday debate"), and a comma at most two words
+    on leads to the action."""
+    if not _GAP.fullmatch(text, date.end, start):
+        return False
+    opening = text[sentence.start : date.start].strip(" \"'“‘(")
+    return not opening or bool(_LEAD.search(text, max(sentence.start, date.start - 20), date.start))
 
 
 def _window(items: list[Any], low: int, high: int) -> list[Any]:

@@ -7,19 +7,80 @@ import datetime as dt
 import itertools
 import re
 from dataclasses import dataclass
+from typing import Literal
 
-from generator.alternation import build_alternation
+from generator.draft.sentences import Sentence, find_sentences, sentence_at
 from generator.numbers import MONTHS, Number
 
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_FUTURE = re.compile(
-    r"\b(?:"
-    + build_alternation(
-        r"will|shall|plans?|planned|expected|due|set to|scheduled|next|ahead of|going to|'ll"
-    )
-    + r")\b",
+Tense = Literal["past", "future"] | None
+
+# What a sentence says of the time of a date it gives: the cue nearest before the date decides
+# ("said on Friday", "will meet on Friday"), else the nearest after ("In July, prices rose").
+_FUTURE_CUES = (
+    r"will|won't|shall|'ll|would(?! have)|going to|about to|plans? to|planning to|aims? to"
+    r"|(?:is|are|was|were|be|been) (?:due|expected|scheduled|set|slated|poised|likely|to)"
+    r"|(?:due|scheduled|planned|slated) (?:for|on|in|to|by)|set (?:for|to)|next|upcoming|coming"
+    r"|due(?! to (?:the|a|an|its|their|his|her|this|that|these|those)\b)"
+    r"|expects?|expected|forecasts?|forecasted|predicts?|predicted|projects?|projected"
+    r"|anticipates?|anticipated|ahead of|later this|beginning|starting|effective"
+    r"|takes? effect|comes? into (?:force|effect)"
+)
+# Past forms that do not end in -ed. ("Last" and "ago" are not here: they belong to dates of
+# their own, "last month's figures", and say nothing of the date beside them.)
+_PAST_WORDS = (
+    r"was|were|had|did|said|told|met|held|took|gave|made|came|went|began|fell|rose|won|lost"
+    r"|left|sent|spent|saw|became|struck|led|paid|sold|bought|brought|ran|grew|knew|wrote|spoke"
+    r"|stood|broke|chose|drew|drove|fled|flew|fought|hid|kept|laid|meant|sat|shot|sought"
+    r"|stole|stuck|swore|threw|tore|wore|agreed|freed|previously"
+)
+# -ed words that look ahead or say nothing of time ("the expected vote", "a limited run").
+_NOT_PAST = {
+    "scheduled", "planned", "slated", "proposed", "intended", "targeted", "needed", "required",
+    "aimed", "hoped",
+    "supposed", "based", "related", "limited", "concerned", "interested", "involved", "detailed",
+    "advanced", "balanced", "armed", "united", "postponed", "delayed", "rescheduled", "moved",
+    "pushed", "deferred", "extended", "tied", "used", "red", "bed", "shed", "need", "speed",
+}  # fmt: skip
+# "Until" and "till" end a period that may lie either side of the story ("did not call until
+# March 27", "an extension until 12 April"): the date beside them is the nearest.
+_NEUTRAL_CUES = r"until|till"
+_CUE = re.compile(
+    rf"\b(?:(?P<future>{_FUTURE_CUES})|(?P<neutral>{_NEUTRAL_CUES})"
+    rf"|(?P<past>{_PAST_WORDS}|[a-z]{{2,}}ed))\b",
     re.I,
-)  # the words grouped by first letter for a fast scan (see generator.alternation)
+)
+CUE_BEFORE = 120  # characters of the sentence read before a date for its tense
+CUE_AFTER = 80  # and after it, when nothing before says
+
+
+def tense_at(text: str, start: int, end: int, low: int = 0, high: int | None = None) -> Tense:
+    """The tense of the words around `text[start:end]` within `low:high` (its sentence)."""
+    high = len(text) if high is None else high
+    before = None
+    for match in _CUE.finditer(text, max(low, start - CUE_BEFORE), start):
+        if _counts(match):
+            before = match
+    if before is not None:
+        return _tense_of(before)
+    for match in _CUE.finditer(text, end, min(high, end + CUE_AFTER)):
+        if _counts(match):
+            return _tense_of(match)
+    return None
+
+
+def _tense_of(cue: re.Match[str]) -> Tense:
+    return "future" if cue.group("future") else None if cue.group("neutral") else "past"
+
+
+def _counts(match: re.Match[str]) -> bool:
+    if match.group("future") or match.group("neutral"):
+        return True
+    word = match.group()
+    # A past form is a lower-case word: "United" or "Red" begin a name.
+    return word.islower() and word not in _NOT_PAST
+
+
 _MONTH_NAMES = "January|February|March|April|June|July|August|September|October|November|December"
 # Case-sensitive with capitals spelled out: an ignore-case scan of a whole article is slower.
 # Every match opens with one of the characters of the look-ahead (a modifier's, a count's, a
@@ -37,6 +98,11 @@ _RELATIVE = re.compile(
     r"(?P<span>week|month|year|weekend))\b"
     r"|\b(?P<bare>(?:(?P<mod>[Ll]ast|[Nn]ext|[Tt]his|[Ee]arly|[Ll]ate|[Mm]id|[Mm]id-|[Ii]n) ?)"
     r"(?P<month>" + _MONTH_NAMES + r"|May))\b(?!\s+\d))"
+)
+# A year a few words after a month names that month's year: "April Fools' Day 2020", "July of
+# 2019", "May, 2020"; not a figure ("April 2,020 people") nor one across a sentence or a list.
+_YEAR_AFTER = re.compile(
+    r"(?:'s)?(?:\s+(?:of|[A-Z][\w'’]*|[a-z]+'s?)){0,3},?\s+(?P<year>1[6-9]\d\d|2[01]\d\d)\b(?![.,]?\d|%)"
 )
 _SMALL = {
     "two": 2,
@@ -62,8 +128,12 @@ class DateMention:
     until: str | None = None  # the end of a window ("a few days ago")
 
 
-def resolve_month_day(month: int, day: int | None, published: dt.date, future: bool) -> str:
-    """The year of a month (and day) written without one: the nearest to publication."""
+def resolve_month_day(month: int, day: int | None, published: dt.date, tense: Tense) -> str:
+    """The year of a month (and day) written without one.
+
+    In the past tense, the last such date up to publication; in the future tense, the next from
+    publication; with no tense, the nearest (a tie goes to the past).
+    """
     candidates = []
     for year in (published.year - 1, published.year, published.year + 1):
         try:
@@ -73,35 +143,54 @@ def resolve_month_day(month: int, day: int | None, published: dt.date, future: b
         candidates.append(when)
     if not candidates:
         return f"{published.year}-{month:02d}"
-
-    def distance(when: dt.date) -> tuple[int, int]:
-        ahead = when > published
-        # A written date within a few months either side is the nearest; a tie goes by tense.
-        return abs((when - published).days), 0 if ahead == future else 1
-
-    best = min(candidates, key=distance)
+    # A month without a day is compared as a month: "in March" of a story of 14 March is this
+    # March, in either tense.
+    now = published if day else published.replace(day=1)
+    if tense == "past" and any(when <= now for when in candidates):
+        best = max(when for when in candidates if when <= now)
+    elif tense == "future" and any(when >= now for when in candidates):
+        best = min(when for when in candidates if when >= now)
+    else:
+        best = min(candidates, key=lambda when: (abs((when - now).days), when > now))
     return best.isoformat() if day else best.strftime("%Y-%m")
 
 
-def resolve_number_date(number: Number, published: dt.date, future: bool = False) -> str | None:
-    """The calendar date of a date figure; a day without a year takes the nearest year."""
+def resolve_number_date(number: Number, published: dt.date, tense: Tense = None) -> str | None:
+    """The calendar date of a date figure; a day without a year takes its year by `tense`."""
     if not number.date:
         return None
     if not number.date.startswith("--"):
         return number.date
     month, day = int(number.date[2:4]), int(number.date[5:7])
-    return resolve_month_day(month, day, published, future)
+    return resolve_month_day(month, day, published, tense)
 
 
 def find_dates(
-    text: str, published: dt.date, numbers: list[Number], future_at: list[bool] | None = None
+    text: str,
+    published: dt.date,
+    numbers: list[Number],
+    sentences: list[Sentence] | None = None,
 ) -> list[DateMention]:
-    """Every resolvable date of the source: written dates, weekdays, relative and bare months."""
+    """Every resolvable date of the source: written dates, weekdays, relative and bare months.
+
+    A date without a year takes the tense of its sentence (see `tense_at`).
+    """
+    if sentences is None:
+        sentences = find_sentences(text)
+
+    def tense(start: int, end: int) -> Tense:
+        sentence = sentence_at(sentences, start)
+        if sentence is None:
+            return tense_at(text, start, end, start, end)
+        return tense_at(text, start, end, sentence.start, sentence.end)
+
     found: list[DateMention] = []
-    for index, number in enumerate(numbers):
+    for number in numbers:
         if number.kind == "date":
-            future = future_at[index] if future_at else False
-            value = resolve_number_date(number, published, future)
+            yearless = (number.date or "").startswith("--")
+            value = resolve_number_date(
+                number, published, tense(number.start, number.end) if yearless else None
+            )
             if value:
                 found.append(DateMention(number.start, number.end, number.as_written, value))
         elif number.kind == "year" and number.date and number.unit != "decade":
@@ -114,9 +203,7 @@ def find_dates(
         before = bisect.bisect_left(starts, match.end())
         if before and reach[before - 1] > match.start():
             continue
-        window = text[max(0, match.start() - 80) : match.end() + 40]
-        future = bool(_FUTURE.search(window))
-        mention = _resolve(match, published, future)
+        mention = _resolve(match, published, tense(*match.span()), text)
         if mention is not None:
             found.append(mention)
     found.sort(key=lambda d: d.start)
@@ -181,7 +268,9 @@ def _relative_matches(text: str) -> list[re.Match[str]]:
     return matches
 
 
-def _resolve(match: re.Match[str], published: dt.date, future: bool) -> DateMention | None:
+def _resolve(
+    match: re.Match[str], published: dt.date, tense: Tense, text: str
+) -> DateMention | None:
     start, end = match.span()
     written = match.group()
     groups = match.groupdict()
@@ -189,7 +278,7 @@ def _resolve(match: re.Match[str], published: dt.date, future: bool) -> DateMent
         words = groups["weekday"].lower().split()
         target = WEEKDAYS.index(words[-1])
         modifier = words[0] if len(words) == 2 else ""
-        if modifier == "next" or (future and modifier != "last"):
+        if modifier == "next" or (tense == "future" and modifier != "last"):
             delta = (target - published.weekday()) % 7 or (7 if modifier == "next" else 0)
             when = published + dt.timedelta(days=delta)
         else:
@@ -248,10 +337,18 @@ def _resolve(match: re.Match[str], published: dt.date, future: bool) -> DateMent
         if month_name[0].islower():
             return None
         month = MONTHS[month_name.lower()]
-        if modifier == "last":
-            future = False
-        elif modifier == "next":
-            future = True
-        value = resolve_month_day(month, None, published, future)
+        written_year = _YEAR_AFTER.match(text, end)
+        if written_year is not None:  # "April Fools' Day 2020", "July of 2019": that year's
+            return DateMention(start, end, written, f"{written_year['year']}-{month:02d}")
+        if modifier in ("last", "next"):
+            # The last such month before the story's, or the next after it.
+            step = -1 if modifier == "last" else 1
+            index = published.year * 12 + published.month - 1 + step
+            while index % 12 != month - 1:
+                index += step
+            return DateMention(start, end, written, f"{index // 12}-{index % 12 + 1:02d}")
+        if modifier == "this":
+            return DateMention(start, end, written, f"{published.year}-{month:02d}")
+        value = resolve_month_day(month, None, published, tense)
         return DateMention(start, end, written, value)
     return None

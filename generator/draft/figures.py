@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from generator.draft.dates import resolve_number_date
+from generator.draft.dates import resolve_number_date, tense_at
 from generator.draft.parties import Mention, PartyDraft
 from generator.draft.sentences import Sentence, clip_evidence, one_line, sentence_at
 from generator.numbers import Number
@@ -44,10 +44,6 @@ _SCALE_AT_END = re.compile(r"\b(?:mln|bln|million|billion|bn|trillion)$", re.I)
 _CODE_WRITTEN = re.compile(r"\b[A-Z]{3}\b")
 _SYMBOL_WRITTEN = re.compile(r"[£€¥₹₩₽]|[A-Z]{1,2}\$")
 _LEAD_OF = re.compile(r"^(?:of|in|on)\s+", re.I)
-_FUTURE = re.compile(
-    r"\b(?:will|would|plans?|expected|due|set to|scheduled|next|ahead|beginning|starting|from)\b",
-    re.I,
-)
 _MONEY_CONTEXT = re.compile(
     r"^\s*(?:[,;.)]|$|against|from|in|for|at|to|and|compared|a\s|the\s|up|down|revised|unchanged)",
     re.I,
@@ -238,8 +234,8 @@ def draft_figures(
             "evidence": clip_evidence(text, sentence, number.start, number.end),
         }
         if number.kind == "date":
-            future = bool(_FUTURE.search(sentence.text))
-            fields["date"] = resolve_number_date(number, published, future)
+            tense = tense_at(text, number.start, number.end, sentence.start, sentence.end)
+            fields["date"] = resolve_number_date(number, published, tense)
         else:
             fields["value"] = _plain(number.value)
             if number.value_high is not None:
