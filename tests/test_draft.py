@@ -204,6 +204,28 @@ def test_draft_cli_refuses_to_overwrite_and_says_so(tmp_path):
     assert "Traceback" not in result.output
 
 
+def test_the_same_article_drafted_under_another_date_gets_a_slug_of_its_own(tmp_path):
+    """Drafting again under another date, as the refusal above advises, or another article
+    with the same headline, leaves a library that still checks: no two briefs share a slug."""
+    article = tmp_path / "a.txt"
+    article.write_text(
+        "Acme cuts jobs\n\nAcme Corp said it would cut 1,200 jobs.\n", encoding="utf-8"
+    )
+    project = tmp_path / "project"
+    project.mkdir()
+    for date in ("2025-01-06", "2025-01-07", "2025-01-08"):
+        args = ["draft", str(article), "--date", date, "--project", str(project)]
+        assert CliRunner().invoke(cli, args).exit_code == 0
+    folders = sorted(p.name for p in (project / "content").iterdir())
+    assert folders == [
+        "2025-01-06-acme-cuts-jobs",
+        "2025-01-07-acme-cuts-jobs-2",
+        "2025-01-08-acme-cuts-jobs-3",
+    ]
+    result = CliRunner().invoke(cli, ["check", "--project", str(project)])
+    assert result.exit_code == 0, result.output
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

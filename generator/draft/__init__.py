@@ -27,7 +27,7 @@ from generator.draft.sentences import find_sentences, one_line, sentence_at
 from generator.draft.summary import draft_summary
 from generator.errors import BriefError
 from generator.numbers import find_numbers
-from generator.schema import MAX_ITEMS, MAX_TEXT, RESERVED_SLUGS, Brief, slugify
+from generator.schema import MAX_ITEMS, MAX_TEXT, RESERVED_SLUGS, SLUG_MAX_BYTES, Brief, slugify
 
 MAX_PARTIES = 60
 
@@ -238,10 +238,39 @@ def render_brief_file(brief: Brief) -> str:
     return f"---\n{render_front_matter(brief)}---\n"
 
 
+# A brief's slug in its front matter: a top-level key, quoted or not.
+_SLUG_LINE = re.compile(r"^slug:[ \t]*['\"]?([a-z0-9-]+)['\"]?[ \t]*(?:#.*)?$", re.M)
+
+
+def _unique_slug(content_dir: Path, brief: Brief) -> Brief:
+    """The brief with a slug no bundle of `content_dir` has: the same article drafted under
+    another date, or two articles with one headline, must not make a library that will not
+    build ("slug ... is also used by ...")."""
+    taken = set()
+    if content_dir.is_dir():
+        for brief_path in content_dir.glob("*/brief.md"):
+            try:
+                head = brief_path.read_text(encoding="utf-8", errors="replace")[:65536]
+            except OSError:
+                continue
+            found = _SLUG_LINE.search(head.split("\n---", 1)[0])
+            taken.add(found.group(1) if found else brief_path.parent.name)
+    slug = brief.slug or "article"
+    if slug not in taken:
+        return brief
+    stem = slug[: SLUG_MAX_BYTES - 4].rstrip("-")
+    number = 2
+    while f"{stem}-{number}" in taken:
+        number += 1
+    return brief.model_copy(update={"slug": f"{stem}-{number}"})
+
+
 def write_bundle(content_dir: Path, brief: Brief, source_text: str) -> Path:
     """Create `content/<date>-<slug>/` with source.txt and brief.md; never overwrite anything."""
     from generator.frontmatter import YamlProblem, parse_yaml
 
+    if not (content_dir / f"{brief.date.isoformat()}-{brief.slug or 'article'}").exists():
+        brief = _unique_slug(content_dir, brief)  # else refused below, as it was
     document = render_brief_file(brief)
     try:
         parsed = parse_yaml(render_front_matter(brief))
