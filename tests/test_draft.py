@@ -383,6 +383,16 @@ def test_bottom_line_and_key_points_are_sentences_of_the_article():
     assert brief.key_points and all(point in text for point in brief.key_points)
 
 
+def test_the_bottom_line_leaves_out_a_dateline_cut_by_an_abbreviation():
+    text = (
+        "Campaigns brace\n\n"
+        "SPRINGFIELD, Ill. (AP) — After a long summer, the path to the vote for both "
+        "campaigns is becoming much clearer.\n"
+    )
+    brief = draft_text(text, dt.date(2024, 9, 3))
+    assert brief.bottom_line.startswith("After a long summer, the path")
+
+
 def test_rendered_brief_file_has_no_body_and_round_trips():
     brief = draft_text(
         "Acme cuts jobs\n\nAcme Corp said it would cut 1,200 jobs.\n", dt.date(2025, 1, 6)

@@ -7,9 +7,12 @@ import re
 from generator.draft.sentences import Sentence, one_line
 
 MAX_KEY_POINTS = 5
-# "WASHINGTON (Reuters) - ", "RIO DE JANEIRO (AP) — ": the dateline is not part of the lede.
+# "WASHINGTON (Reuters) - ", "RIO DE JANEIRO (AP) — ": the dateline is not part of the lede;
+# nor is "(AP) — " where the place ended in an abbreviation that ended a sentence too
+# ("LA CROSSE, Wis. (AP) — ").
 _DATELINE = re.compile(
-    r"^[A-Z][A-Z .,'’]+(?:\([A-Za-z.]+\))?,?(?: [A-Z][a-z]+\.? \d{1,2})?\s*[-–—]\s+"
+    r"^(?:[A-Z][A-Z .,'’]+(?:\([A-Za-z.]+\))?,?(?: [A-Z][a-z]+\.? \d{1,2})?"
+    r"|\((?:[A-Z][A-Za-z.]*)(?:[ /-][A-Z][A-Za-z.]*)?\))\s*[-–—]\s+"
 )
 
 _FULL_STOP = re.compile(r"[.!?][\"'”’)]*$")
