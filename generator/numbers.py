@@ -220,7 +220,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "time",
         re.compile(
-            r"(?<![\w.,])(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s?(?:a\.m\.|p\.m\.|am\b|pm\b)"
+            r"(?<![\w.,])(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s?(?P<half>a\.m\.|p\.m\.|am\b|pm\b)"
             r"|(?<![\w.,])(?P<hhmm>[0-2]\d[0-5]\d)\s(?:GMT|BST|EST|EDT|ET|UTC|CET)\b",
             re.I,
         ),
@@ -453,10 +453,14 @@ def _from_match(kind: str, match: re.Match[str], text: str, context: bool) -> li
         found = _date(groups, written, start, end)
         return [found] if found else []
     if kind == "time":
+        # A time of day is kept as the 24-hour clock reads it, HHMM: "5 p.m." is 1700.
         if groups.get("hhmm"):
             value = Decimal(groups["hhmm"])
         else:
-            value = Decimal(int(groups["hour"]) * 100 + int(groups.get("minute") or 0))
+            hour = int(groups["hour"])
+            if hour <= 12:
+                hour = hour % 12 + (12 if groups["half"].lower().startswith("p") else 0)
+            value = Decimal(hour * 100 + int(groups.get("minute") or 0))
         return [
             Number(
                 start,

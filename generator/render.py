@@ -70,6 +70,7 @@ def _environment(
         url=lambda v: safe_url(v) or "",
         notes=lambda v: render_notes(v),
         number=format_number,
+        clock=format_clock,
         label=lambda v: md(str(v).replace("_", " ")),
         json_html=lambda v: Markup(json_for_html(v)),
     )
@@ -121,6 +122,15 @@ def format_number(value: Decimal | None) -> str:
     if value == value.to_integral_value():
         return f"{int(value):,}"
     return f"{value:,f}".rstrip("0").rstrip(".")
+
+
+def format_clock(value: Decimal | None) -> str:
+    """A time of day, kept as HHMM (see generator.numbers), as a clock shows it: 17:05."""
+    if value is None:
+        return ""
+    if value != value.to_integral_value() or not 0 <= value < 2400 or value % 100 >= 60:
+        return format_number(value)
+    return f"{int(value) // 100:02d}:{int(value) % 100:02d}"
 
 
 def link(text: Any, href: str) -> Markup:

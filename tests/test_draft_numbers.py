@@ -167,3 +167,20 @@ def test_a_figure_measures_the_words_that_name_it(text, as_written, measures):
 def test_an_amount_restated_in_another_currency_measures_what_the_first_does():
     found = _measures_of("The group made a net profit of €40m ($43m; £35m) in the half.")
     assert found["€40m"] == found["$43m"] == found["£35m"] == "The group made a net profit"
+
+
+def test_a_time_of_day_is_kept_as_the_24_hour_clock_reads_it_and_shown_so():
+    from decimal import Decimal
+
+    from generator.numbers import find_numbers
+    from generator.render import format_clock
+
+    text = "Polls open at 7 a.m., close at 5 p.m. and count from 12 a.m.; trading ends at 1405 GMT."
+    values = {n.as_written: n.value for n in find_numbers(text)}
+    assert values == {
+        "7 a.m.": Decimal(700),
+        "5 p.m.": Decimal(1700),
+        "12 a.m.": Decimal(0),
+        "1405 GMT": Decimal(1405),
+    }
+    assert [format_clock(v) for v in values.values()] == ["07:00", "17:00", "00:00", "14:05"]
