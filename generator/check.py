@@ -36,7 +36,9 @@ def _findings(bundle: Bundle) -> Iterator[Finding]:
     yield from check_grounding(bundle)
     yield from check_quotes(bundle)
     yield from check_figures(bundle)
-    yield from check_prose(bundle)
+    proofs = date_proofs(bundle)
+    yield from check_dates(bundle, proofs)
+    yield from check_prose(bundle, proofs)
 
 
 def check_digest(bundle: Bundle) -> Iterator[Finding]:
@@ -176,6 +178,56 @@ def _compare(
         )
 
 
+DateProof = tuple[tuple[str | int, ...], str, bool]
+
+
+def date_proofs(bundle: Bundle) -> list[DateProof]:
+    """Each action's date and each outlook item's dates, and whether the source gives it:
+    written in it, or read from it against the story's date ("on Friday", "next month",
+    "April 2"). A date may be less precise than the source's ("2025-03" for "March 14"), never
+    more."""
+    from generator.draft.dates import possible_dates
+
+    brief = bundle.brief
+    stated: list[tuple[tuple[str | int, ...], str | None]] = [
+        (("actions", index, "date"), action.date) for index, action in enumerate(brief.actions)
+    ]
+    for index, item in enumerate(brief.outlook):
+        stated += [(("outlook", index, name), getattr(item, name)) for name in ("when", "until")]
+    dated = [(path, value) for path, value in stated if value]
+    if not dated:
+        return []
+    published = brief.source.published or brief.date
+    text = bundle.source.text
+    given = [(d.value, d.until) for d in possible_dates(text, published, find_numbers(text))]
+    given += [(brief.date.isoformat(), None), (published.isoformat(), None)]
+    return [
+        (path, value, any(_within(value, low, high) for low, high in given))
+        for path, value in dated
+    ]
+
+
+def check_dates(bundle: Bundle, proofs: list[DateProof]) -> Iterator[Finding]:
+    """A date of an action or an outlook item that the source does not give is an error."""
+    published = (bundle.brief.source.published or bundle.brief.date).isoformat()
+    for path, value, given in proofs:
+        if not given:
+            yield (
+                bundle.parsed.line_of(path), dotted(path),
+                f"{value} is not a date the source gives (as written, or read against "
+                f"{published}, the story's date)", "error",
+            )  # fmt: skip
+
+
+def _within(value: str, low: str, high: str | None) -> bool:
+    """Whether a stated date is the source's date `low` (or lies in the window low..high), at
+    the stated date's precision or a coarser one."""
+    if high is None:
+        return low.startswith(value)
+    size = len(value)
+    return len(low) >= size and low[:size] <= value <= high[:size]
+
+
 # Spellings of one unit that an editor may type: '%' is 'percent', 'pp' is 'percentage points'.
 UNIT_SPELLINGS = {
     "%": "percent",
@@ -220,15 +272,19 @@ def _prose(bundle: Bundle) -> Iterator[tuple[tuple[str | int, ...], str]]:
         yield ("numbers", index, "measures"), figure.measures
 
 
-def check_prose(bundle: Bundle) -> Iterator[Finding]:
+def check_prose(bundle: Bundle, proofs: list[DateProof] | None = None) -> Iterator[Finding]:
     """A number or date typed into prose must be one of the brief's grounded figures or dates."""
     brief = bundle.brief
     values = {f.value for f in brief.numbers if f.value is not None}
     values |= {f.value_high for f in brief.numbers if f.value_high is not None}
     written = {normalise(f.as_written).lower() for f in brief.numbers}
     dates = {f.date for f in brief.numbers if f.date}
-    dates |= {a.date for a in brief.actions if a.date}
-    dates |= {o.when for o in brief.outlook if o.when} | {o.until for o in brief.outlook if o.until}
+    # The dates of actions and outlook items ground prose only where the source gives them.
+    dates |= (
+        {value for _, value, given in date_proofs(bundle) if given}
+        if proofs is None
+        else {value for _, value, given in proofs if given}
+    )
     dates.add(brief.date.isoformat())
     if brief.source.published:
         dates.add(brief.source.published.isoformat())

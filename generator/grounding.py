@@ -146,7 +146,7 @@ def locate_quote(source: SourceText, text: str) -> tuple[int, int] | None:
     first: int | None = None
     end = 0
     for part in parts:
-        found = source.locate(part, position)
+        found = _locate_words(source, part, position)
         if found is None:
             return None
         if first is None:
@@ -154,3 +154,19 @@ def locate_quote(source: SourceText, text: str) -> tuple[int, int] | None:
         position = end = found[1]
     assert first is not None
     return first, end
+
+
+def _locate_words(source: SourceText, part: str, position: int) -> tuple[int, int] | None:
+    """Where a part of a quote is in the source as whole words: "end" is not in "tremendous",
+    and "It was a very product" is not a quote of "productive"."""
+    text = source.text
+    while True:
+        found = source.locate(part, position)
+        if found is None:
+            return None
+        start, end = found
+        cut_before = start > 0 and text[start - 1].isalnum() and part[0].isalnum()
+        cut_after = end < len(text) and text[end].isalnum() and part[-1].isalnum()
+        if not (cut_before or cut_after):
+            return found
+        position = start + 1

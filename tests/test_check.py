@@ -224,6 +224,44 @@ def test_near_miss_suggests_the_passage(planted):
     ]
 
 
+@pytest.mark.parametrize("text", ["We have to act no", "We have ... ct now", "e have to act now"])
+def test_a_quote_is_found_as_whole_words_only(planted, text):
+    """A quote cut inside a word, or a part of it found inside a word ("end" in "tremendous"),
+    is not a quote of the source."""
+    brief = PROVEN.replace("text: We have to act now", f"text: {text}")
+    result = check(planted(brief))
+    assert result.exit_code == 1
+    assert findings(result)[0].startswith(
+        f"{BRIEF_PATH}:{line_of(brief, f'    text: {text}')}: quotes[0].text: "
+        "quote is not verbatim in source.txt"
+    )
+
+
+def test_a_date_the_source_does_not_give_is_an_error_and_grounds_nothing(planted):
+    """An action's date must be one the source gives (here "on Monday", read against the
+    story's date), or less precise; a made-up date is an error, and prose that repeats it is
+    not grounded by it."""
+    dated = PROVEN.replace(
+        "    status: planned\n", "    status: planned\n    date: 2025-01-06\n", 1
+    )
+    assert check(planted(dated), "--strict").exit_code == 0
+    coarser = dated.replace("    date: 2025-01-06\n", "    date: 2025-01\n")
+    assert check(planted(coarser), "--strict").exit_code == 0
+    made_up = dated.replace("    date: 2025-01-06\n", "    date: 2031-05-05\n").replace(
+        "bottom_line: Acme will", "bottom_line: On May 5, 2031 Acme will"
+    )
+    result = check(planted(made_up))
+    assert result.exit_code == 1
+    bottom = "bottom_line: On May 5, 2031 Acme will cut 1,200 jobs, about 8% of its staff."
+    assert findings(result) == [
+        f"{BRIEF_PATH}:{line_of(made_up, bottom)}: bottom_line: date 'May 5, 2031' is not in "
+        "the source",
+        f"{BRIEF_PATH}:{line_of(made_up, '    date: 2031-05-05')}: actions[0].date: 2031-05-05 "
+        "is not a date the source gives (as written, or read against 2025-01-06, the story's "
+        "date)",
+    ]
+
+
 def test_evidence_found_after_normalising_quotes_dashes_and_space(planted):
     source = MINIMAL_SOURCE.replace(
         '"We have to act now,"', "\u201cWe have to act now,\u201d"

@@ -210,6 +210,28 @@ def find_dates(
     return found
 
 
+def possible_dates(text: str, published: dt.date, numbers: list[Number]) -> list[DateMention]:
+    """Every date the source may be read to give: each date without a year (written, a weekday,
+    a bare month) in each tense, so that a brief drafted by other rules, or dated by an editor
+    who read the tense otherwise, is still proved."""
+    found: list[DateMention] = []
+    tenses: tuple[Tense, ...] = ("past", "future", None)
+    for number in numbers:
+        if number.kind == "date" and number.date:
+            for tense in tenses if number.date.startswith("--") else (None,):
+                value = resolve_number_date(number, published, tense)
+                if value:
+                    found.append(DateMention(number.start, number.end, number.as_written, value))
+        elif number.kind == "year" and number.date:
+            found.append(DateMention(number.start, number.end, number.as_written, number.date))
+    for match in _relative_matches(text):
+        for tense in tenses:
+            mention = _resolve(match, published, tense, text)
+            if mention is not None:
+                found.append(mention)
+    return found
+
+
 _ANCHORS = (
     "monday",
     "tuesday",
