@@ -272,7 +272,7 @@ def _prose(bundle: Bundle) -> Iterator[tuple[tuple[str | int, ...], str]]:
         yield ("numbers", index, "measures"), figure.measures
 
 
-def check_prose(bundle: Bundle, proofs: list[DateProof] | None = None) -> Iterator[Finding]:
+def check_prose(bundle: Bundle, proofs: list[DateProof]) -> Iterator[Finding]:
     """A number or date typed into prose must be one of the brief's grounded figures or dates."""
     brief = bundle.brief
     values = {f.value for f in brief.numbers if f.value is not None}
@@ -280,11 +280,7 @@ def check_prose(bundle: Bundle, proofs: list[DateProof] | None = None) -> Iterat
     written = {normalise(f.as_written).lower() for f in brief.numbers}
     dates = {f.date for f in brief.numbers if f.date}
     # The dates of actions and outlook items ground prose only where the source gives them.
-    dates |= (
-        {value for _, value, given in date_proofs(bundle) if given}
-        if proofs is None
-        else {value for _, value, given in proofs if given}
-    )
+    dates |= {value for _, value, given in proofs if given}
     dates.add(brief.date.isoformat())
     if brief.source.published:
         dates.add(brief.source.published.isoformat())
