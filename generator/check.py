@@ -8,6 +8,7 @@ editor typed into prose matched against the brief's grounded figures and dates.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -270,6 +271,17 @@ def _prose(bundle: Bundle) -> Iterator[tuple[tuple[str | int, ...], str]]:
         yield ("actions", index, "action"), action.action
     for index, figure in enumerate(brief.numbers):
         yield ("numbers", index, "measures"), figure.measures
+    for index, party in enumerate(brief.parties):
+        for name in ("role", "stance"):
+            if getattr(party, name):
+                yield ("parties", index, name), getattr(party, name)
+    for index, quote in enumerate(brief.quotes):
+        if quote.channel:
+            yield ("quotes", index, "channel"), quote.channel
+
+
+# Words in double quotation marks, straight or curly: what prose presents as quoted.
+_QUOTED = re.compile(r'"([^"\n]+)"|“([^”\n]+)”')
 
 
 def check_prose(bundle: Bundle, proofs: list[DateProof]) -> Iterator[Finding]:
@@ -288,6 +300,13 @@ def check_prose(bundle: Bundle, proofs: list[DateProof]) -> Iterator[Finding]:
     source_dates: set[str] = set()
     source_read = False
     for path, text in _prose(bundle):
+        for quoted in _QUOTED.finditer(text):
+            words = (quoted.group(1) or quoted.group(2)).strip()
+            if words and locate_quote(bundle.source, words) is None:
+                yield (
+                    bundle.parsed.line_of(path), dotted(path),
+                    f"quotation {_clip(words, 60)!r} is not in the source, word for word", "error",
+                )  # fmt: skip
         for number in find_numbers(text):
             if normalise(number.as_written).lower() in written:
                 continue
@@ -314,8 +333,8 @@ def check_prose(bundle: Bundle, proofs: list[DateProof]) -> Iterator[Finding]:
             else:
                 grounded_in_source = number.value in source_values
                 kind = "number"
-            if path[0] in ("actions", "numbers") and grounded_in_source:
-                continue  # an action's words echo its evidence; the figure is listed elsewhere
+            if path[0] in ("actions", "numbers", "parties", "quotes") and grounded_in_source:
+                continue  # these words echo their evidence; the figure is listed elsewhere
             if grounded_in_source:
                 yield (
                     bundle.parsed.line_of(path), dotted(path),

@@ -262,6 +262,33 @@ def test_a_date_the_source_does_not_give_is_an_error_and_grounds_nothing(planted
     ]
 
 
+def test_words_in_quotation_marks_and_numbers_in_every_prose_field_are_proved(planted):
+    """Prose may quote the source only word for word; a party's stance and role and a quote's
+    channel are prose too: a number there must be in the source."""
+    quoting = PROVEN.replace(
+        "bottom_line: Acme will", 'bottom_line: \'Jane Roe said "We have to act now". Acme will'
+    ).replace("of its staff.", "of its staff.'", 1)
+    assert check(planted(quoting), "--strict").exit_code == 0
+    made_up = quoting.replace('"We have to act now"', "\u201cWe must act at once\u201d")
+    stance = made_up.replace(
+        "    role: Chief executive of Acme\n",
+        "    role: Chief executive of Acme\n    stance: Wants a 99% cut by 2031.\n",
+    )
+    result = check(planted(stance))
+    assert result.exit_code == 1
+    lines = findings(result)
+    assert any(
+        line.endswith("bottom_line: quotation 'We must act at once' is not in the source, "
+        "word for word") for line in lines
+    ), lines  # fmt: skip
+    assert any(
+        line.endswith("parties[1].stance: number '99%' is not in the source") for line in lines
+    )
+    assert any(
+        line.endswith("parties[1].stance: date '2031' is not in the source") for line in lines
+    )
+
+
 def test_evidence_found_after_normalising_quotes_dashes_and_space(planted):
     source = MINIMAL_SOURCE.replace(
         '"We have to act now,"', "\u201cWe have to act now,\u201d"
