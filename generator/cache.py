@@ -17,7 +17,7 @@ from typing import Any
 
 from generator import __version__
 
-CACHE_FORMAT = 5  # 4: the loader refuses more; 5: digests cover the folder name
+CACHE_FORMAT = 6  # 4: the loader refuses more; 5: digests cover the folder name; 6: dates proved
 
 
 def key() -> str:

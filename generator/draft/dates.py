@@ -87,7 +87,7 @@ _MONTH_NAMES = "January|February|March|April|June|July|August|September|October|
 # day's or a month's first letter, or a digit): it turns other places down at once and changes
 # no match.
 _RELATIVE = re.compile(
-    r"(?=[LlNnTtMmWFSsYyAaEeIifJOD\d])(?:"
+    r"(?=[LlNnTtMmWFSsYyAaEeIifJODdBbUu\d])(?:"
     r"\b(?P<weekday>(?:[Ll]ast |[Nn]ext |[Tt]his )?"
     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday))(?:'s)?\b"
     r"|\b(?P<day>[Tt]oday|[Yy]esterday|[Tt]omorrow|[Tt]onight)\b"
@@ -96,7 +96,8 @@ _RELATIVE = re.compile(
     r"(?P<unit>days?|weeks?|months?|years?) ago)\b"
     r"|\b(?P<rel>(?P<which>[Ll]ast|[Nn]ext|[Tt]his|[Ee]arlier this|[Ll]ater this) "
     r"(?P<span>week|month|year|weekend))\b"
-    r"|\b(?P<bare>(?:(?P<mod>[Ll]ast|[Nn]ext|[Tt]his|[Ee]arly|[Ll]ate|[Mm]id|[Mm]id-|[Ii]n) ?)"
+    r"|\b(?P<bare>(?:(?P<mod>[Ll]ast|[Nn]ext|[Tt]his|[Ee]arly|[Ll]ate|[Mm]id|[Mm]id-|[Ii]n"
+    r"|[Bb]y|[Uu]ntil|[Bb]efore|[Aa]fter|[Ss]ince|[Ff]rom|[Tt]hrough|[Dd]uring) ?)"
     r"(?P<month>" + _MONTH_NAMES + r"|May))\b(?!\s+\d))"
 )
 # A year a few words after a month names that month's year: "April Fools' Day 2020", "July of
@@ -362,6 +363,8 @@ def _resolve(
         written_year = _YEAR_AFTER.match(text, end)
         if written_year is not None:  # "April Fools' Day 2020", "July of 2019": that year's
             return DateMention(start, end, written, f"{written_year['year']}-{month:02d}")
+        if modifier == "since":
+            tense = "past"  # "since June": the last June up to the story
         if modifier in ("last", "next"):
             # The last such month before the story's, or the next after it.
             step = -1 if modifier == "last" else 1
