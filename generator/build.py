@@ -294,8 +294,41 @@ class _RenderTask:
                     keys[path] = key
                 yield path, data
 
-        site.stage_pages(rendered(), staging_dir)
+        try:
+            site.stage_pages(rendered(), staging_dir)
+        except Exception as exc:
+            problem = _template_problem(exc, self.settings.project_dir / "templates")
+            if problem is None:
+                raise
+            raise ProblemsError([problem], UNCHANGED) from None
         return hashes, keys, memo.new
+
+
+def _template_problem(exc: Exception, templates: Path) -> Problem | None:
+    """A project template's mistake as `path:line: template: message`; None for anything else.
+
+    A syntax error names its line; an error while rendering (an undefined name, a filter given
+    the wrong thing) is placed at the deepest line of a project template in its traceback, as
+    Jinja reports it there.
+    """
+    import jinja2
+
+    from generator.content import display
+
+    root = str(templates.resolve()) + os.sep
+    if isinstance(exc, jinja2.TemplateSyntaxError) and (exc.filename or "").startswith(root):
+        return Problem(display(Path(exc.filename or "")), exc.lineno, "template", exc.message or "")
+    place = None
+    frame = exc.__traceback__
+    while frame is not None:
+        name = frame.tb_frame.f_code.co_filename
+        if name.startswith(root) and name.endswith(site.TEMPLATE_SUFFIX):
+            place = (name, frame.tb_lineno)
+        frame = frame.tb_next
+    if place is None:
+        return None
+    message = str(exc) if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
+    return Problem(display(Path(place[0])), place[1], "template", message)
 
 
 def _prepare_in_child(task: tuple[site.Settings, bool, Path | None]) -> Prepared:

@@ -97,6 +97,33 @@ def test_mkdocs_failure_leaves_previous_site(minimal_project):
     assert not list(project.glob(".site.build-*"))
 
 
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ("{% if %}", "template: Expected an expression, got 'end of statement block'"),
+        ("{{ brief.nonexistent.deeper }}", "template: 'generator.schema.Brief object' has no"),
+        ("{{ brief.title | int(1, 2, 3) }}", "template: TypeError: do_int() takes"),
+    ],
+)
+def test_a_mistake_in_a_project_template_is_its_path_and_line(minimal_project, line, message):
+    """A template the project overrides is the user's: its mistake is reported at its line,
+    with no traceback, and the last site stays."""
+    project = minimal_project
+    build_project(project)
+    before = tree_bytes(project / "site")
+    template = project / "templates" / "brief.md.j2"
+    template.parent.mkdir()
+    default = (REPO / "templates" / "brief.md.j2").read_text(encoding="utf-8")
+    template.write_text(default + line + "\n", encoding="utf-8")
+    result = run_build(project)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert lines[0].startswith(f"{template}:{len(default.splitlines()) + 1}: {message}"), lines
+    assert lines[-1].endswith("the previous site is unchanged.")
+    assert tree_bytes(project / "site") == before
+
+
 def test_recover_finishes_a_swap_cut_between_its_two_renames(tmp_path):
     site_dir = tmp_path / "site"
     old = tmp_path / ".site.old"
