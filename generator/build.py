@@ -55,7 +55,8 @@ class BuildResult:
     def summary(self) -> str:
         if self.mode == "unchanged":
             return (
-                f"Site is up to date: {self.briefs} briefs, nothing changed ({self.seconds:.2f} s)"
+                f"Site is up to date: {self.briefs} brief{'s' if self.briefs != 1 else ''}, "
+                f"nothing changed ({self.seconds:.2f} s)"
             )
         how = f", {self.written} rebuilt" if self.mode == "incremental" else ""
         return (

@@ -177,6 +177,29 @@ def check_site_dir(site_dir: Path, project_dir: Path, content_dir: Path) -> Iter
         yield Problem(
             "mkdocs.yml", 1, "site_dir", f"{site_dir} holds a .git folder; it would be deleted"
         )
+        return
+    if site_dir.is_file() or site_dir.is_symlink():
+        yield Problem("mkdocs.yml", 1, "site_dir", f"{site_dir} is a file, not a folder")
+    elif site_dir.is_dir() and not _is_a_built_site(site_dir):
+        with os.scandir(site_dir) as entries:
+            names = sorted(entry.name for entry in entries)
+        if names:
+            shown = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+            yield Problem(
+                "mkdocs.yml",
+                1,
+                "site_dir",
+                f"{site_dir} holds files that are not a built site ({shown}); a build replaces "
+                "the whole folder: choose a new or empty folder",
+            )
+
+
+def _is_a_built_site(folder: Path) -> bool:
+    """Whether a folder is the output of a site build (brief's or MkDocs'), which a build may
+    replace: its home page and a sitemap, 404 page or search index beside it."""
+    return (folder / "index.html").is_file() and any(
+        (folder / name).is_file() for name in ("sitemap.xml", "404.html", SEARCH_INDEX)
+    )
 
 
 @contextlib.contextmanager

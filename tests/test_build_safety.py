@@ -124,6 +124,30 @@ def test_a_mistake_in_a_project_template_is_its_path_and_line(minimal_project, l
     assert tree_bytes(project / "site") == before
 
 
+def test_a_site_dir_holding_other_files_is_refused_not_emptied(minimal_project, tmp_path):
+    """A build replaces its whole site folder: a folder that is not a built site (a thesis, a
+    home folder) is refused, untouched; a new folder, an empty one or a built site is used."""
+    project = minimal_project
+    mine = project / "mydocs"
+    mine.mkdir()
+    (mine / "thesis.txt").write_text("precious", encoding="utf-8")
+    for folder in (mine, tmp_path / "outside"):
+        folder.mkdir(exist_ok=True)
+        (folder / "keep.txt").write_text("keep", encoding="utf-8")
+        result = run_build(project, "--site-dir", str(folder))
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr
+        assert "holds files that are not a built site" in result.stderr
+        assert (folder / "keep.txt").read_text(encoding="utf-8") == "keep"
+    assert (mine / "thesis.txt").read_text(encoding="utf-8") == "precious"
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert run_build(project, "--site-dir", str(empty)).returncode == 0
+    assert (empty / "index.html").is_file()
+    retitle(project, "Acme to cut 1,200 jobs now")
+    assert run_build(project, "--site-dir", str(empty)).returncode == 0  # a built site: replaced
+
+
 def test_recover_finishes_a_swap_cut_between_its_two_renames(tmp_path):
     site_dir = tmp_path / "site"
     old = tmp_path / ".site.old"
