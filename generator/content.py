@@ -832,7 +832,14 @@ def _load_all(
     chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
     # fork: the workers start with every module already imported (no second start-up cost).
     folder = cache.folder if cache is not None else None
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+    from generator.processes import orphan_proof
+
+    with ProcessPoolExecutor(
+        jobs,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=orphan_proof,
+        initargs=(os.getpid(),),
+    ) as pool:
         for results, digests in pool.map(
             _load_chunk, chunks, [content_dir] * len(chunks), [folder] * len(chunks)
         ):

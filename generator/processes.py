@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -28,7 +30,7 @@ def run_forked(work: Callable[[Any], Any], tasks: list[Any], jobs: int) -> list[
             while pending and len(running) < jobs:
                 index, task = pending.pop(0)
                 reader, writer = context.Pipe(duplex=False)
-                process = context.Process(target=_answer, args=(work, task, writer))
+                process = context.Process(target=_answer, args=(work, task, writer, os.getpid()))
                 process.start()
                 writer.close()
                 running[reader] = (index, process, reader)
@@ -59,7 +61,32 @@ def run_forked(work: Callable[[Any], Any], tasks: list[Any], jobs: int) -> list[
     return results
 
 
-def _answer(work: Callable[[Any], Any], task: Any, writer: Any) -> None:
+# File descriptors a forked process must not keep: the build lock's (see site.build_lock).
+INHERITED_LOCKS: set[int] = set()
+
+
+def orphan_proof(parent: int) -> None:
+    """In a forked process: die with the process that forked it, and let go of its build lock.
+
+    A build killed while its workers run must not leave them behind, holding the project's
+    lock (flock is held while any process keeps the file open) and answering no one.
+    """
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+        import ctypes.util
+        import signal
+
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: the kernel kills us when it dies
+    for fd in INHERITED_LOCKS:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    if os.getppid() != parent:  # it died before the line above could ask to be told
+        os._exit(1)
+
+
+def _answer(work: Callable[[Any], Any], task: Any, writer: Any, parent: int) -> None:
+    orphan_proof(parent)
     try:
         answer: tuple[str, Any] = ("ok", work(task))
     except ProblemsError as exc:

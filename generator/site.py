@@ -214,9 +214,14 @@ def build_lock(settings: Settings, wait: bool = False) -> Iterator[None]:
             raise LockedError(
                 "another `brief build` is running in this project; try again when it ends"
             ) from None
+        # A forked worker closes its copy (processes.orphan_proof): only this process holds it.
+        from generator import processes
+
+        processes.INHERITED_LOCKS.add(handle.fileno())
         try:
             yield
         finally:
+            processes.INHERITED_LOCKS.discard(handle.fileno())
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 

@@ -17,7 +17,7 @@ from generator import site
 from generator.build import build_project
 from generator.errors import BriefError
 
-from .conftest import MINIMAL_BRIEF, REPO, tree_bytes
+from .conftest import MINIMAL_BRIEF, MINIMAL_SOURCE, REPO, tree_bytes
 
 TITLE = "title: Acme to cut 1,200 jobs"
 
@@ -146,6 +146,59 @@ def test_a_site_dir_holding_other_files_is_refused_not_emptied(minimal_project, 
     assert (empty / "index.html").is_file()
     retitle(project, "Acme to cut 1,200 jobs now")
     assert run_build(project, "--site-dir", str(empty)).returncode == 0  # a built site: replaced
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _lock_is_free(project: Path) -> bool:
+    with (project / ".brief" / "build.lock").open("a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return True
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_a_killed_build_leaves_no_worker_holding_the_lock(make_project):
+    """Kill a build while its worker processes run: they die with it, and the next build is
+    not told that another one is running."""
+    files = {}
+    for n in range(100):  # enough unloaded briefs for the load to use worker processes
+        files[f"content/2025-01-06-acme-{n}/brief.md"] = MINIMAL_BRIEF
+        files[f"content/2025-01-06-acme-{n}/source.txt"] = MINIMAL_SOURCE
+    project = make_project(files)
+    process = subprocess.Popen(
+        brief_cli(project, "build"), cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 60
+    while not _children(process.pid) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    workers = _children(process.pid)
+    assert workers, "the build forked no worker to kill it under"
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=60)
+    deadline = time.monotonic() + 10
+    alive = workers
+    while time.monotonic() < deadline:
+        alive = [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+        if not alive and _lock_is_free(project):
+            break
+        time.sleep(0.05)
+    assert alive == [] and _lock_is_free(project)
+    assert run_build(project).returncode == 0
 
 
 def test_recover_finishes_a_swap_cut_between_its_two_renames(tmp_path):
