@@ -352,6 +352,9 @@ def _inputs(settings: site.Settings, drafts: bool) -> str:
     for root in roots:
         if root.is_dir():
             files.extend(_walk_names(root))
+    links, linked = _linked_bundles(settings.content_dir)
+    digest.update("".join(f"{link}\n" for link in links).encode("utf-8", "surrogateescape"))
+    files.extend(linked)
     for name in files:  # as text: pathlib's parsing costs more than the stat, per file
         try:
             stat = os.stat(name)
@@ -359,6 +362,21 @@ def _inputs(settings: site.Settings, drafts: bool) -> str:
             continue
         digest.update(f"{name}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
+
+
+def _linked_bundles(content_dir: Path) -> tuple[list[str], list[str]]:
+    """The bundle folders that are links, with where they lead, and their files: a walk does
+    not enter them, yet a link added, changed or removed, or a file behind one edited, changes
+    the site (or, for a link that leads out of the content folder, what the load reports)."""
+    links: list[str] = []
+    files: list[str] = []
+    with contextlib.suppress(OSError), os.scandir(content_dir) as entries:
+        for entry in entries:
+            if entry.is_symlink():
+                with contextlib.suppress(OSError):
+                    links.append(f"{entry.path} -> {os.readlink(entry.path)}")
+                files += [os.path.join(entry.path, name) for name in ("brief.md", "source.txt")]
+    return sorted(links), sorted(files)
 
 
 def _walk_names(root: Path) -> Iterable[str]:

@@ -613,3 +613,27 @@ def test_an_edit_cuts_the_last_search_index_rather_than_parsing_it(
         assert build_project(library).mode == "incremental"
     assert cut == [True, True]
     _assert_same_site(library, tmp_path)
+
+
+def test_a_bundle_folder_that_is_a_link_is_an_input_like_any_other(library: Path, tmp_path: Path):
+    """A walk of content/ does not enter linked folders: a link added later is still seen, and
+    one that leads out of content/ is still refused, not skipped as 'up to date'."""
+    build_project(library)
+    store = library / "content" / "_store" / "story-9"
+    store.mkdir(parents=True)
+    for rel, text in _bundle(9).items():
+        (store / Path(rel).name).write_text(text)
+    (library / "content" / "story-9").symlink_to(Path("_store") / "story-9")
+    result = build_project(library)
+    assert result.mode == "incremental" and result.briefs == 5
+    assert (library / "site" / "briefs" / "story-9" / "index.html").is_file()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    for rel, text in _bundle(8).items():
+        (outside / Path(rel).name).write_text(text)
+    (library / "content" / "story-8").symlink_to(outside)
+    from generator.errors import ProblemsError
+
+    with pytest.raises(ProblemsError) as refused:
+        build_project(library)
+    assert "leads outside" in refused.value.problems[0].message
