@@ -378,6 +378,13 @@ def _qualifier(text: str | None) -> str:
     return "exact"
 
 
+# A count of things after a number: a plural word, or one of the plurals without an s.
+_COUNTED_AFTER = re.compile(
+    r"\s+(?!(?:is|was|has|as|its|this|his|us|yes|plus|minus|less|across|thus|versus)\b)"
+    r"(?:[a-z]{2,}s|people|children|staff|workers|personnel|men|women|cattle|sheep)\b"
+)
+
+
 def _scaled(value: Decimal | None, scale: str | None, money: bool) -> Decimal | None:
     if value is None or not scale:
         return value
@@ -655,16 +662,20 @@ def _amount(match: re.Match[str], text: str, context: bool) -> list[Number]:
     code = groups.get("code") or groups.get("code2")
     curword = (groups.get("curword") or "").lower()
     money = bool(symbol or code or curword)
-    value = _scaled(_decimal(groups["num"]), groups.get("scale"), money)
+    # "1.5m jobs", "40k people": a letter of scale before a count of things is a scale there.
+    lettered = money or bool(_COUNTED_AFTER.match(text, end))
+    value = _scaled(_decimal(groups["num"]), groups.get("scale"), lettered)
     if value is None:
         return []
     high = None
     if groups.get("num3"):
         high = _decimal(groups["num3"])
     elif groups.get("num2"):
-        high = _scaled(_decimal(groups["num2"]), groups.get("scale2") or groups.get("scale"), money)
+        high = _scaled(
+            _decimal(groups["num2"]), groups.get("scale2") or groups.get("scale"), lettered
+        )
         if groups.get("scale2") and not groups.get("scale"):
-            value = _scaled(value, groups.get("scale2"), money)
+            value = _scaled(value, groups.get("scale2"), lettered)
     pct = (groups.get("pct") or "").strip().lower()
     currency = None
     if symbol:

@@ -184,3 +184,23 @@ def test_a_time_of_day_is_kept_as_the_24_hour_clock_reads_it_and_shown_so():
         "1405 GMT": Decimal(1405),
     }
     assert [format_clock(v) for v in values.values()] == ["07:00", "17:00", "00:00", "14:05"]
+
+
+@pytest.mark.parametrize(
+    ("text", "written", "value"),
+    [
+        ("The tariffs put 1.5m jobs at stake.", "1.5m", "1500000"),
+        ("Some 40k people marched.", "40k", "40000"),
+        ("Output fell by 10m barrels.", "10m", "10000000"),
+    ],
+)
+def test_a_letter_of_scale_before_a_count_of_things_is_read(text, written, value):
+    """ "1.5m jobs" is a figure (and a number prose must ground); "a 5m wall" stays unread,
+    metres as likely as millions."""
+    from decimal import Decimal
+
+    from generator.numbers import find_numbers
+
+    found = {n.as_written: n.value for n in find_numbers(text)}
+    assert found == {written: Decimal(value)}
+    assert find_numbers("They built a 5m wall.") == []
