@@ -90,12 +90,13 @@ def decode_article(data: bytes, name: str = "article") -> str:
     except UnicodeDecodeError:
         if encoding != "utf-8" or data.startswith(b"\xef\xbb\xbf"):
             raise SourceError(f"{name}: not valid {encoding.upper()} text") from None
+        declared = _declared_charset(body)
         try:
-            text = body.decode("cp1252")
+            text = body.decode(declared or "cp1252")
         except UnicodeDecodeError as exc:
             raise SourceError(
-                f"{name}: neither UTF-8 nor cp1252 text (byte 0x{body[exc.start]:02x}); "
-                "save it as UTF-8"
+                f"{name}: neither UTF-8 nor {declared or 'cp1252'} text "
+                f"(byte 0x{body[exc.start]:02x}); save it as UTF-8"
             ) from None
     controls = len(_CONTROL.findall(text))
     if controls > max(8, len(text) // 100):
@@ -103,6 +104,25 @@ def decode_article(data: bytes, name: str = "article") -> str:
             f"{name}: {controls} control characters: a binary file, not a text article"
         )
     return text
+
+
+# A page's own word on its encoding: <meta charset>, <meta http-equiv=... charset=...> or
+# <?xml encoding=...?>, read from its first bytes as browsers do.
+_CHARSET = re.compile(rb"""(?:charset|encoding)\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I)
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The encoding a page declares, when Python knows it (and it is not UTF-8, tried first)."""
+    import codecs
+
+    found = _CHARSET.search(data[:4096])
+    if found is None:
+        return None
+    try:
+        name = codecs.lookup(found.group(1).decode("ascii")).name
+    except (LookupError, UnicodeDecodeError):
+        return None
+    return None if name in ("utf-8", "utf-16", "utf-32") else name
 
 
 def normalise_text(text: str) -> str:
@@ -266,8 +286,15 @@ def _without_code(html: str) -> tuple[str, int]:
         tree = lxml.html.document_fromstring(html)
     except (ValueError, lxml.etree.ParserError):
         return html, 0
-    for element in tree.xpath("//script | //style | //template"):
-        element.drop_tree()  # keeps the text that follows the element
+    # Hidden elements too: no reader of the page sees their words.
+    hidden = (
+        "//script | //style | //template | //*[@hidden] | //*[@aria-hidden='true']"
+        " | //*[contains(translate(@style, ' ', ''), 'display:none')]"
+        " | //*[contains(translate(@style, ' ', ''), 'visibility:hidden')]"
+    )
+    for element in tree.xpath(hidden):
+        if element.getparent() is not None:
+            element.drop_tree()  # keeps the text that follows the element
     return lxml.html.tostring(tree, encoding="unicode"), sum(1 for _ in tree.iter())
 
 

@@ -170,3 +170,25 @@ def test_a_title_like_a_path_never_becomes_one(tmp_path):
     created = [p for p in (project / "content").iterdir()]
     assert [p.name for p in created] == ["2025-01-06-tmp-x"]
     assert not (tmp_path / "tmp").exists()
+
+
+def test_a_page_is_read_in_the_encoding_it_declares_and_without_its_hidden_text(tmp_path):
+    """A page that is not UTF-8 is decoded as its <meta charset> says (not as cp1252), and
+    text no reader sees (hidden, display: none) is not the article's."""
+    body = (
+        "<p>Правительство объявило новые меры поддержки работников завода в понедельник.</p>"
+        "<p hidden>Hidden text</p><p style='display: none'>Invisible text</p>"
+        "<p aria-hidden='true'>Decoration</p>"
+        "<p>Второй абзац статьи о мерах поддержки работников и их семей.</p>"
+    )
+    page = (
+        '<html><head><meta charset="windows-1251"><title>Мир и труд</title></head>'
+        f"<body><article><h1>Мир и труд</h1>{body}</article></body></html>"
+    )
+    path = tmp_path / "page.html"
+    path.write_bytes(page.encode("cp1251"))
+    article = load_article(path)
+    assert article.title == "Мир и труд"
+    assert "Правительство объявило" in article.text and "Второй абзац" in article.text
+    for hidden in ("Hidden text", "Invisible text", "Decoration"):
+        assert hidden not in article.text
