@@ -122,6 +122,8 @@ def _declared_charset(data: bytes) -> str | None:
         name = codecs.lookup(found.group(1).decode("ascii")).name
     except (LookupError, UnicodeDecodeError):
         return None
+    if name in ("iso8859-1", "ascii"):
+        return "cp1252"  # as browsers read these labels (the WHATWG Encoding Standard)
     return None if name in ("utf-8", "utf-16", "utf-32") else name
 
 
