@@ -63,8 +63,12 @@ def load_settings(project_dir: Path, site_dir: Path | None = None) -> Settings:
             with config_path.open("rb") as fd:
                 loaded = yaml_load(fd)
         except Exception as exc:  # the YAML library's own error types vary
+            line, message = _yaml_error(exc)
+            # An error found at the end of the file ("found '<stream end>'") is on its last line.
+            last = len(config_path.read_text(encoding="utf-8", errors="replace").splitlines())
+            line = max(1, min(line, last))
             raise ProblemsError(
-                [Problem(str(config_path.name), _mark_line(exc), "", f"invalid YAML: {exc}")],
+                [Problem(str(config_path.name), line, "", f"invalid YAML: {message}")],
                 "nothing was built",
             ) from None
         if loaded is not None and not isinstance(loaded, dict):
@@ -110,7 +114,7 @@ def load_settings(project_dir: Path, site_dir: Path | None = None) -> Settings:
     for problem in check_site_dir(site_path, project_dir, content_dir):
         problems.append(Problem(where[0], where[1], problem.field, problem.message))
     if problems:
-        raise ProblemsError(problems, "nothing was built")
+        raise ProblemsError([placed(p, config_path) for p in problems], "nothing was built")
     return Settings(
         project_dir=project_dir,
         config_path=config_path,
@@ -132,9 +136,35 @@ def _key_line(config_path: Path | None, key: str) -> int:
     return next((n for n, line in enumerate(lines, 1) if line.startswith(f"{key}:")), 1)
 
 
-def _mark_line(exc: Exception) -> int:
+def _yaml_error(exc: Exception) -> tuple[int, str]:
+    """The line of a YAML error in mkdocs.yml, and what is wrong there, on one line."""
     mark = getattr(exc, "problem_mark", None)
-    return int(mark.line) + 1 if mark is not None else 1
+    text = str(exc).replace("\\n", "\n")
+    text = text.split("parsing the configuration file: ", 1)[-1]
+    found = re.search(r'\s*in "[^"]*", line (\d+), column (\d+)', text)
+    line = int(mark.line) + 1 if mark is not None else int(found.group(1)) if found else 1
+    if found:
+        text = text[: found.start()] + f" (column {found.group(2)})" + text[found.end() :]
+    return line, " ".join(text.replace("\n", "; ").split())
+
+
+def placed(problem: Problem, config_path: Path | None) -> Problem:
+    """A problem of mkdocs.yml placed at the line of the setting it names (`brief.content_dir`
+    under `brief:`), when it was placed at line 1 for want of one."""
+    if problem.path != "mkdocs.yml" or problem.line != 1 or not problem.field:
+        return problem
+    keys = problem.field.split(".")
+    line = _key_line(config_path, keys[0])
+    if len(keys) > 1 and line > 1 and config_path is not None:
+        lines = config_path.read_text(encoding="utf-8", errors="replace").splitlines()
+        for number in range(line, len(lines)):
+            text = lines[number]
+            if text and not text[0].isspace() and not text.startswith("#"):
+                break  # the next top-level key: the setting is not written under this one
+            if re.match(rf"\s+{re.escape(keys[1])}\s*:", text):
+                line = number + 1
+                break
+    return Problem(problem.path, line, problem.field, problem.message, problem.severity)
 
 
 def _inside_project(project_dir: Path, value: str, name: str, problems: list[Problem]) -> Path:
@@ -348,7 +378,10 @@ def mkdocs_config(settings: Settings, docs_dir: Path, site_dir: Path, nav: list[
     errors, _warnings = config.validate()
     if errors:
         raise ProblemsError(
-            [Problem("mkdocs.yml", 1, str(name), str(message)) for name, message in errors],
+            [
+                placed(Problem("mkdocs.yml", 1, str(name), str(message)), settings.config_path)
+                for name, message in errors
+            ],
             "nothing was built",
         )
     return config

@@ -228,3 +228,41 @@ def test_brief_check_freezes_what_it_loads_and_leaves_the_collector_on(minimal_p
         assert gc.get_freeze_count() > 0 and gc.isenabled()
     finally:
         gc.unfreeze()
+
+
+MKDOCS_YML = """\
+site_name: Briefs
+theme:
+  name: material
+plugins:
+  - search
+brief:
+  content_dir: content
+  publish_source: full
+"""
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (("", "foo: [\n"), "mkdocs.yml:9: invalid YAML: while parsing a flow node; expected the"),
+        (
+            ("publish_source: full", "publish_source: fulll"),
+            "mkdocs.yml:8: brief.publish_source: expected 'full' or 'evidence', got 'fulll'",
+        ),
+        (
+            ("content_dir: content", "content_dir: ../elsewhere"),
+            "mkdocs.yml:7: brief.content_dir: '../elsewhere' is outside the project",
+        ),
+        (("  - search", "  - nosuchplugin"), 'mkdocs.yml:5: plugins: The "nosuchplugin" plugin'),
+    ],
+)
+def test_a_mistake_in_mkdocs_yml_is_placed_at_its_line(minimal_project: Path, change, expected):
+    old, new = change
+    text = MKDOCS_YML.replace(old, new) if old else MKDOCS_YML + new
+    (minimal_project / "mkdocs.yml").write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "--project", str(minimal_project)])
+    assert result.exit_code == 1
+    first = result.output.splitlines()[0]
+    assert first.startswith(expected), first
+    assert "\\n" not in first and "Traceback" not in result.output
