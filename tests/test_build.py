@@ -254,7 +254,7 @@ brief:
             ("content_dir: content", "content_dir: ../elsewhere"),
             "mkdocs.yml:7: brief.content_dir: '../elsewhere' is outside the project",
         ),
-        (("  - search", "  - nosuchplugin"), 'mkdocs.yml:5: plugins: The "nosuchplugin" plugin'),
+        (("  - search", "  - nosuchplugin"), 'mkdocs.yml:4: plugins: The "nosuchplugin" plugin'),
     ],
 )
 def test_a_mistake_in_mkdocs_yml_is_placed_at_its_line(minimal_project: Path, change, expected):
