@@ -26,3 +26,12 @@ def test_a_quotation_repeated_whole_keeps_its_speaker():
         "\u201cwe will keep every promise we made\u201d again."
     )
     assert found == [("Jo Park", "we will keep every promise we made")] * 2
+
+
+def test_a_role_just_before_the_speech_verb_is_the_speaker_not_the_first_name():
+    found = quotes(
+        "Prime Minister Ana Silva met the press. When opposition leader Rui Costa pressed "
+        "Silva to act, the prime minister said only: \u201cdeterrence is working well for us "
+        "today.\u201d"
+    )
+    assert found == [("Ana Silva", "deterrence is working well for us today.")]

@@ -322,7 +322,9 @@ def find_quotes(
             verb = verbs_before[-1]
             verb_at = clause_start + verb.start()
             head = before[: verb.start()]
-            speaker = who.first_free(clause_start, verb_at)
+            # "..., the prime minister said only:": a role just before the verb is who speaks,
+            # not the first name of the clause ("when Noda pressed Ishiba, the prime minister").
+            speaker = _by_role(head, roles) or who.first_free(clause_start, verb_at)
             if _PERSON_PRONOUN_BEFORE.search(head) and (
                 speaker is None or kinds.get(speaker) != "person"
             ):
