@@ -107,3 +107,14 @@ def test_a_month_as_a_surname_and_a_letter_ending_a_name():
 def test_a_forum_is_a_party_but_its_summit_is_an_event():
     assert "G8" in names("The G8 agreed to cut debt.")
     assert "G20" not in names("They met at the G-20 summit in Osaka.")
+
+
+def test_an_organisation_named_again_without_its_country_is_the_same_party():
+    found = names(
+        "The US Federal Reserve raised rates on Monday. The Federal Reserve said inflation "
+        "was high. The U.S. Supreme Court ruled on Friday. The Supreme Court said the law stands."
+    )
+    assert found == {
+        "US Federal Reserve": ["Federal Reserve"],
+        "U.S. Supreme Court": ["Supreme Court"],
+    }

@@ -1152,11 +1152,42 @@ def _join_short_names(finder: _Finder) -> None:
         ]
 
 
+def _join_national_names(finder: _Finder) -> None:
+    """One party for "US Federal Reserve" and "Federal Reserve", "U.S. Supreme Court" and
+    "Supreme Court": an organisation named again without its country is the same one."""
+    parties = finder.parties
+    bare = {p.name: p for p in parties.values() if p.kind == "organization"}
+    joined: dict[str, str] = {}
+    for party in sorted(bare.values(), key=lambda p: -p.score):
+        words = party.name.split()
+        for cut in range(min(3, len(words) - 1), 0, -1):
+            if " ".join(words[:cut]) not in COUNTRIES:
+                continue
+            rest = " ".join(words[cut:])
+            short = bare.get(rest)
+            if short is None or short.name in joined or party.name in joined:
+                break
+            party.mentions = sorted([*party.mentions, *short.mentions])
+            party.score += short.score
+            for alias in (short.name, *short.aliases):
+                if alias != party.name and alias not in party.aliases:
+                    party.aliases.append(alias)
+            joined[short.name] = party.name
+            del parties[short.name]
+            break
+    if joined:
+        finder.mentions = [
+            Mention(m.start, m.end, joined[m.party], m.in_role) if m.party in joined else m
+            for m in finder.mentions
+        ]
+
+
 def find_parties(text: str) -> tuple[list[PartyDraft], list[Mention]]:
     """Every party of the text, most mentioned first, and every mention in text order."""
     finder = _Finder(text)
     finder.run()
     _join_short_names(finder)
+    _join_national_names(finder)
     parties = sorted(finder.parties.values(), key=lambda p: (-p.score, p.mentions[0][0]))
     used: set[str] = set()
     for party in parties:
