@@ -115,6 +115,6 @@ def test_an_organisation_named_again_without_its_country_is_the_same_party():
         "was high. The U.S. Supreme Court ruled on Friday. The Supreme Court said the law stands."
     )
     assert found == {
-        "US Federal Reserve": ["Federal Reserve"],
-        "U.S. Supreme Court": ["Supreme Court"],
+        "Federal Reserve": ["US Federal Reserve"],
+        "Supreme Court": ["U.S. Supreme Court"],
     }

@@ -1154,27 +1154,29 @@ def _join_short_names(finder: _Finder) -> None:
 
 def _join_national_names(finder: _Finder) -> None:
     """One party for "US Federal Reserve" and "Federal Reserve", "U.S. Supreme Court" and
-    "Supreme Court": an organisation named again without its country is the same one."""
+    "Supreme Court": an organisation named again without its country is the same one. It keeps
+    the name without the country, which other articles write in other ways ("U.S.", "US"), so
+    that the briefs of a library name it alike; the longer names are its aliases."""
     parties = finder.parties
-    bare = {p.name: p for p in parties.values() if p.kind == "organization"}
+    by_name = {p.name: p for p in parties.values() if p.kind == "organization"}
     joined: dict[str, str] = {}
-    for party in sorted(bare.values(), key=lambda p: -p.score):
+    for party in by_name.values():
         words = party.name.split()
         for cut in range(min(3, len(words) - 1), 0, -1):
             if " ".join(words[:cut]) not in COUNTRIES:
                 continue
-            rest = " ".join(words[cut:])
-            short = bare.get(rest)
-            if short is None or short.name in joined or party.name in joined:
-                break
-            party.mentions = sorted([*party.mentions, *short.mentions])
-            party.score += short.score
-            for alias in (short.name, *short.aliases):
-                if alias != party.name and alias not in party.aliases:
-                    party.aliases.append(alias)
-            joined[short.name] = party.name
-            del parties[short.name]
+            short = by_name.get(" ".join(words[cut:]))
+            if short is not None and short.name not in joined:
+                short.mentions = sorted([*short.mentions, *party.mentions])
+                short.score += party.score
+                for alias in (party.name, *party.aliases):
+                    if alias != short.name and alias not in short.aliases:
+                        short.aliases.append(alias)
+                short.role = short.role or party.role
+                joined[party.name] = short.name
             break
+    for name in joined:
+        del parties[name]
     if joined:
         finder.mentions = [
             Mention(m.start, m.end, joined[m.party], m.in_role) if m.party in joined else m
