@@ -118,3 +118,15 @@ def test_an_organisation_named_again_without_its_country_is_the_same_party():
         "Federal Reserve": ["US Federal Reserve"],
         "Supreme Court": ["U.S. Supreme Court"],
     }
+
+
+def test_a_name_after_what_a_firm_is_is_the_firm_and_a_month_abbreviation_is_no_party():
+    found = {
+        p.name: p.kind
+        for p in find_parties(
+            "Barclays held merger talks with US bank Wells Fargo. A tie-up with California-based "
+            "Wells Fargo would be big, officials said ahead of the Oct. 27 election."
+        )[0]
+    }
+    assert found["Wells Fargo"] == "organization"
+    assert "Oct" not in found

@@ -202,6 +202,14 @@ _ROLE_WORDS = {
     "congressman", "congresswoman", "councillor", "councilor", "inspector", "superintendent",
     "detective", "sergeant", "constable", "admiral", "colonel", "major", "commander",
 }  # fmt: skip
+# What a firm or body is called just before its name: "US bank Wells Fargo", "carmaker
+# Tesla", "London-based Barclays". (A person's role words are read elsewhere.)
+_ORG_DESCRIPTOR = re.compile(
+    r"\b(?:bank|banks|lender|insurer|broker|brokerage|carrier|airline|carmaker|automaker"
+    r"|retailer|supermarket|manufacturer|maker|firm|company|conglomerate|group|chain"
+    r"|broadcaster|newspaper|publisher|charity|club|team|fund|investor|regulator|watchdog"
+    r"|agency|operator|developer|giant|rival|start-up|startup|[a-z]+-based)\s+$"
+)
 _NOT_NAMES = {
     "The", "A", "An", "But", "And", "Or", "In", "On", "At", "It", "He", "She", "They", "We", "I",
     "This", "That", "These", "Those", "As", "After", "Before", "When", "While", "Although",
@@ -213,7 +221,9 @@ _NOT_NAMES = {
     "Among", "Between", "During", "Without", "Within", "Through", "Until", "About", "Once",
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
     "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December", "Day", "Week", "Year", "Christmas", "Easter", "Let", "Look", "Well",
+    "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept",
+    "Oct", "Nov", "Dec", "Mon", "Tue", "Tues", "Wed", "Thu", "Thur", "Thurs", "Fri", "Sat",
+    "Sun", "Day", "Week", "Year", "Christmas", "Easter", "Let", "Look", "Well",
     "Yes", "Should", "Would", "Could", "Will", "Can", "Might", "Must", "Did", "Does", "Do", "Is",
     "Are", "Was", "Were", "Has", "Have", "Had", "Privately", "Nationally", "Later", "Earlier",
     "Aside", "Part", "Details", "Trade",
@@ -931,6 +941,10 @@ class _Finder:
             )
             or len(words) > 4
         ):
+            return
+        if not label and _ORG_DESCRIPTOR.search(self.text, max(0, tokens[0][0] - 30), tokens[0][0]):
+            # "US bank Wells Fargo", "California-based Wells Fargo": a firm, not a person
+            self.add(" ".join(words), "organization", tokens[0][0], tokens[-1][1])
             return
         lead = self._role_span(tokens[0][0])
         role = self._role_before(tokens[0][0])
