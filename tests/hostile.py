@@ -63,6 +63,7 @@ MARKERS = [f"alert({n})" for n in range(1, 45)]
 
 SOURCE_PROSE = (
     "Acme Corp said on Monday it would spend $1.4 billion on new plants.\n"
+    "The first of them will open in June.\n"
     '"We have to act now," chief executive Jane Roe told reporters.\n'
 )
 
