@@ -8,8 +8,9 @@ editor typed into prose matched against the brief's grounded figures and dates.
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 from generator.content import Bundle, evidence_fields, source_digest
@@ -37,9 +38,11 @@ def _findings(bundle: Bundle) -> Iterator[Finding]:
     yield from check_grounding(bundle)
     yield from check_quotes(bundle)
     yield from check_figures(bundle)
-    proofs = date_proofs(bundle)
+    # The source's numbers are read once, and only if a date or a number of prose needs them.
+    source_numbers = functools.cache(lambda: find_numbers(bundle.source.text))
+    proofs = date_proofs(bundle, source_numbers)
     yield from check_dates(bundle, proofs)
-    yield from check_prose(bundle, proofs)
+    yield from check_prose(bundle, proofs, source_numbers)
 
 
 def check_digest(bundle: Bundle) -> Iterator[Finding]:
@@ -182,7 +185,7 @@ def _compare(
 DateProof = tuple[tuple[str | int, ...], str, bool]
 
 
-def date_proofs(bundle: Bundle) -> list[DateProof]:
+def date_proofs(bundle: Bundle, source_numbers: Callable[[], list[Number]]) -> list[DateProof]:
     """Each action's date and each outlook item's dates, and whether the source gives it:
     written in it, or read from it against the story's date ("on Friday", "next month",
     "April 2"). A date may be less precise than the source's ("2025-03" for "March 14"), never
@@ -200,7 +203,7 @@ def date_proofs(bundle: Bundle) -> list[DateProof]:
         return []
     published = brief.source.published or brief.date
     text = bundle.source.text
-    given = [(d.value, d.until) for d in possible_dates(text, published, find_numbers(text))]
+    given = [(d.value, d.until) for d in possible_dates(text, published, source_numbers())]
     given += [(brief.date.isoformat(), None), (published.isoformat(), None)]
     return [
         (path, value, any(_within(value, low, high) for low, high in given))
@@ -284,7 +287,9 @@ def _prose(bundle: Bundle) -> Iterator[tuple[tuple[str | int, ...], str]]:
 _QUOTED = re.compile(r'"([^"\n]+)"|“([^”\n]+)”')
 
 
-def check_prose(bundle: Bundle, proofs: list[DateProof]) -> Iterator[Finding]:
+def check_prose(
+    bundle: Bundle, proofs: list[DateProof], source_numbers: Callable[[], list[Number]]
+) -> Iterator[Finding]:
     """A number or date typed into prose must be one of the brief's grounded figures or dates."""
     brief = bundle.brief
     values = {f.value for f in brief.numbers if f.value is not None}
@@ -319,7 +324,7 @@ def check_prose(bundle: Bundle, proofs: list[DateProof]) -> Iterator[Finding]:
                 not source_read
             ):  # read the source's numbers only when the brief's do not explain one
                 source_read = True
-                for found in find_numbers(bundle.source.text):
+                for found in source_numbers():
                     if found.value is not None:
                         source_values.add(found.value)
                     if found.date:
