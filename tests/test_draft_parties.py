@@ -130,3 +130,16 @@ def test_a_name_after_what_a_firm_is_is_the_firm_and_a_month_abbreviation_is_no_
     }
     assert found["Wells Fargo"] == "organization"
     assert "Oct" not in found
+
+
+def test_words_that_only_look_like_names_are_no_parties():
+    found = names(
+        "LA CROSSE, Wis. (AP) - The Midwestern vote matters, Ana Ruiz said on Monday. "
+        "Staff at Number 10 and at the retailer Me+Em were asked. Shares in One.Tel rose. "
+        "The Japan-U.S. Status of Forces Agreement stands, Ruiz said. The Ruizes were there, "
+        "Ruiz told the Today programme, quoting Pitt the Younger."
+    )
+    assert "Ana Ruiz" in found
+    for junk in ("Wis", "Midwestern", "Number", "Me", "Em", "One", "Tel", "S. Status", "Ruizes",
+                 "Today", "Younger"):  # fmt: skip
+        assert junk not in found, junk

@@ -221,6 +221,7 @@ _NOT_NAMES = {
     "Among", "Between", "During", "Without", "Within", "Through", "Until", "About", "Once",
     "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
     "February", "March", "April", "May", "June", "July", "August", "September", "October",
+    "Today", "Tonight", "Tomorrow", "Yesterday", "Younger", "Elder", "Me", "Us",
     "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept",
     "Oct", "Nov", "Dec", "Mon", "Tue", "Tues", "Wed", "Thu", "Thur", "Thurs", "Fri", "Sat",
     "Sun", "Day", "Week", "Year", "Christmas", "Easter", "Let", "Look", "Well",
@@ -969,6 +970,9 @@ class _Finder:
             w in _STOP_TOKENS or w in _PARTY_LABELS for w in name_words
         ):
             return
+        start = name_tokens[0][0]
+        if start and (self.text[start - 1] in ".-+&/" or self.text[start - 1].isalnum()):
+            return  # the end of a longer token: "S. Status" of "Japan-U.S. Status of Forces"
         name = " ".join(name_words)
         if name in _PLACES or name in COUNTRIES:
             return
@@ -1075,6 +1079,28 @@ class _Finder:
         found = self._role_words_before(offset)
         return found[-1][0] if found else None
 
+    def _lone_name(self, word: str, spans: list[tuple[int, int]]) -> bool:
+        """Whether a capitalised word met alone may name a party: not a piece of a longer token
+        ("One.Tel", "Japan-U.S."), nor a word before a number ("Number 10", "Radio 4"), a US
+        state in a dateline ("Wis."), an adjective of a region ("Midwestern"), a family named
+        by a known surname ("the Starmers") or a word of two letters ("Em" of "Me+Em")."""
+        if len(word) < 3 or word.endswith("ern") or word in self._plural_surnames():
+            return False
+        text = self.text
+        for start, end in spans:
+            before = text[start - 1] if start else " "
+            after = text[end : end + 2]
+            if before in ".-+&/" or (after[:1] in ".-+&/" and after[1:2].isalnum()):
+                return False
+            if _NUMBER_AFTER.match(text, end):
+                return False
+            if word in _STATE_ABBREVIATIONS and after[:1] == ".":
+                return False
+        return True
+
+    def _plural_surnames(self) -> set[str]:
+        return {f"{surname}{end}" for surname in self.surnames for end in ("s", "es")}
+
     def _resolve_surnames(self) -> None:
         """Join surname-only mentions to the full name; keep lone names that act as parties."""
         resolved: list[Mention] = []
@@ -1101,6 +1127,7 @@ class _Finder:
                 or word in _PARTY_LABELS
                 or word in _THINGS
                 or word in _SKIP
+                or not self._lone_name(word, spans)
             ):
                 continue
             speaks = any(self._speaks(e, s) for s, e in spans)
@@ -1118,6 +1145,15 @@ class _Finder:
                     )
                 resolved.extend(Mention(s, e, word) for s, e in spans)
         self.mentions = sorted(resolved, key=lambda m: m.start)
+
+
+_NUMBER_AFTER = re.compile(r" \d")
+# Two-letter and dotted abbreviations of US states, as datelines write them ("LA CROSSE, Wis.").
+_STATE_ABBREVIATIONS = {
+    "Ala", "Ariz", "Ark", "Calif", "Colo", "Conn", "Del", "Fla", "Ga", "Ill", "Ind", "Kan", "Ky",
+    "La", "Md", "Mass", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb", "Nev", "Okla", "Ore", "Pa",
+    "Tenn", "Tex", "Va", "Vt", "Wash", "Wis", "Wyo",
+}  # fmt: skip
 
 
 def _initials(name: str) -> str:
