@@ -393,6 +393,18 @@ def test_the_bottom_line_leaves_out_a_dateline_cut_by_an_abbreviation():
     assert brief.bottom_line.startswith("After a long summer, the path")
 
 
+def test_a_past_expectation_is_not_outlook():
+    text = (
+        "Jobs report\n\n"
+        "Economists had forecast payrolls rising by 185,000 jobs last month. "
+        "The 337,000 new jobs were twice what analysts had expected. "
+        "Hiring rose more than expected in the spring. "
+        "The central bank will meet again next month to decide on rates.\n"
+    )
+    outlook = [o.evidence.text for o in draft_text(text, dt.date(2017, 6, 2)).outlook]
+    assert outlook == ["The central bank will meet again next month to decide on rates."]
+
+
 def test_rendered_brief_file_has_no_body_and_round_trips():
     brief = draft_text(
         "Acme cuts jobs\n\nAcme Corp said it would cut 1,200 jobs.\n", dt.date(2025, 1, 6)

@@ -154,7 +154,7 @@ def draft_outlook(
         )
         low = body.lower()
         # Substring tests first: most sentences hold none of the words, and `in` is cheap.
-        expected = _EXPECTED.search(low) if any(w in low for w in expected_words) else None
+        expected = _looking_ahead(low) if any(w in low for w in expected_words) else None
         risky = not expected or not ahead
         risk = _RISK.search(low) if risky and any(w in low for w in risk_words) else None
         if not (ahead or expected) and not (risk and _STRONG_RISK.search(low)):
@@ -185,6 +185,19 @@ def draft_outlook(
         if len(items) >= MAX_OUTLOOK:
             break
     return items
+
+
+# What turns a word of expectation to the past: "had forecast", "than expected", "as planned",
+# "previously projected" compare with what was expected, they expect nothing.
+_LOOKED_AHEAD_BEFORE = re.compile(r"(?:\bhad (?:been )?|\bthan |\bas |\bpreviously )$")
+
+
+def _looking_ahead(low: str) -> re.Match[str] | None:
+    """The first word of expectation of a lower-cased sentence that looks ahead."""
+    for match in _EXPECTED.finditer(low):
+        if not _LOOKED_AHEAD_BEFORE.search(low, max(0, match.start() - 20), match.start()):
+            return match
+    return None
 
 
 def _clause(body: str, marker: re.Match[str] | None) -> str:
