@@ -143,3 +143,20 @@ def test_words_that_only_look_like_names_are_no_parties():
     for junk in ("Wis", "Midwestern", "Number", "Me", "Em", "One", "Tel", "S. Status", "Ruizes",
                  "Today", "Younger"):  # fmt: skip
         assert junk not in found, junk
+
+
+def test_a_role_after_a_longer_name_is_not_the_end_of_that_name():
+    roles = {
+        p.name: p.role
+        for p in find_parties(
+            "Democratic Party for the People leader Yuichiro Tamaki urged action. "
+            "Bank of England governor Andrew Bailey agreed. "
+            "The Conservative leader Pierre Poilievre did not."
+        )[0]
+        if p.kind == "person"
+    }
+    assert roles == {
+        "Yuichiro Tamaki": "leader",
+        "Andrew Bailey": "governor",
+        "Pierre Poilievre": "Conservative leader",
+    }

@@ -1042,7 +1042,11 @@ class _Finder:
         before = self.text[window_start:offset]
         found: list[tuple[int, str]] = []
         position = len(before)
-        for word in reversed(list(_ROLE_TOKEN.finditer(before))):
+        words = list(_ROLE_TOKEN.finditer(before))
+        stop = -1  # the index in `words` of the word the role stopped at
+        for index in range(len(words) - 1, -1, -1):
+            word = words[index]
+            stop = index
             if before[word.end() : position].strip():
                 break  # punctuation between: the role ended
             token = word.group()
@@ -1065,8 +1069,14 @@ class _Finder:
             if is_role or (found and (token[:1].isupper() or bare in _ROLE_MODIFIERS)):
                 found.append((window_start + word.start(), token))
                 position = word.start()
+                stop = -1
                 continue
             break
+        if found and stop >= 0 and _cut_name(words, stop):
+            # "Democratic Party for the People leader", "Bank of England governor": the capitalised
+            # words are the end of a longer name, not the role's; the role is what remains.
+            while len(found) > 1 and found[-1][1][:1].isupper():
+                found.pop()
         return found
 
     def _role_before(self, offset: int) -> str | None:
@@ -1154,6 +1164,20 @@ _STATE_ABBREVIATIONS = {
     "La", "Md", "Mass", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb", "Nev", "Okla", "Ore", "Pa",
     "Tenn", "Tex", "Va", "Vt", "Wash", "Wis", "Wyo",
 }  # fmt: skip
+
+
+_CONNECTORS = {"the", "of", "for", "and", "de", "du", "des", "la", "le", "del", "der", "von"}
+
+
+def _cut_name(words: list[re.Match[str]], stop: int) -> bool:
+    """Whether the word a role stopped at joins a name that goes on before it: the connectors of
+    "Party for the People", "Bank of England", then a capitalised word."""
+    index = stop
+    if words[index].group().lower() not in _CONNECTORS:
+        return False
+    while index >= 0 and words[index].group().lower() in _CONNECTORS:
+        index -= 1
+    return index >= 0 and words[index].group()[:1].isupper()
 
 
 def _initials(name: str) -> str:
