@@ -405,6 +405,19 @@ def test_a_past_expectation_is_not_outlook():
     assert outlook == ["The central bank will meet again next month to decide on rates."]
 
 
+def test_a_figure_belongs_to_the_party_of_its_own_clause_and_not_to_a_later_name():
+    text = (
+        "Poll\n\n"
+        "Anna Bell is the mayor of the city. "
+        "She earned up to \u00a3205,000 for a column in the Daily Courier. "
+        "About 3 in 10 voters say Anna Bell is honest, while about 2 in 10 say Carl Dunn is.\n"
+    )
+    parties = {f.as_written: f.party for f in draft_text(text, dt.date(2024, 9, 3)).numbers}
+    assert parties["up to \u00a3205,000"] is None  # "She": not the paper named after it
+    assert parties["About 3 in 10"] == "bell"
+    assert parties["about 2 in 10"] == "dunn"  # not Bell, named before "while"
+
+
 def test_rendered_brief_file_has_no_body_and_round_trips():
     brief = draft_text(
         "Acme cuts jobs\n\nAcme Corp said it would cut 1,200 jobs.\n", dt.date(2025, 1, 6)

@@ -168,20 +168,35 @@ def _not_a_measure(word: str) -> bool:
     return word.lower().strip(".,;:'’\"") in _NOT_A_MEASURE
 
 
+# A sentence led by a pronoun speaks of a party named before it: a name after the number is
+# more likely the other side ("He has given nearly £1 million to the Labour Party").
+_PRONOUN_LEAD = re.compile(r"(?:he|she|it|they|his|her|its|their)\b", re.I)
+# A clause that sets another subject beside the first ("3 in 10 say X, while 2 in 10 say Y"):
+# a name before it is not the figure's after it.
+_TURN = re.compile(r",\s+(?:while|whereas)\b")
+
+
 def _party_for(
     number: Number,
     sentence: Sentence,
     mentions: list[Mention],
     starts: list[int],
     ids: dict[str, str],
+    text: str,
 ) -> str | None:
-    """The party named last before the number in its sentence, else the first named after it."""
+    """The party named last before the number in its clause, else the first named after it
+    (unless a pronoun leads the sentence: then the party is one named before it)."""
     inside = mentions[
         bisect.bisect_left(starts, sentence.start) : bisect.bisect_left(starts, sentence.end)
     ]
-    before = [m for m in inside if m.end <= number.start]
-    chosen = before[-1] if before else (inside[0] if inside else None)
-    return ids.get(chosen.party) if chosen else None
+    turns = [m.end() for m in _TURN.finditer(text, sentence.start, number.start)]
+    low = turns[-1] if turns else sentence.start
+    before = [m for m in inside if low <= m.start and m.end <= number.start]
+    if before:
+        return ids.get(before[-1].party)
+    pronoun_led = _PRONOUN_LEAD.match(text, sentence.start)
+    after = [m for m in inside if m.start >= number.end]
+    return ids.get(after[0].party) if after and not pronoun_led else None
 
 
 def draft_figures(
@@ -254,7 +269,7 @@ def draft_figures(
             fields["currency"], fields["currency_basis"] = _currency(number, dollar, text)
         if number.unit and kind not in ("date",):
             fields["unit"] = number.unit
-        party = _party_for(number, sentence, mentions, starts, ids)
+        party = _party_for(number, sentence, mentions, starts, ids, text)
         if party:
             fields["party"] = party
         figures.append(FigureDraft(fields, number.start, number.end))
