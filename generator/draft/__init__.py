@@ -13,21 +13,17 @@ import os
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from generator.draft.actions import draft_actions
-from generator.draft.dates import find_dates
-from generator.draft.figures import draft_figures
-from generator.draft.outlook import draft_outlook
-from generator.draft.parties import find_parties
-from generator.draft.quotes import QuoteDraft, find_quotation_marks, find_quotes
 from generator.draft.sentences import find_sentences, one_line, sentence_at
-from generator.draft.summary import draft_summary
 from generator.errors import BriefError
 from generator.numbers import find_numbers
 from generator.schema import MAX_ITEMS, MAX_TEXT, RESERVED_SLUGS, SLUG_MAX_BYTES, Brief, slugify
+
+if TYPE_CHECKING:
+    from generator.draft.quotes import QuoteDraft
 
 MAX_PARTIES = 60
 
@@ -43,6 +39,16 @@ def draft_brief(
 ) -> Brief:
     """A draft brief of `text`: every figure, party, quote, action and outlook item with
     evidence."""
+    # The kinds of fact are imported here, not with the package: `brief check` reads dates
+    # with generator.draft.dates and needs none of the rest.
+    from generator.draft.actions import draft_actions
+    from generator.draft.dates import find_dates
+    from generator.draft.figures import draft_figures
+    from generator.draft.outlook import draft_outlook
+    from generator.draft.parties import find_parties
+    from generator.draft.quotes import find_quotation_marks, find_quotes
+    from generator.draft.summary import draft_summary
+
     if published is None:
         raise BriefError(
             "no publication date: pass --date YYYY-MM-DD (relative dates resolve against it)"
