@@ -7,12 +7,14 @@ the problems, escaped, in the terminal and on every page.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import html
 import http.server
 import json
 import threading
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,11 +129,26 @@ def make_handler(preview: Preview) -> type[http.server.BaseHTTPRequestHandler]:
                     body = json.dumps({"version": preview.version, "errors": preview.errors})
                 self._send(200, "application/json", body.encode())
                 return
+            folder = self._folder_without_slash(path)
+            if folder:
+                # "/parties" is the folder "/parties/": its page's relative links need the slash
+                query = urlsplit(self.path).query
+                self.send_response(301)
+                self.send_header("Location", folder + (f"?{query}" if query else ""))
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             target = self._file_for(path)
-            if target is None or target.suffix != ".html":
-                if target is None and not preview.site_dir.exists():
-                    self._send_error_page()
+            status = 200
+            if target is None and not preview.site_dir.exists():
+                self._send_error_page()
+                return
+            if target is None and not self._exists(path):
+                target, status = self._file_for("/404.html"), 404  # the site's own page
+                if target is None:
+                    self._send(404, "text/plain; charset=utf-8", b"Not found\n")
                     return
+            if target is None or target.suffix != ".html":
                 super().do_GET()
                 return
             text = target.read_text(encoding="utf-8", errors="replace")
@@ -141,7 +158,23 @@ def make_handler(preview: Preview) -> type[http.server.BaseHTTPRequestHandler]:
             text = (
                 text.replace("</body>", extra + "</body>", 1) if "</body>" in text else text + extra
             )
-            self._send(200, "text/html; charset=utf-8", text.encode("utf-8"))
+            self._send(status, "text/html; charset=utf-8", text.encode("utf-8"))
+
+        def _inside(self, url_path: str) -> Path | None:
+            root = preview.site_dir.resolve()
+            candidate = (root / unquote(url_path).lstrip("/")).resolve()
+            return candidate if candidate.is_relative_to(root) else None
+
+        def _exists(self, url_path: str) -> bool:
+            candidate = self._inside(url_path)
+            return candidate is not None and candidate.exists()
+
+        def _folder_without_slash(self, url_path: str) -> str | None:
+            """The address with its slash, for a folder asked for without one."""
+            if url_path.endswith("/"):
+                return None
+            candidate = self._inside(url_path)
+            return url_path + "/" if candidate is not None and candidate.is_dir() else None
 
         def _file_for(self, url_path: str) -> Path | None:
             root = preview.site_dir.resolve()
@@ -173,12 +206,12 @@ def make_handler(preview: Preview) -> type[http.server.BaseHTTPRequestHandler]:
     return Handler
 
 
-def watch_paths(project_dir: Path) -> list[Path]:
+def watch_paths(project_dir: Path, existing: bool = True) -> list[Path]:
     settings = load_settings(project_dir)
     paths = [settings.content_dir, project_dir / "templates"]
     if settings.config_path is not None:
         paths.append(settings.config_path)
-    return [p for p in paths if p.exists()]
+    return [p for p in paths if p.exists() or not existing]
 
 
 def serve_project(
@@ -190,6 +223,15 @@ def serve_project(
 
     project_dir = project_dir.resolve()
     preview = Preview(project_dir, project_dir / STATE_DIR / PREVIEW)
+    # Listen first: a port in use is said at once, before a build the user would wait for.
+    try:
+        server = http.server.ThreadingHTTPServer((host, port), make_handler(preview))
+    except OSError as exc:
+        raise BriefError(
+            f"cannot listen on {host}:{port}: {exc.strerror or exc}; "
+            "choose another --port (0 picks a free one)"
+        ) from None
+    server.daemon_threads = True
     preview.rebuild()
     changed = threading.Event()
 
@@ -202,15 +244,39 @@ def serve_project(
                 return  # editors' temporary files
             changed.set()
 
+    # A folder moved out and back gets a second watch in watchdog, which warns at length.
+    warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"watchdog\.")
     observer = Observer()
     handler = OnChange()
-    for path in watch_paths(project_dir):
-        target = path if path.is_dir() else path.parent
-        observer.schedule(handler, str(target), recursive=path.is_dir())
+    watched: dict[Path, Any] = {}
+
+    def watch(path: Path) -> None:
+        """Watch a folder of the project again, as it is now (made anew by a checkout, say)."""
+        if path in watched:
+            with contextlib.suppress(KeyError, ValueError):
+                observer.unschedule(watched.pop(path))
+        if path.is_dir():
+            watched[path] = observer.schedule(handler, str(path), recursive=True)
+
+    class OnProjectChange(FileSystemEventHandler):
+        """The project folder itself: templates/ or content/ made, removed or made again."""
+
+        def on_any_event(self, event: Any) -> None:
+            if event.event_type in ("opened", "closed_no_write"):
+                return
+            paths = {Path(str(event.src_path)), Path(str(getattr(event, "dest_path", "") or "."))}
+            for path in paths & folders:
+                watch(path)
+                changed.set()
+            if project_dir / "mkdocs.yml" in paths:  # saved in place, or renamed over
+                changed.set()
+
+    folders = {p for p in watch_paths(project_dir, existing=False) if p.suffix != ".yml"}
+    for path in folders:
+        watch(path)
+    observer.schedule(OnProjectChange(), str(project_dir), recursive=False)
     observer.start()
 
-    server = http.server.ThreadingHTTPServer((host, port), make_handler(preview))
-    server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     shown_host = f"[{host}]" if ":" in host else host

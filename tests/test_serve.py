@@ -145,3 +145,48 @@ def test_a_preview_freezes_what_lives_on_and_frees_it_now_and_then():
         assert kept() is None
     finally:
         gc.unfreeze()
+
+
+def test_serve_redirects_a_folder_to_its_slash_answers_404_and_sees_a_new_templates_folder(
+    served,
+):
+    """ "/briefs" is the folder "/briefs/" (its links are relative); a missing page is the site's
+    404 page; a templates/ folder made while serving is watched like the others."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    url, project, _ = served
+    _until(lambda: _get(url + "briefs/2025-01-06-acme-cuts/")[0] == 200)
+    address = urlsplit(url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=5)
+    connection.request("GET", "/briefs/2025-01-06-acme-cuts?x=1")
+    response = connection.getresponse()
+    assert (response.status, response.getheader("Location")) == (
+        301,
+        "/briefs/2025-01-06-acme-cuts/?x=1",
+    )
+    connection.close()
+    status, page = _get(url + "no-such-page/")
+    assert status == 404 and "/__brief__/status" in page and "404" in page
+    templates = project / "templates"
+    templates.mkdir()
+    (templates / "brief.md.j2").write_text(
+        (REPO / "templates" / "brief.md.j2").read_text(encoding="utf-8") + "{% if %}\n"
+    )
+    page_url = url + "briefs/2025-01-06-acme-cuts/"
+    _until(lambda: "brief-build-error" in _get(page_url)[1])
+    (templates / "brief.md.j2").unlink()
+    _until(lambda: "brief-build-error" not in _get(page_url)[1])
+
+
+def test_a_port_in_use_is_a_one_line_error_before_any_build(served, minimal_project: Path):
+    url = served[0]
+    port = url.rstrip("/").rsplit(":", 1)[1]
+    result = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "serve", "--project", str(minimal_project),
+         "--port", port],
+        cwd=REPO, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "cannot listen on 127.0.0.1:" + port in result.stderr
+    assert "Traceback" not in result.stderr and "Built" not in result.stdout
