@@ -132,8 +132,12 @@ def _archetype_environment(project_dir: Path) -> jinja2.Environment:
 
 
 def yaml_string(text: str) -> str:
-    """Text as a double-quoted YAML scalar (JSON strings are YAML; ASCII keeps it plain)."""
-    return json.dumps(text, ensure_ascii=True)
+    """Text as a double-quoted YAML scalar (JSON strings are YAML): letters of any script as
+    they are, for editors to read; anything unprintable as an escape."""
+    return "".join(
+        c if c.isprintable() else f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
+        for c in json.dumps(text, ensure_ascii=False)
+    )
 
 
 def create_brief(project_dir: Path, content_dir: Path, title: str, today: dt.date) -> Path:

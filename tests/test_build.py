@@ -266,3 +266,13 @@ def test_a_mistake_in_mkdocs_yml_is_placed_at_its_line(minimal_project: Path, ch
     first = result.output.splitlines()[0]
     assert first.startswith(expected), first
     assert "\\n" not in first and "Traceback" not in result.output
+
+
+def test_every_page_names_the_feed_and_the_home_page_is_titled_once(minimal_project: Path):
+    build_project(minimal_project)
+    home = (minimal_project / "site" / "index.html").read_text(encoding="utf-8")
+    title = re.search(r"<title>(.*?)</title>", home).group(1)  # type: ignore[union-attr]
+    assert " - " not in title
+    for page in ("index.html", "briefs/2025-01-06-acme-cuts/index.html"):
+        text = (minimal_project / "site" / page).read_text(encoding="utf-8")
+        assert re.search(r'<link rel="alternate" type="application/rss\+xml"[^>]*feed\.xml', text)

@@ -101,3 +101,13 @@ def test_new_refuses_a_title_without_words(minimal_project: Path):
     result = CliRunner().invoke(cli, ["new", "!!!", "--project", str(minimal_project)])
     assert result.exit_code == 1
     assert "no letters or digits" in result.output
+
+
+def test_new_writes_a_title_in_any_script_as_it_reads(minimal_project: Path):
+    title = "Zürich café talks — São Paulo"
+    result = CliRunner().invoke(
+        cli, ["new", title, "--date", "2025-06-01", "--project", str(minimal_project)]
+    )
+    assert result.exit_code == 0, result.output
+    brief = next((minimal_project / "content").glob("2025-06-01-*/brief.md"))
+    assert f'title: "{title}"' in brief.read_text(encoding="utf-8")
