@@ -77,7 +77,10 @@ class Preview:
     def _failed(self, lines: list[str]) -> None:
         for line in lines:
             self.echo(line)
-        self.echo("The last good preview is still served.")
+        if (self.site_dir / "index.html").is_file():
+            self.echo("The last good preview is still served.")
+        else:
+            self.echo("No preview yet: it is built once these are fixed.")
         with self.lock:
             self.errors = lines
             self.version += 1
@@ -100,15 +103,19 @@ def settle(builds: int) -> None:
     gc.freeze()
 
 
-def error_banner(errors: list[str]) -> str:
+def error_banner(errors: list[str], last_good: bool = True) -> str:
     """The problems of the latest build as an escaped HTML banner."""
     items = "".join(f"<li><code>{html.escape(line)}</code></li>" for line in errors)
+    what = (
+        "the last rebuild failed; this is the last good preview."
+        if last_good
+        else "the preview cannot be built yet; it is built once these are fixed."
+    )
     return (
         '<div id="brief-build-error" role="alert" '
         'style="position:fixed;z-index:10000;left:0;right:0;'
         "bottom:0;max-height:40vh;overflow:auto;background:#b00020;color:#fff;padding:1em;"
-        'font:14px/1.4 monospace"><strong>brief: the last rebuild failed; this is the last good '
-        f"preview.</strong><ul>{items}</ul></div>"
+        f'font:14px/1.4 monospace"><strong>brief: {what}</strong><ul>{items}</ul></div>'
     )
 
 
@@ -188,10 +195,15 @@ def make_handler(preview: Preview) -> type[http.server.BaseHTTPRequestHandler]:
 
         def _send_error_page(self) -> None:
             with preview.lock:
-                errors = list(preview.errors) or ["the preview is being built"]
+                errors = list(preview.errors)
+            shown = (
+                error_banner(errors, last_good=False)
+                if errors
+                else "<p>The preview is being built; this page reloads when it is ready.</p>"
+            )
             body = (
                 "<!doctype html><html><head><meta charset=utf-8><title>brief preview</title></head>"
-                f"<body>{error_banner(errors)}{RELOAD_SCRIPT}</body></html>"
+                f"<body>{shown}{RELOAD_SCRIPT}</body></html>"
             )
             self._send(503, "text/html; charset=utf-8", body.encode("utf-8"))
 

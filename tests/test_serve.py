@@ -190,3 +190,18 @@ def test_a_port_in_use_is_a_one_line_error_before_any_build(served, minimal_proj
     assert result.returncode == 1
     assert "cannot listen on 127.0.0.1:" + port in result.stderr
     assert "Traceback" not in result.stderr and "Built" not in result.stdout
+
+
+def test_a_first_build_that_fails_does_not_speak_of_a_last_good_preview(minimal_project: Path):
+    brief = minimal_project / "content" / "2025-01-06-acme-cuts" / "brief.md"
+    brief.write_text(brief.read_text().replace("kind: person", "kind: nobody"))
+    with _serve(minimal_project) as (url, _, output):
+
+        def failed() -> str | None:
+            status, page = _get(url)
+            return page if status == 503 and "brief-build-error" in page else None
+
+        page = str(_until(failed))
+        assert "cannot be built yet" in page and "last good" not in page
+        _until(lambda: any("No preview yet" in line for line in output))
+        assert not any("last good preview" in line for line in output)
