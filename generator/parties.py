@@ -242,6 +242,7 @@ def find_lookalikes(seen: dict[str, list[tuple[Bundle, Any]]]) -> Iterable[Probl
     """One warning per pair of canonical ids that share a name or alias."""
     owners: dict[str, tuple[str, Bundle, Any]] = {}
     warned: set[tuple[str, str]] = set()
+    shared = _shared_names(seen)
     for party_id, uses in seen.items():
         met: set[str] = set()  # a party is named alike in brief after brief: look once per name
         for bundle, party in uses:
@@ -250,6 +251,11 @@ def find_lookalikes(seen: dict[str, list[tuple[Bundle, Any]]]) -> Iterable[Probl
                     continue
                 met.add(name)
                 folded = fold(name)
+                if (id(bundle), folded) in shared:
+                    continue  # the brief itself gives it to two parties: it tells none apart
+                other = owners.get(folded)
+                if other is not None and _other_people(party, other[2], name):
+                    continue
                 first = owners.setdefault(folded, (party_id, bundle, party))
                 other_id, other_bundle, other_party = first
                 pair = (min(other_id, party_id), max(other_id, party_id))
@@ -266,6 +272,28 @@ def find_lookalikes(seen: dict[str, list[tuple[Bundle, Any]]]) -> Iterable[Probl
                     f"(both are called {name!r}); give them one id or list one in parties.yaml",
                     "warning",
                 )
+
+
+def _shared_names(seen: dict[str, list[tuple[Bundle, Any]]]) -> set[tuple[int, str]]:
+    """(brief, folded name) for each name one brief gives to two of its parties ("Bank" for two
+    central banks, "Rossi" for two Rossis)."""
+    count: dict[tuple[int, str], set[str]] = {}
+    for uses in seen.values():
+        for bundle, party in uses:
+            for name in {fold(n) for n in local_names(party)}:
+                count.setdefault((id(bundle), name), set()).add(party.id)
+    return {key for key, ids in count.items() if len(ids) > 1}
+
+
+def _other_people(party: Any, other: Any, name: str) -> bool:
+    """Two people who share a surname but not their full names ("Kofi Rossi", "Lena Rossi")."""
+    return (
+        party.kind == other.kind == "person"
+        and " " not in name.strip()
+        and " " in party.name.strip()
+        and " " in other.name.strip()
+        and fold(party.name) != fold(other.name)
+    )
 
 
 def find_kind_clashes(

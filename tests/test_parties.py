@@ -171,3 +171,42 @@ def test_a_process_reuses_its_party_index_only_while_it_holds(
     registered = load_library(content)
     assert registered.party_index is not moved.party_index
     assert not [p for p in registered.problems if "looks like" in p.message]
+
+
+def test_a_surname_or_a_name_a_brief_gives_two_parties_is_no_lookalike():
+    """Kofi Rossi and Lena Rossi share a surname, not a name; "Bank", which one brief gives to
+    two central banks, tells no party apart: no warning. One name for one party still warns."""
+    from types import SimpleNamespace
+
+    from generator.parties import find_lookalikes
+
+    def party(pid: str, name: str, kind: str, *aliases: str) -> SimpleNamespace:
+        return SimpleNamespace(id=pid, name=name, kind=kind, aliases=list(aliases))
+
+    def bundle(path: str, *parties: SimpleNamespace) -> SimpleNamespace:
+        return SimpleNamespace(
+            brief=SimpleNamespace(parties=list(parties)),
+            display_path=path,
+            line_of=lambda *keys: 1,
+        )
+
+    kofi, lena = (
+        party("kofi-rossi", "Kofi Rossi", "person", "Rossi"),
+        party("lena-rossi", "Lena Rossi", "person", "Rossi"),
+    )
+    brazil = party("brazil-central-bank", "Brazil Central Bank", "organization", "Bank")
+    france = party("france-central-bank", "France Central Bank", "organization", "Bank")
+    bank = party("bank", "Bank", "organization")
+    one, two, three = bundle("a", kofi, brazil, france), bundle("b", lena), bundle("c", bank)
+    seen = {
+        "kofi-rossi": [(one, kofi)],
+        "brazil-central-bank": [(one, brazil)],
+        "france-central-bank": [(one, france)],
+        "lena-rossi": [(two, lena)],
+        "bank": [(three, bank)],
+    }
+    assert list(find_lookalikes(seen)) == []  # type: ignore[arg-type]
+    ross = party("ross", "Kofi Rossi", "person")
+    seen["ross"] = [(bundle("d", ross), ross)]
+    (warning,) = find_lookalikes(seen)  # type: ignore[arg-type]
+    assert "'ross' looks like party 'kofi-rossi'" in warning.message
