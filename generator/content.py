@@ -832,8 +832,9 @@ def _load_all(
     chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
     # fork: the workers start with every module already imported (no second start-up cost).
     folder = cache.folder if cache is not None else None
-    from generator.processes import orphan_proof
+    from generator.processes import libc, orphan_proof
 
+    libc()  # found here, inherited by the workers (see orphan_proof)
     with ProcessPoolExecutor(
         jobs,
         mp_context=multiprocessing.get_context("fork"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import traceback
 from collections.abc import Callable
@@ -22,6 +23,7 @@ def run_forked(work: Callable[[Any], Any], tasks: list[Any], jobs: int) -> list[
     from multiprocessing.connection import wait
 
     context = multiprocessing.get_context("fork")
+    libc()  # found here, inherited by every process (see orphan_proof)
     results: list[Any] = [None] * len(tasks)
     pending = list(enumerate(tasks))
     running: dict[Any, tuple[int, Any, Any]] = {}  # pipe end -> (task index, process, pipe end)
@@ -61,6 +63,19 @@ def run_forked(work: Callable[[Any], Any], tasks: list[Any], jobs: int) -> list[
     return results
 
 
+@functools.cache
+def libc() -> Any:
+    """The C library, found once (finding it runs a program): None where there is none.
+
+    Forking processes ask for it first, so that what they fork has it already.
+    """
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    return ctypes.CDLL(name, use_errno=True) if name else None
+
+
 # File descriptors a forked process must not keep: the build lock's (see site.build_lock).
 INHERITED_LOCKS: set[int] = set()
 
@@ -71,13 +86,12 @@ def orphan_proof(parent: int) -> None:
     A build killed while its workers run must not leave them behind, holding the project's
     lock (flock is held while any process keeps the file open) and answering no one.
     """
-    with contextlib.suppress(OSError, AttributeError):
-        import ctypes
-        import ctypes.util
-        import signal
+    c = libc()
+    if c is not None:
+        with contextlib.suppress(OSError, AttributeError):
+            import signal
 
-        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: the kernel kills us when it dies
+            c.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: the kernel kills us when it dies
     for fd in INHERITED_LOCKS:
         with contextlib.suppress(OSError):
             os.close(fd)

@@ -184,10 +184,8 @@ def make_handler(preview: Preview) -> type[http.server.BaseHTTPRequestHandler]:
             return url_path + "/" if candidate is not None and candidate.is_dir() else None
 
         def _file_for(self, url_path: str) -> Path | None:
-            root = preview.site_dir.resolve()
-            rel = unquote(url_path).lstrip("/")
-            candidate = (root / rel).resolve()
-            if not candidate.is_relative_to(root):
+            candidate = self._inside(url_path)
+            if candidate is None:
                 return None
             if candidate.is_dir():
                 candidate = candidate / "index.html"

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import ctypes.util
 import errno
 import fcntl
-import functools
 import logging
 import os
 import re
@@ -25,7 +23,7 @@ from typing import Any
 
 from generator.cache import write_bytes
 from generator.errors import BuildError, LockedError, Problem, ProblemsError
-from generator.processes import run_forked
+from generator.processes import INHERITED_LOCKS, libc, run_forked
 
 TEMPLATE_SUFFIX = ".md.j2"
 STATE_DIR = ".brief"
@@ -245,13 +243,11 @@ def build_lock(settings: Settings, wait: bool = False) -> Iterator[None]:
                 "another `brief build` is running in this project; try again when it ends"
             ) from None
         # A forked worker closes its copy (processes.orphan_proof): only this process holds it.
-        from generator import processes
-
-        processes.INHERITED_LOCKS.add(handle.fileno())
+        INHERITED_LOCKS.add(handle.fileno())
         try:
             yield
         finally:
-            processes.INHERITED_LOCKS.discard(handle.fileno())
+            INHERITED_LOCKS.discard(handle.fileno())
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
@@ -769,10 +765,7 @@ def finish_search_index(
     if not path.is_file():
         return None
     index = orjson.loads(path.read_bytes())
-    chunks: dict[str, bytes | memoryview] = {
-        page: orjson.dumps(entries)[1:-1]
-        for page, entries in _by_page(index.get("docs", [])).items()
-    }
+    chunks = _chunks_of(index)
     if old_site is not None:
         for page, chunk in _page_chunks(old_site / SEARCH_INDEX, layout).items():
             if page not in chunks and page not in dropped_pages:
@@ -839,7 +832,13 @@ def _page_chunks(path: Path, layout: Any) -> dict[str, bytes | memoryview]:
             return found
     except (OSError, LookupError, TypeError, ValueError):
         pass  # not the file the layout was made for
-    index = orjson.loads(data)
+    return _chunks_of(orjson.loads(data))
+
+
+def _chunks_of(index: dict[str, Any]) -> dict[str, bytes | memoryview]:
+    """Each page's entries of a parsed index, as JSON without the list's brackets."""
+    import orjson
+
     return {
         page: orjson.dumps(entries)[1:-1]
         for page, entries in _by_page(index.get("docs", [])).items()
@@ -857,13 +856,8 @@ def _by_page(docs: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
 _RENAME_EXCHANGE = 2
 
 
-@functools.cache
 def _renameat2() -> Any:
-    name = ctypes.util.find_library("c")
-    if not name:
-        return None
-    libc = ctypes.CDLL(name, use_errno=True)
-    return getattr(libc, "renameat2", None)
+    return getattr(libc(), "renameat2", None)
 
 
 def swap_into_place(new_dir: Path, site_dir: Path) -> None:

@@ -6,6 +6,7 @@ import bisect
 import datetime as dt
 import itertools
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -181,21 +182,13 @@ def find_dates(
 
     def tense(start: int, end: int) -> Tense:
         sentence = sentence_at(sentences, start)
-        if sentence is None:
-            return tense_at(text, start, end, start, end)
-        return tense_at(text, start, end, sentence.start, sentence.end)
+        return tense_at(text, start, end, sentence.start, sentence.end) if sentence else None
 
-    found: list[DateMention] = []
-    for number in numbers:
-        if number.kind == "date":
-            yearless = (number.date or "").startswith("--")
-            value = resolve_number_date(
-                number, published, tense(number.start, number.end) if yearless else None
-            )
-            if value:
-                found.append(DateMention(number.start, number.end, number.as_written, value))
-        elif number.kind == "year" and number.date and number.unit != "decade":
-            found.append(DateMention(number.start, number.end, number.as_written, number.date))
+    found = _written_dates(
+        [n for n in numbers if n.unit != "decade"],
+        published,
+        lambda number: (tense(number.start, number.end),),
+    )
     # Overlap with a written date, in log time: starts sorted, and the furthest end so far.
     taken = sorted((d.start, d.end) for d in found)
     starts = [s for s, _ in taken]
@@ -215,21 +208,30 @@ def possible_dates(text: str, published: dt.date, numbers: list[Number]) -> list
     """Every date the source may be read to give: each date without a year (written, a weekday,
     a bare month) in each tense, so that a brief drafted by other rules, or dated by an editor
     who read the tense otherwise, is still proved."""
-    found: list[DateMention] = []
     tenses: tuple[Tense, ...] = ("past", "future", None)
-    for number in numbers:
-        if number.kind == "date" and number.date:
-            for tense in tenses if number.date.startswith("--") else (None,):
-                value = resolve_number_date(number, published, tense)
-                if value:
-                    found.append(DateMention(number.start, number.end, number.as_written, value))
-        elif number.kind == "year" and number.date:
-            found.append(DateMention(number.start, number.end, number.as_written, number.date))
+    found = _written_dates(numbers, published, lambda number: tenses)
     for match in _relative_matches(text):
         for tense in tenses:
             mention = _resolve(match, published, tense, text)
             if mention is not None:
                 found.append(mention)
+    return found
+
+
+def _written_dates(
+    numbers: list[Number], published: dt.date, tenses: Callable[[Number], Iterable[Tense]]
+) -> list[DateMention]:
+    """The dates written as figures: a date without a year in each of the tenses given for it
+    (`tenses`, asked only for those), a year as it is."""
+    found: list[DateMention] = []
+    for number in numbers:
+        if number.kind == "date" and number.date:
+            for tense in tenses(number) if number.date.startswith("--") else (None,):
+                value = resolve_number_date(number, published, tense)
+                if value:
+                    found.append(DateMention(number.start, number.end, number.as_written, value))
+        elif number.kind == "year" and number.date:
+            found.append(DateMention(number.start, number.end, number.as_written, number.date))
     return found
 
 

@@ -1089,12 +1089,12 @@ class _Finder:
         found = self._role_words_before(offset)
         return found[-1][0] if found else None
 
-    def _lone_name(self, word: str, spans: list[tuple[int, int]]) -> bool:
+    def _lone_name(self, word: str, spans: list[tuple[int, int]], families: set[str]) -> bool:
         """Whether a capitalised word met alone may name a party: not a piece of a longer token
         ("One.Tel", "Japan-U.S."), nor a word before a number ("Number 10", "Radio 4"), a US
         state in a dateline ("Wis."), an adjective of a region ("Midwestern"), a family named
         by a known surname ("the Starmers") or a word of two letters ("Em" of "Me+Em")."""
-        if len(word) < 3 or word.endswith("ern") or word in self._plural_surnames():
+        if len(word) < 3 or word.endswith("ern") or word in families:
             return False
         text = self.text
         for start, end in spans:
@@ -1107,9 +1107,6 @@ class _Finder:
             if word in _STATE_ABBREVIATIONS and after[:1] == ".":
                 return False
         return True
-
-    def _plural_surnames(self) -> set[str]:
-        return {f"{surname}{end}" for surname in self.surnames for end in ("s", "es")}
 
     def _resolve_surnames(self) -> None:
         """Join surname-only mentions to the full name; keep lone names that act as parties."""
@@ -1129,6 +1126,7 @@ class _Finder:
                 resolved.append(Mention(mention.start, mention.end, full))
                 continue
             lone.setdefault(mention.party, []).append((mention.start, mention.end))
+        families = {f"{surname}{end}" for surname in self.surnames for end in ("s", "es")}
         for word, spans in lone.items():
             if (
                 word in COUNTRIES
@@ -1137,7 +1135,7 @@ class _Finder:
                 or word in _PARTY_LABELS
                 or word in _THINGS
                 or word in _SKIP
-                or not self._lone_name(word, spans)
+                or not self._lone_name(word, spans, families)
             ):
                 continue
             speaks = any(self._speaks(e, s) for s, e in spans)
