@@ -480,10 +480,19 @@ def build_project(
         known: dict[str, str] | None = state["keys"] if base_ok else None
         last_memo = state.get("memo") if base_ok and isinstance(state.get("memo"), dict) else {}
         cache = LoadCache.open(settings.state_dir / CACHE_DIR)
+        staging_dir = _staging_dir(settings, drafts)
+        # A process of its own gets MkDocs ready while this one loads and renders; a warm one
+        # (brief serve) has MkDocs imported and ready already.
+        ready = site.EditBuild(settings, staging_dir, NAV) if base_ok and not warm else None
         if base_ok or warm:
-            prepared = prepare_pages(
-                settings, drafts, cache, old, known, warm, last_memo, freeze=freeze
-            )
+            try:
+                prepared = prepare_pages(
+                    settings, drafts, cache, old, known, warm, last_memo, freeze=freeze
+                )
+            except BaseException:
+                if ready is not None:
+                    ready.cancel()
+                raise
         else:
             # A full build loads and renders in a process of its own, which hands back only
             # hashes and findings: the briefs' memory goes back to the system before MkDocs runs.
@@ -492,26 +501,25 @@ def build_project(
             prepared = run_forked(_prepare_in_child, [(settings, drafts, cache.folder)], 1)[0]
         problems, hashes = prepared.problems, prepared.hashes
         lap = Laps(dict(prepared.timings))
-        staging_dir = _staging_dir(settings, drafts)
         if base_ok:
             rebuild = {path for path, value in hashes.items() if old.get(path) != value}
             removed = set(old) - set(hashes)
-            out_dir, mkdocs_warnings = site.run_mkdocs(settings, staging_dir, NAV, rebuild)
-            directory_urls = site.use_directory_urls(settings)
-            pages_gone = {
-                _location(site.dest_uri(path, directory_urls)) for path in removed | rebuild
-            }
+            if ready is not None:
+                out_dir, mkdocs_warnings, dests = ready.finish(rebuild, removed)
+            else:
+                out_dir, mkdocs_warnings = site.run_mkdocs(settings, staging_dir, NAV, rebuild)
+                directory_urls = site.use_directory_urls(settings)
+                dests = {path: site.dest_uri(path, directory_urls) for path in rebuild | removed}
+            pages_gone = {_location(dests[path]) for path in removed | rebuild}
             search = site.finish_search_index(
                 out_dir, settings.site_dir, pages_gone, state.get("search")
             )
             lap("mkdocs")
-            gone = {site.dest_uri(path, directory_urls) for path in removed}
+            gone = {dests[path] for path in removed}
             shadow = _update_by_shadow(settings, drafts, out_dir, gone)
             if shadow is None:  # no atomic exchange here: a whole new tree, as a full build
                 site.assemble(
-                    settings.site_dir,
-                    out_dir,
-                    gone | {site.dest_uri(path, directory_urls) for path in rebuild},
+                    settings.site_dir, out_dir, {dests[path] for path in removed | rebuild}
                 )
                 site.swap_into_place(out_dir, settings.site_dir)
             mode, written = "incremental", len(rebuild) + len(removed)

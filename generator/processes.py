@@ -49,13 +49,7 @@ def run_forked(work: Callable[[Any], Any], tasks: list[Any], jobs: int) -> list[
                 finally:
                     connection.close()
                 process.join()
-                if kind == "problems":
-                    raise ProblemsError(*value)
-                if kind == "error":
-                    raise BuildError(value)
-                if kind == "crash":
-                    raise RuntimeError(f"a build process failed:\n{value}")
-                results[index] = value
+                results[index] = raise_failure(kind, value)
     finally:
         for _index, process, _connection in running.values():
             process.kill()
@@ -101,13 +95,28 @@ def orphan_proof(parent: int) -> None:
 
 def _answer(work: Callable[[Any], Any], task: Any, writer: Any, parent: int) -> None:
     orphan_proof(parent)
-    try:
-        answer: tuple[str, Any] = ("ok", work(task))
-    except ProblemsError as exc:
-        answer = ("problems", (exc.problems, exc.action))
-    except BriefError as exc:
-        answer = ("error", exc.format_message())
-    except Exception:
-        answer = ("crash", traceback.format_exc())
-    writer.send(answer)
+    writer.send(outcome(work, task))
     writer.close()
+
+
+def outcome(work: Callable[[Any], Any], task: Any) -> tuple[str, Any]:
+    """`work(task)` as an answer a forked process can send: what it returned, or what failed."""
+    try:
+        return ("ok", work(task))
+    except ProblemsError as exc:
+        return ("problems", (exc.problems, exc.action))
+    except BriefError as exc:
+        return ("error", exc.format_message())
+    except Exception:
+        return ("crash", traceback.format_exc())
+
+
+def raise_failure(kind: str, value: Any) -> Any:
+    """The value of an answer from `outcome`; for a failure, raise it here as it was raised."""
+    if kind == "problems":
+        raise ProblemsError(*value)
+    if kind == "error":
+        raise BuildError(value)
+    if kind == "crash":
+        raise RuntimeError(f"a build process failed:\n{value}")
+    return value

@@ -11,6 +11,7 @@ import contextlib
 import ctypes
 import errno
 import fcntl
+import functools
 import logging
 import os
 import re
@@ -23,7 +24,14 @@ from typing import Any
 
 from generator.cache import write_bytes
 from generator.errors import BuildError, LockedError, Problem, ProblemsError
-from generator.processes import INHERITED_LOCKS, libc, run_forked
+from generator.processes import (
+    INHERITED_LOCKS,
+    libc,
+    orphan_proof,
+    outcome,
+    raise_failure,
+    run_forked,
+)
 
 TEMPLATE_SUFFIX = ".md.j2"
 STATE_DIR = ".brief"
@@ -426,11 +434,12 @@ class _Only:
 
     def on_files(self, files: Any, config: Any) -> Any:
         for file in files:
-            modified = file.src_uri in self.rebuild or (
-                self.assets and not file.is_documentation_page()
-            )
-            file.is_modified = (lambda value: lambda: value)(modified)
+            # Asked when MkDocs reads and writes the file, not now: see _AwaitPages.
+            file.is_modified = functools.partial(self._modified, file)
         return files
+
+    def _modified(self, file: Any) -> bool:
+        return file.src_uri in self.rebuild or (self.assets and not file.is_documentation_page())
 
 
 class _ThemeCache:
@@ -510,8 +519,13 @@ def _build_one(
     out_dir: Path,
     rebuild: set[str] | None,
     assets: bool,
+    only: _Only | None = None,
 ) -> list[str]:
-    """One MkDocs build into `out_dir`: every page, or only `rebuild` (and the assets if asked)."""
+    """One MkDocs build into `out_dir`: every page, or only `rebuild` (and the assets if asked).
+
+    `only`, when given, decides which files are built instead (`rebuild` then only says that
+    the build is a partial one).
+    """
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
@@ -522,7 +536,7 @@ def _build_one(
         config = mkdocs_config(settings, docs_dir, out_dir, nav)
         config.plugins["brief-theme-cache"] = _ThemeCache(settings.state_dir / "jinja")
         if rebuild is not None:
-            config.plugins["brief-only"] = _Only(rebuild, assets)
+            config.plugins["brief-only"] = only or _Only(rebuild, assets)
         with (
             _without_theme_files()
             if rebuild is not None and not assets
@@ -607,6 +621,211 @@ def _build_part(task: tuple[Any, ...]) -> tuple[str, list[str]]:
         return str(exc).removeprefix("MkDocs failed: ").split("; the previous")[0], []
     except Exception as exc:  # reported by the parent as a failed build, like any MkDocs error
         return f"{type(exc).__name__}: {exc}", []
+
+
+class EditBuild:
+    """The MkDocs stage of a partial build, started in a forked process before the pages are
+    rendered.
+
+    Before it reads a page, MkDocs costs a one-edit build about a third of a second: importing it
+    and its theme, reading the configuration, listing the staged files, making the nav. Started
+    as the build starts, that runs on a second core while this process loads and renders;
+    `finish` then names the files to build, and half of the pages are built by a process forked
+    for them (see `_AwaitPages`). Before it builds, the staged files are listed again: when the
+    build added or removed one since MkDocs listed them, MkDocs starts again from the new list.
+    """
+
+    def __init__(self, settings: Settings, docs_dir: Path, nav: list[Any]) -> None:
+        import multiprocessing
+
+        os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+        parent = settings.site_dir.parent
+        parent.mkdir(parents=True, exist_ok=True)
+        self.out_dir = Path(
+            tempfile.mkdtemp(prefix=f".{settings.site_dir.name}.build-", dir=parent)
+        )
+        context = multiprocessing.get_context("fork")
+        libc()  # found here, inherited (see orphan_proof)
+        self.connection, theirs = context.Pipe()
+        self.process = context.Process(
+            target=_edit_process,
+            args=(settings, docs_dir, nav, self.out_dir, theirs, os.getpid()),
+        )
+        self.process.start()
+        theirs.close()
+
+    def finish(
+        self, rebuild: set[str], removed: set[str]
+    ) -> tuple[Path, list[str], dict[str, str]]:
+        """Build the staged files `rebuild` into a new folder: return it, MkDocs' warnings, and
+        where MkDocs writes each file of `rebuild` and `removed` (see `dest_uri`)."""
+        try:
+            self.connection.send((rebuild, removed))
+            kind, value = self.connection.recv()
+        except (EOFError, OSError):
+            self.cancel()
+            raise BuildError(
+                f"the MkDocs process ended without an answer (exit code {self.process.exitcode});"
+                " the previous site is unchanged"
+            ) from None
+        except BaseException:
+            self.cancel()
+            raise
+        self.process.join()
+        self.connection.close()
+        if kind != "ok":
+            shutil.rmtree(self.out_dir, ignore_errors=True)
+            raise_failure(kind, value)
+        messages, dests = value
+        return self.out_dir, messages, dests
+
+    def cancel(self) -> None:
+        """Stop the process (the build failed before MkDocs) and remove what it wrote."""
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.connection.close()
+        shutil.rmtree(self.out_dir, ignore_errors=True)
+
+
+class _Stale(Exception):
+    """The staged files changed between MkDocs' listing and the build: list them again."""
+
+
+class _AwaitPages(_Only):
+    """An in-process MkDocs plugin for `EditBuild`: MkDocs lists the files and makes the nav,
+    then waits here for the files to build, and shares the pages with a forked process."""
+
+    def __init__(self, connection: Any, docs_dir: Path) -> None:
+        super().__init__(set())
+        self.connection = connection
+        self.docs_dir = docs_dir
+        self.seen: set[str] = set()
+        self.asked: set[str] = set()  # every file to build, whichever process builds it
+        self.removed: set[str] = set()
+        self.report: int | None = None  # in the forked process: where its answer goes
+        self.helper: tuple[int, int, Path] | None = None  # its pid, answer and folder
+
+    def on_files(self, files: Any, config: Any) -> Any:
+        self.seen = {file.src_uri for file in files}
+        return super().on_files(files, config)
+
+    def on_nav(self, nav: Any, config: Any, files: Any) -> Any:
+        try:
+            self.asked, self.removed = self.connection.recv()
+        except (EOFError, OSError):
+            os._exit(0)  # the build gave up before MkDocs, or died: no one to answer
+        self.rebuild = set(self.asked)
+        if self.seen != {rel for rel, _path in _files(self.docs_dir)}:
+            raise _Stale
+        self._share(files, config)
+        return nav
+
+    def _share(self, files: Any, config: Any) -> None:
+        """Fork a process for about half of the pages to build, by the size of their Markdown.
+
+        It writes into a folder of its own (its sitemap and search index too), which `merge`
+        moves into this build's folder.
+        """
+        pages = [f for f in files if f.src_uri in self.rebuild and f.is_documentation_page()]
+        if len(pages) < 2 or _cores() < 2:
+            return
+        sizes = {f.src_uri: os.path.getsize(f.abs_src_path) for f in pages}
+        loads, theirs = [0, 0], set()
+        for uri in sorted(sizes, key=lambda uri: (-sizes[uri], uri)):
+            side = 0 if loads[0] <= loads[1] else 1
+            loads[side] += sizes[uri]
+            if side:
+                theirs.add(uri)
+        out_dir = Path(config["site_dir"])
+        part_dir = Path(tempfile.mkdtemp(prefix=f"{out_dir.name}.part-", dir=out_dir.parent))
+        me = os.getpid()
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(reader)
+            orphan_proof(me)
+            self.report, self.rebuild = writer, theirs
+            config["site_dir"] = str(part_dir)
+            for file in files:
+                file.dest_dir = str(part_dir)
+                file.__dict__.pop("abs_dest_path", None)
+            return
+        os.close(writer)
+        self.rebuild -= theirs
+        self.helper = (pid, reader, part_dir)
+
+    def merge(self, out_dir: Path) -> list[str]:
+        """Wait for the forked process; move its pages and search entries into `out_dir`."""
+        assert self.helper is not None
+        import pickle
+
+        pid, reader, part_dir = self.helper
+        try:
+            with os.fdopen(reader, "rb") as answer:
+                data = answer.read()
+            os.waitpid(pid, 0)
+            try:
+                kind, value = pickle.loads(data)
+            except Exception:  # it died without a word
+                raise BuildError(
+                    "a MkDocs process ended without an answer; the previous site is unchanged"
+                ) from None
+            messages: list[str] = raise_failure(kind, value)
+            docs = _index_docs(out_dir) + _index_docs(part_dir)
+            _move_new_files(part_dir, out_dir)
+            _write_index_docs(out_dir, docs)
+        finally:
+            shutil.rmtree(part_dir, ignore_errors=True)
+        return messages
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _edit_process(
+    settings: Settings, docs_dir: Path, nav: list[Any], out_dir: Path, connection: Any, parent: int
+) -> None:
+    """The process of an `EditBuild` (and, from `_AwaitPages._share` on, of its helper too)."""
+    orphan_proof(parent)
+    waiting = _AwaitPages(connection, docs_dir)
+    answer = outcome(_edit_build, (settings, docs_dir, nav, out_dir, waiting))
+    if waiting.report is not None:  # the forked helper: its answer goes to the process above
+        import pickle
+
+        with os.fdopen(waiting.report, "wb") as report:
+            report.write(pickle.dumps(answer if answer[0] != "ok" else ("ok", answer[1][0])))
+        os._exit(0)
+    if waiting.helper is not None:
+        helped = outcome(waiting.merge, out_dir)
+        if answer[0] == "ok" and helped[0] == "ok":
+            messages, dests = answer[1]
+            answer = ("ok", (list(dict.fromkeys(messages + helped[1])), dests))
+        elif answer[0] == "ok":
+            answer = helped
+    connection.send(answer)
+    connection.close()
+
+
+def _edit_build(task: tuple[Any, ...]) -> tuple[list[str], dict[str, str]]:
+    settings, docs_dir, nav, out_dir, waiting = task
+    import mkdocs.commands.build  # noqa: F401  (first: what this process is started early for)
+
+    try:
+        messages = _build_one(settings, docs_dir, nav, out_dir, set(), False, only=waiting)
+    except _Stale:  # listed again, with the files to build known by now
+        shutil.rmtree(out_dir, ignore_errors=True)
+        out_dir.mkdir()
+        messages = _build_one(settings, docs_dir, nav, out_dir, waiting.asked, False)
+    if waiting.report is not None:
+        return messages, {}
+    directory_urls = use_directory_urls(settings)
+    dests = {path: dest_uri(path, directory_urls) for path in waiting.asked | waiting.removed}
+    return messages, dests
 
 
 def _index_docs(site_dir: Path) -> list[dict[str, Any]]:

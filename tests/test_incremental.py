@@ -95,6 +95,129 @@ def test_deleted_brief_equals_a_clean_build(library: Path, tmp_path: Path):
     _assert_same_site(library, tmp_path)
 
 
+def _edit(library: Path, story: int, title: str) -> None:
+    brief = library / "content" / f"story-{story}" / "brief.md"
+    brief.write_text(brief.read_text().replace(f"Acme story {'ABCDEFGHIJ'[story]}", title))
+
+
+def test_an_edit_shares_its_pages_between_two_mkdocs_processes_and_equals_a_clean_build(
+    library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """MkDocs is readied in a process of its own while the pages render, and a second process
+    forked from it builds about half of the pages (its pages and search entries are merged)."""
+    from generator import site
+
+    monkeypatch.setattr(site, "_cores", lambda: 2)  # shared, whatever the machine has
+    shared: list[int] = []
+    share = site._AwaitPages._share
+
+    def counted(self, files, config):
+        share(self, files, config)
+        if self.helper is not None:
+            shared.append(len(self.rebuild))
+            (tmp_path / "shared").write_text(str(len(self.rebuild)))
+
+    monkeypatch.setattr(site._AwaitPages, "_share", counted)
+    build_project(library)
+    _edit(library, 2, "Acme story Cee, edited")
+    result = build_project(library)
+    assert result.mode == "incremental"
+    assert (tmp_path / "shared").is_file(), "the pages were shared with a second process"
+    index = (library / "site" / "search" / "search_index.json").read_text()
+    assert "Acme story Cee, edited" in index
+    _assert_same_site(library, tmp_path)
+
+
+def test_staged_files_that_changed_after_mkdocs_listed_them_are_listed_again(
+    library: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """MkDocs lists the staged files while the pages still render: when the list it made is
+    not the list the build ends with, it starts again from the new one."""
+    from generator import site
+
+    listed = site._AwaitPages.on_files
+
+    def out_of_date(self, files, config):
+        result = listed(self, files, config)
+        self.seen = self.seen | {"briefs/gone-since.md"}
+        return result
+
+    monkeypatch.setattr(site._AwaitPages, "on_files", out_of_date)
+    build_project(library)
+    runs = tmp_path / "runs"
+    build_one = site._build_one
+
+    def counted(*args, **kwargs):
+        with runs.open("a") as log:  # written in the MkDocs process
+            log.write("run\n")
+        return build_one(*args, **kwargs)
+
+    monkeypatch.setattr(site, "_build_one", counted)
+    _edit(library, 1, "Acme story Bee, edited")
+    assert build_project(library).mode == "incremental"
+    assert runs.read_text() == "run\nrun\n", "MkDocs started again"
+    _assert_same_site(library, tmp_path)
+
+
+def test_an_edit_whose_mkdocs_process_dies_keeps_the_site(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from generator import site
+    from generator.errors import BuildError
+
+    build_project(library)
+    before = tree_bytes(library / "site")
+    monkeypatch.setattr(site, "_edit_build", lambda task: os._exit(3))
+    _edit(library, 0, "Acme story Ay, edited")
+    with pytest.raises(BuildError, match="without an answer"):
+        build_project(library)
+    assert tree_bytes(library / "site") == before
+    assert not list(library.glob(".site.build-*"))
+    monkeypatch.undo()
+    assert build_project(library).mode == "incremental"
+    assert "Acme story Ay, edited" in (library / "site/briefs/story-0/index.html").read_text()
+
+
+def test_an_edit_whose_second_mkdocs_process_dies_keeps_the_site(
+    library: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from generator import site
+    from generator.errors import BuildError
+
+    monkeypatch.setattr(site, "_cores", lambda: 2)
+    build_project(library)
+    before = tree_bytes(library / "site")
+    share = site._AwaitPages._share
+
+    def dies(self, files, config):
+        share(self, files, config)
+        if self.report is not None:  # in the forked helper
+            os._exit(3)
+
+    monkeypatch.setattr(site._AwaitPages, "_share", dies)
+    _edit(library, 3, "Acme story Dee, edited")
+    with pytest.raises(BuildError, match="without an answer"):
+        build_project(library)
+    assert tree_bytes(library / "site") == before
+    assert not list(library.glob(".site.build-*"))
+
+
+def test_an_edit_that_fails_to_load_stops_its_mkdocs_process(library: Path):
+    import multiprocessing
+
+    from generator.errors import ProblemsError
+
+    build_project(library)
+    before = tree_bytes(library / "site")
+    brief = library / "content" / "story-2" / "brief.md"
+    brief.write_text(brief.read_text().replace("date: 2025-01-03", "date: someday"))
+    with pytest.raises(ProblemsError):
+        build_project(library)
+    assert tree_bytes(library / "site") == before
+    assert not list(library.glob(".site.build-*"))
+    assert not multiprocessing.active_children()
+
+
 def test_template_change_rebuilds_everything(library: Path, tmp_path: Path):
     build_project(library)
     (library / "templates").mkdir()
