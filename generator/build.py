@@ -393,14 +393,7 @@ def _walk(root: Path) -> Iterable[Path]:
 def _config_key(settings: site.Settings, drafts: bool) -> str:
     """What makes a last site unusable as a base: another generator, theme, config or template
     set."""
-    import importlib.metadata as md
-
-    versions = []
-    for package in ("mkdocs", "mkdocs-material"):
-        try:
-            versions.append(md.version(package))
-        except md.PackageNotFoundError:
-            versions.append("-")
+    versions = site.builder_versions()
     digest = hashlib.sha256(f"{__version__}|{versions}|{drafts}|{settings.site_dir}".encode())
     if settings.config_path is not None:
         digest.update(settings.config_path.read_bytes())

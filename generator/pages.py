@@ -27,6 +27,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from generator import __version__
 from generator.content import Bundle, Library
 from generator.markup import clean, html_text, json_for_html, md, script_safe_json
 from generator.parties import CanonicalParty, PartyIndex, build_party_index
@@ -875,7 +876,12 @@ def render_api(data: SiteData) -> Iterator[Page]:
     again. A warm process (brief serve) keeps each brief's JSON for the list of all of them.
     """
     published = data.library.published()
-    yield Page("api/schema.json", _schema_json(), frozenset())
+    # The schema is this version's: a build that knows the key does not make it again (30 ms).
+    key = page_key("api/schema.json", __version__)
+    if data.known.get("api/schema.json") == key:
+        yield Page("api/schema.json", None, frozenset(), key)
+    else:
+        yield Page("api/schema.json", _schema_json(), frozenset(), key)
     # pydantic writes JSON in Rust: a large library's API costs milliseconds, not seconds.
     each: list[str] = []
     kept: dict[str, str] = {}

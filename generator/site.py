@@ -347,6 +347,18 @@ def theme_dir() -> Path:
     return default_templates_dir() / "theme"
 
 
+def builder_versions() -> list[str]:
+    """The versions of MkDocs and Material, read from the packages themselves: asking the
+    installed distributions' metadata costs a one-edit build 15 ms."""
+    import mkdocs
+
+    try:
+        import material
+    except ImportError:
+        return [mkdocs.__version__, "-"]
+    return [mkdocs.__version__, str(getattr(material, "__version__", "-"))]
+
+
 def mkdocs_config(settings: Settings, docs_dir: Path, site_dir: Path, nav: list[Any]) -> Any:
     """The MkDocs configuration: the project's mkdocs.yml with our staging, nav and theme."""
     from mkdocs.config.defaults import MkDocsConfig

@@ -535,13 +535,22 @@ def test_an_edit_works_out_again_only_the_pages_it_touches(
         contexts.append(bundle.slug)
         return real_context(data, bundle)  # type: ignore[arg-type]
 
+    schemas: list[int] = []
+    real_schema = pages._schema_json
+
+    def schema() -> str:
+        schemas.append(1)
+        return real_schema()
+
     monkeypatch.setattr(pages, "_render_party", party)
     monkeypatch.setattr(pages, "brief_context", context)
+    monkeypatch.setattr(pages, "_schema_json", schema)
     brief = library / "content" / "zed" / "brief.md"
     brief.write_text(brief.read_text().replace("title: Zed story", "title: Zed story, again"))
     assert build_project(library).mode == "incremental"
     assert sorted(gathered) == ["doe", "zed"]
     assert contexts == ["zed"]
+    assert schemas == [], "the API's schema is this version's: known, not made again"
     monkeypatch.undo()
     _assert_same_site(library, tmp_path)
 
