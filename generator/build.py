@@ -474,9 +474,10 @@ def build_project(
         last_memo = state.get("memo") if base_ok and isinstance(state.get("memo"), dict) else {}
         cache = LoadCache.open(settings.state_dir / CACHE_DIR)
         staging_dir = _staging_dir(settings, drafts)
-        # A process of its own gets MkDocs ready while this one loads and renders; a warm one
-        # (brief serve) has MkDocs imported and ready already.
-        ready = site.EditBuild(settings, staging_dir, NAV) if base_ok and not warm else None
+        # A process of its own gets MkDocs ready while this one loads and renders (in a warm
+        # process, brief serve, MkDocs is imported already: the rest still takes a tenth of a
+        # second, and the pages are still shared between two processes).
+        ready = site.EditBuild(settings, staging_dir, NAV) if base_ok else None
         if base_ok or warm:
             try:
                 prepared = prepare_pages(
