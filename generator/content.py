@@ -835,12 +835,13 @@ def _load_all(
     from generator.processes import libc, orphan_proof
 
     libc()  # found here, inherited by the workers (see orphan_proof)
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         jobs,
         mp_context=multiprocessing.get_context("fork"),
         initializer=orphan_proof,
         initargs=(os.getpid(),),
-    ) as pool:
+    )
+    try:
         for results, digests in pool.map(
             _load_chunk, chunks, [content_dir] * len(chunks), [folder] * len(chunks)
         ):
@@ -866,6 +867,11 @@ def _load_all(
                         bundle.parsed,
                     )
                 yield bundle, problems
+    except BaseException:
+        # Ctrl-C, or a failure here: the chunks not started are dropped, not loaded first.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
 
 
 def _load_chunk(

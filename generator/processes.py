@@ -78,13 +78,16 @@ def orphan_proof(parent: int) -> None:
     """In a forked process: die with the process that forked it, and let go of its build lock.
 
     A build killed while its workers run must not leave them behind, holding the project's
-    lock (flock is held while any process keeps the file open) and answering no one.
+    lock (flock is held while any process keeps the file open) and answering no one. Ctrl-C is
+    the parent's to handle: it stops the build, its processes with it; a worker that took it
+    too would print a traceback of its own.
     """
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     c = libc()
     if c is not None:
         with contextlib.suppress(OSError, AttributeError):
-            import signal
-
             c.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: the kernel kills us when it dies
     for fd in INHERITED_LOCKS:
         with contextlib.suppress(OSError):

@@ -694,10 +694,12 @@ class EditBuild:
     def cancel(self) -> None:
         """Stop the process (the build failed before MkDocs) and remove what it wrote."""
         if self.process.is_alive():
-            self.process.kill()
+            self.process.kill()  # and with it the process it forked (see orphan_proof)
         self.process.join()
         self.connection.close()
         shutil.rmtree(self.out_dir, ignore_errors=True)
+        for part in self.out_dir.parent.glob(f"{self.out_dir.name}.part-*"):
+            shutil.rmtree(part, ignore_errors=True)
 
 
 class _Stale(Exception):

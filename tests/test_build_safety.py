@@ -15,6 +15,7 @@ import pytest
 
 from generator import site
 from generator.build import build_project
+from generator.content import _load_chunk
 from generator.errors import BriefError
 
 from .conftest import MINIMAL_BRIEF, MINIMAL_SOURCE, REPO, tree_bytes
@@ -199,6 +200,80 @@ def test_a_killed_build_leaves_no_worker_holding_the_lock(make_project):
         time.sleep(0.05)
     assert alive == [] and _lock_is_free(project)
     assert run_build(project).returncode == 0
+
+
+@pytest.mark.parametrize("edit", [False, True], ids=["full build", "edit"])
+def test_ctrl_c_stops_a_build_and_its_processes_without_a_traceback(make_project, edit):
+    """Ctrl-C reaches every process of the build (the terminal signals the whole group): the
+    build stops, its worker processes with it, each without a traceback of its own, and the
+    site and the next build are as before."""
+    files = {}
+    for n in range(100):
+        files[f"content/2025-01-06-acme-{n}/brief.md"] = MINIMAL_BRIEF
+        files[f"content/2025-01-06-acme-{n}/source.txt"] = MINIMAL_SOURCE
+    project = make_project(files)
+    if edit:
+        assert run_build(project).returncode == 0
+        brief = project / "content" / "2025-01-06-acme-7" / "brief.md"
+        brief.write_text(brief.read_text().replace("Acme to cut", "Acme is to cut"))
+    before = tree_bytes(project / "site") if edit else {}
+    process = subprocess.Popen(
+        brief_cli(project, "build"),
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    deadline = time.monotonic() + 60
+    while not _children(process.pid) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert _children(process.pid), "the build forked no process to interrupt"
+    time.sleep(0.2)  # into their work
+    os.killpg(process.pid, signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode != 0
+    assert "Traceback" not in err and "Process " not in err, err
+    assert not list(project.glob(".site.build-*"))
+    if edit:
+        assert tree_bytes(project / "site") == before
+    assert run_build(project).returncode == 0
+
+
+def _interrupted(work):
+    """`work`, after the process it runs in is sent Ctrl-C's signal."""
+
+    def run(*args, **kwargs):
+        os.kill(os.getpid(), signal.SIGINT)
+        return work(*args, **kwargs)
+
+    return run
+
+
+def _load_chunk_interrupted(*args):
+    """A load worker's task, sent by name (its pool pickles it), after Ctrl-C's signal."""
+    os.kill(os.getpid(), signal.SIGINT)
+    return _load_chunk(*args)
+
+
+def test_forked_processes_leave_ctrl_c_to_the_build(make_project, monkeypatch):
+    """Every process a build forks ignores SIGINT: the build's own process stops them."""
+    from generator import content
+    from generator.processes import run_forked
+
+    assert run_forked(_interrupted(lambda x: x * 2), [1, 2], 2) == [2, 4]
+    files = {}
+    for n in range(100):  # enough unloaded briefs for the load to use worker processes
+        files[f"content/2025-01-06-acme-{n}/brief.md"] = MINIMAL_BRIEF
+        files[f"content/2025-01-06-acme-{n}/source.txt"] = MINIMAL_SOURCE
+    project = make_project(files)
+    monkeypatch.setattr(content, "_load_chunk", _load_chunk_interrupted)
+    assert build_project(project).mode == "full"
+    monkeypatch.setattr(site, "_edit_build", _interrupted(site._edit_build))
+    brief = project / "content" / "2025-01-06-acme-7" / "brief.md"
+    brief.write_text(brief.read_text().replace("Acme to cut", "Acme is to cut"))
+    assert build_project(project).mode == "incremental"
 
 
 def test_recover_finishes_a_swap_cut_between_its_two_renames(tmp_path):
