@@ -495,23 +495,24 @@ def build_project(
             prepared = run_forked(_prepare_in_child, [(settings, drafts, cache.folder)], 1)[0]
         problems, hashes = prepared.problems, prepared.hashes
         lap = Laps(dict(prepared.timings))
-        if base_ok:
+        if ready is not None:
             rebuild = {path for path, value in hashes.items() if old.get(path) != value}
             removed = set(old) - set(hashes)
-            if ready is not None:
-                out_dir, mkdocs_warnings, dests = ready.finish(rebuild, removed)
-            else:
-                out_dir, mkdocs_warnings = site.run_mkdocs(settings, staging_dir, NAV, rebuild)
-                directory_urls = site.use_directory_urls(settings)
-                dests = {path: site.dest_uri(path, directory_urls) for path in rebuild | removed}
+            ready.build(rebuild, removed)
+            # While MkDocs builds the pages: what publishing them needs that they do not change.
+            cache.used.update(prepared.digests)
+            cache.save()
+            shadow_dir = _level_shadow(settings, drafts)
+            last_search = site.last_search_entries(settings.site_dir, state.get("search"))
+            out_dir, mkdocs_warnings, dests = ready.result()
             pages_gone = {_location(dests[path]) for path in removed | rebuild}
-            search = site.finish_search_index(
-                out_dir, settings.site_dir, pages_gone, state.get("search")
-            )
+            search = site.finish_search_index(out_dir, last_search, pages_gone)
             lap("mkdocs")
             gone = {dests[path] for path in removed}
-            shadow = _update_by_shadow(settings, drafts, out_dir, gone)
-            if shadow is None:  # no atomic exchange here: a whole new tree, as a full build
+            if shadow_dir is not None:
+                shadow = _publish_by_shadow(settings, drafts, shadow_dir, out_dir, gone)
+            else:  # no atomic exchange here: a whole new tree, as a full build
+                shadow = None
                 site.assemble(
                     settings.site_dir, out_dir, {dests[path] for path in removed | rebuild}
                 )
@@ -519,7 +520,7 @@ def build_project(
             mode, written = "incremental", len(rebuild) + len(removed)
         else:
             out_dir, mkdocs_warnings = site.run_mkdocs(settings, staging_dir, NAV, jobs=_jobs())
-            search = site.finish_search_index(out_dir, None, set())
+            search = site.finish_search_index(out_dir, {}, set())
             lap("mkdocs")
             site.swap_into_place(out_dir, settings.site_dir)
             shadow = None
@@ -621,7 +622,7 @@ def _staging_dir(settings: site.Settings, drafts: bool) -> Path:
 
 
 def _shadow_dir(settings: site.Settings, drafts: bool) -> Path:
-    """The site one build behind, in the state folder: see `_update_by_shadow`."""
+    """The site one build behind, in the state folder: see `_level_shadow`."""
     return settings.state_dir / f"shadow-{_site_key(settings, drafts)}"
 
 
@@ -638,16 +639,12 @@ def _forget_shadow(settings: site.Settings, drafts: bool) -> None:
         os.unlink(_shadow_record(settings, drafts))
 
 
-def _update_by_shadow(
-    settings: site.Settings, drafts: bool, out_dir: Path, gone: set[str]
-) -> dict[str, Any] | None:
-    """Publish a partial build through the shadow tree; return the shadow's new state.
+def _level_shadow(settings: site.Settings, drafts: bool) -> Path | None:
+    """Bring the shadow level with the site, to publish a partial build through; None where it
+    cannot be (see `_publish_by_shadow`).
 
-    The shadow is the site one build behind. It is brought level with the site (relinking the
-    files the last build changed), given this build's files, then exchanged with the site in
-    one atomic step: the work is that of the change, however large the site, and a reader (or
-    a crash) sees the last site or the new one, never a mix. None where the kernel cannot
-    exchange two folders, or the site is not on one file system with its shadow.
+    The shadow is the site one build behind: the files the last build changed are relinked into
+    it. That needs nothing of this build, so it is done while MkDocs builds the pages.
     """
     shadow = _shadow_dir(settings, drafts)
     if not site.can_exchange(settings.site_dir, shadow):
@@ -656,10 +653,25 @@ def _update_by_shadow(
     known: dict[str, Any] = recorded if isinstance(recorded, dict) else {}
     shadow_id = _site_id(shadow)
     lag = known.get("lag") if shadow_id and known.get("id") == shadow_id else None
-    # From here until the exchange the shadow is neither version: a build that dies on the way
-    # leaves it unknown, and the next one builds it again from the site.
+    # From here until it is recorded again the shadow is neither version: a build that dies on
+    # the way leaves it unknown, and the next one builds it again from the site.
     _forget_shadow(settings, drafts)
     site.sync_shadow(settings.site_dir, shadow, lag if isinstance(lag, list) else None)
+    write_json(_shadow_record(settings, drafts), {"id": _site_id(shadow), "lag": []})
+    return shadow
+
+
+def _publish_by_shadow(
+    settings: site.Settings, drafts: bool, shadow: Path, out_dir: Path, gone: set[str]
+) -> dict[str, Any]:
+    """Publish a partial build through the shadow (level with the site, `_level_shadow`);
+    return the shadow's new state.
+
+    The shadow is given this build's files, then exchanged with the site in one atomic step:
+    the work is that of the change, however large the site, and a reader (or a crash) sees the
+    last site or the new one, never a mix.
+    """
+    _forget_shadow(settings, drafts)
     changed = site.apply_changes(out_dir, shadow, gone)
     if not site.exchange(shadow, settings.site_dir):
         raise OSError("the site and its shadow could not be exchanged")

@@ -480,29 +480,24 @@ def dest_uri(src_uri: str, use_directory_urls: bool = True) -> str:
 
 
 def run_mkdocs(
-    settings: Settings,
-    docs_dir: Path,
-    nav: list[Any],
-    rebuild: set[str] | None = None,
-    jobs: int = 1,
+    settings: Settings, docs_dir: Path, nav: list[Any], jobs: int = 1
 ) -> tuple[Path, list[str]]:
-    """Build `docs_dir` into a new directory beside site_dir; return it and MkDocs' warnings.
+    """Build all of `docs_dir` into a new directory beside site_dir; return it and MkDocs'
+    warnings.
 
-    With `rebuild`, only those staged files are built (the rest comes from the last site, see
-    `assemble`); MkDocs still sees every page, so links, nav and the sitemap stay whole. A full
-    build of many pages is split into parts built side by side by `jobs` processes (see
-    `_build_parts`).
+    Many pages are built in parts side by side by `jobs` processes (see `_build_parts`). A
+    partial build (only the files an edit changed) is an `EditBuild`.
     """
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     parent = settings.site_dir.parent
     parent.mkdir(parents=True, exist_ok=True)
     out_dir = Path(tempfile.mkdtemp(prefix=f".{settings.site_dir.name}.build-", dir=parent))
     try:
-        pages = _staged_pages(docs_dir) if rebuild is None else []
-        if rebuild is None and jobs > 1 and len(pages) >= PARALLEL_PAGES:
+        pages = _staged_pages(docs_dir)
+        if jobs > 1 and len(pages) >= PARALLEL_PAGES:
             messages = _build_parts(settings, docs_dir, nav, out_dir, pages, jobs)
         else:
-            messages = _build_one(settings, docs_dir, nav, out_dir, rebuild, rebuild is None)
+            messages = _build_one(settings, docs_dir, nav, out_dir, None, True)
     except BaseException:
         shutil.rmtree(out_dir, ignore_errors=True)
         raise
@@ -642,7 +637,7 @@ class EditBuild:
     Before it reads a page, MkDocs costs a one-edit build about a third of a second: importing it
     and its theme, reading the configuration, listing the staged files, making the nav. Started
     as the build starts, that runs on a second core while this process loads and renders;
-    `finish` then names the files to build, and half of the pages are built by a process forked
+    `build` then names the files to build, and half of the pages are built by a process forked
     for them (see `_AwaitPages`). Before it builds, the staged files are listed again: when the
     build added or removed one since MkDocs listed them, MkDocs starts again from the new list.
     """
@@ -666,16 +661,23 @@ class EditBuild:
         self.process.start()
         theirs.close()
 
-    def finish(
-        self, rebuild: set[str], removed: set[str]
-    ) -> tuple[Path, list[str], dict[str, str]]:
-        """Build the staged files `rebuild` into a new folder: return it, MkDocs' warnings, and
-        where MkDocs writes each file of `rebuild` and `removed` (see `dest_uri`)."""
+    def build(self, rebuild: set[str], removed: set[str]) -> None:
+        """Have MkDocs build the staged files `rebuild` (`removed` are gone); see `result`."""
         try:
             self.connection.send((rebuild, removed))
+        except OSError:
+            pass  # it is gone: `result` says so
+        except BaseException:
+            self.cancel()
+            raise
+
+    def result(self) -> tuple[Path, list[str], dict[str, str]]:
+        """Wait for `build`: the folder it built into, MkDocs' warnings, and where MkDocs writes
+        each file it was given (see `dest_uri`)."""
+        try:
             kind, value = self.connection.recv()
         except (EOFError, OSError):
-            self.cancel()
+            self.cancel()  # and waits for it: its exit code is known
             raise BuildError(
                 f"the MkDocs process ended without an answer (exit code {self.process.exitcode});"
                 " the previous site is unchanged"
@@ -738,8 +740,8 @@ class _AwaitPages(_Only):
     def _share(self, files: Any, config: Any) -> None:
         """Fork a process for about half of the pages to build, by the size of their Markdown.
 
-        It writes into a folder of its own (its sitemap and search index too), which `merge`
-        moves into this build's folder.
+        It writes into a folder of its own (its pages and search index), which `merge` moves
+        into this build's folder.
         """
         pages = [f for f in files if f.src_uri in self.rebuild and f.is_documentation_page()]
         if len(pages) < 2 or _cores() < 2:
@@ -761,6 +763,9 @@ class _AwaitPages(_Only):
             orphan_proof(me)
             self.report, self.rebuild = writer, theirs
             config["site_dir"] = str(part_dir)
+            # The sitemap, the 404 page and any extra template: made by the other process.
+            config.theme.static_templates = set()
+            config["extra_templates"] = []
             for file in files:
                 file.dest_dir = str(part_dir)
                 file.__dict__.pop("abs_dest_path", None)
@@ -977,20 +982,24 @@ def _page_of(location: str) -> str:
     return location.split("#", 1)[0]
 
 
+def last_search_entries(site_dir: Path, layout: Any) -> dict[str, bytes | memoryview]:
+    """Each page's entries in the search index of the site at `site_dir` (see `_page_chunks`);
+    none when it has no index."""
+    path = site_dir / SEARCH_INDEX
+    return _page_chunks(path, layout) if path.is_file() else {}
+
+
 def finish_search_index(
-    new_dir: Path,
-    old_site: Path | None,
-    dropped_pages: set[str],
-    layout: Any = None,
+    new_dir: Path, last: dict[str, bytes | memoryview], dropped_pages: set[str]
 ) -> dict[str, Any] | None:
     """Write the whole search index in a canonical page order; return its layout.
 
     A partial build indexes only the pages it built: their entries replace those of the last
-    site's index; entries of pages that were removed are dropped. `layout` is what this function
-    returned when it wrote the last site's index: where each page's entries lie in the file.
-    While it still describes that file, the last index is not parsed again; each page's entries
-    are copied as the bytes they were (a one-edit build at 1,000 briefs would otherwise read and
-    write again 8 MB of JSON).
+    site's index (`last`, from `last_search_entries`); entries of pages that were removed are
+    dropped. The layout says where each page's entries lie in the file: while it still
+    describes the file, the next build does not parse it; each page's entries are copied as
+    the bytes they were (a one-edit build at 1,000 briefs would otherwise read and write again
+    8 MB of JSON).
     """
     import orjson  # the index is megabytes: it is read and written again at every build
 
@@ -999,10 +1008,9 @@ def finish_search_index(
         return None
     index = orjson.loads(path.read_bytes())
     chunks = _chunks_of(index)
-    if old_site is not None:
-        for page, chunk in _page_chunks(old_site / SEARCH_INDEX, layout).items():
-            if page not in chunks and page not in dropped_pages:
-                chunks[page] = chunk
+    for page, chunk in last.items():
+        if page not in chunks and page not in dropped_pages:
+            chunks[page] = chunk
     index.setdefault("docs", [])
     # The bytes orjson.dumps(index) would give, with the docs in order of location and each
     # page's entries in their own order: compact JSON is its values joined by "," and ":".

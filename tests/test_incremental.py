@@ -675,7 +675,7 @@ def test_the_last_search_index_is_cut_by_its_layout_only_while_it_describes_the_
     _index_files(
         last, [entry("b/", "bee"), entry("", "home"), entry("a/", "ay"), entry("a/#x", "ex")]
     )
-    layout = site.finish_search_index(last, None, set())
+    layout = site.finish_search_index(last, {}, set())
     want = orjson.dumps(
         {
             "config": {"lang": ["en"]},
@@ -694,7 +694,7 @@ def test_the_last_search_index_is_cut_by_its_layout_only_while_it_describes_the_
     # One page rebuilt, one dropped: the rest comes from the last index, in place.
     new = tmp_path / "new"
     _index_files(new, [entry("b/", "bees")])
-    site.finish_search_index(new, last, {"a/"}, layout)
+    site.finish_search_index(new, site.last_search_entries(last, layout), {"a/"})
     assert orjson.loads((new / site.SEARCH_INDEX).read_bytes())["docs"] == [
         entry("", "home"),
         entry("b/", "bees"),
