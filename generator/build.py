@@ -271,7 +271,7 @@ class _RenderTask:
         memo = Memo(self.last_memo or {})
         old, staging_dir = self.old, self.staging_dir
 
-        def rendered() -> Iterator[tuple[str, bytes | None]]:
+        def rendered() -> Iterator[tuple[str, bytes | list[bytes] | None]]:
             # Each page is hashed and staged as it is rendered: no build holds every page's text.
             for page in render_site(
                 self.library,
@@ -283,12 +283,17 @@ class _RenderTask:
                 share,
             ):
                 path, key = page.path, page.key
-                data = None if page.text is None else page.text.encode()
+                data: bytes | list[bytes] | None = page.parts
+                if data is None and page.text is not None:
+                    data = page.text.encode()
                 del page  # its text: the encoded bytes are all that is needed from here
                 if data is None:
                     hashes[path] = old[path]
                 else:
-                    hashes[path] = hashlib.sha256(data).hexdigest()
+                    digest = hashlib.sha256()
+                    for part in [data] if isinstance(data, bytes) else data:
+                        digest.update(part)
+                    hashes[path] = digest.hexdigest()
                     if hashes[path] == old.get(path) and (staging_dir / path).is_file():
                         data = None  # staged by the last build as it is now: not read back
                 if key:

@@ -116,12 +116,16 @@ def write_json(path: Path, data: Any) -> None:
     write_bytes(path, orjson.dumps(data))
 
 
-def write_bytes(path: Path, data: bytes) -> None:
-    """Write a file atomically, in a folder that exists (see `write_json`)."""
+def write_bytes(path: Path, data: bytes | list[bytes]) -> None:
+    """Write a file atomically, in a folder that exists (see `write_json`); `data` may come in
+    parts."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                handle.writelines(data)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):

@@ -143,13 +143,15 @@ class Page:
     """One page of the site: its path under docs/, its text, and the briefs its content came from.
 
     `key` digests everything the page is made from; a page whose key a caller already knows is
-    not rendered again and comes back with `text` None.
+    not rendered again and comes back with `text` None. A file too large to hold twice comes as
+    `parts`, its bytes in order, with `text` None: it is never made one string.
     """
 
     path: str
     text: str | None
     sources: frozenset[str] = field(default_factory=frozenset)
     key: str = ""
+    parts: list[bytes] | None = None
 
 
 @dataclass

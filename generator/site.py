@@ -260,11 +260,12 @@ def build_lock(settings: Settings, wait: bool = False) -> Iterator[None]:
 
 
 def stage_pages(
-    pages: Iterable[tuple[str, str | bytes | None]], staging_dir: Path
+    pages: Iterable[tuple[str, str | bytes | list[bytes] | None]], staging_dir: Path
 ) -> tuple[int, set[str]]:
     """Write pages under `staging_dir`, only those whose content changed (see `prune_staged`).
 
-    A page given as None is known unchanged: its staged file is kept as it is.
+    A page given as None is known unchanged: its staged file is kept as it is. A page given in
+    parts (a list of bytes) is written part by part.
     Returns the number of files written and the set of all staged relative paths.
     """
     staging_dir.mkdir(parents=True, exist_ok=True)
@@ -278,13 +279,22 @@ def stage_pages(
         data = content.encode("utf-8") if isinstance(content, str) else content
         target = staging_dir / rel
         try:
-            if target.stat().st_size == len(data) and target.read_bytes() == data:
+            size = len(data) if isinstance(data, bytes) else sum(map(len, data))
+            if target.stat().st_size == size and _same_bytes(target, data):
                 continue
         except FileNotFoundError:
             target.parent.mkdir(parents=True, exist_ok=True)
         write_bytes(target, data)
         written += 1
     return written, wanted
+
+
+def _same_bytes(path: Path, data: bytes | list[bytes]) -> bool:
+    """Whether the file at `path` holds `data` (of its size), read in the pieces it is given in."""
+    if isinstance(data, bytes):
+        return path.read_bytes() == data
+    with path.open("rb") as handle:
+        return all(handle.read(len(part)) == part for part in data)
 
 
 def prune_staged(staging_dir: Path, wanted: set[str]) -> None:

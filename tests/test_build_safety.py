@@ -379,3 +379,16 @@ def test_recover_removes_a_second_tree_whose_deletion_died(tmp_path):
     site.recover(tmp_path / "site", state)
     assert not stale.exists()
     assert fresh.exists()  # a detached `rm` may still be at work on it
+
+
+def test_a_page_given_in_parts_is_staged_as_their_bytes(tmp_path):
+    """The list of every brief's JSON comes in parts, never joined in memory: it is staged as
+    their bytes, and staged again only when they differ from the file."""
+    docs = tmp_path / "docs"
+    parts = [b'{"briefs": [', b'{"a": 1}', b",\n", b'{"b": 2}', b"]}\n"]
+    assert site.stage_pages([("api/briefs.json", parts)], docs)[0] == 1
+    assert (docs / "api/briefs.json").read_bytes() == b"".join(parts)
+    assert site.stage_pages([("api/briefs.json", list(parts))], docs)[0] == 0
+    changed = [*parts[:3], b'{"b": 3}', parts[4]]  # same size, other bytes
+    assert site.stage_pages([("api/briefs.json", changed)], docs)[0] == 1
+    assert (docs / "api/briefs.json").read_bytes() == b"".join(changed)
