@@ -9,6 +9,7 @@ editor typed into prose matched against the brief's grounded figures and dates.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable, Iterator
 from decimal import Decimal
@@ -16,7 +17,7 @@ from decimal import Decimal
 from generator.content import Bundle, evidence_fields, source_digest
 from generator.errors import Problem
 from generator.frontmatter import dotted
-from generator.grounding import SourceText, locate_quote, normalise
+from generator.grounding import SourceText, locate_quote, locate_quote_parts, normalise
 from generator.numbers import Number, currency_matches, find_numbers, parse_number
 from generator.schema import Figure
 
@@ -89,10 +90,30 @@ def _clip(text: str, size: int = 120) -> str:
     return text if len(text) <= size else text[: size - 3] + "..."
 
 
+# Words whose loss turns what was said around: an omission ("...") must not leave them out.
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|nor|neither|none|nobody|nothing|cannot|without)\b|n['\u2019]t\b", re.I
+)
+
+
 def check_quotes(bundle: Bundle) -> Iterator[Finding]:
-    """Each quote's words lie inside the passage it cites."""
+    """Each quote's words lie inside the passage it cites, and no omission in it leaves out a
+    negation of the source ("we do not ... have" quoted as "we do ... have")."""
     for index, quote in enumerate(bundle.brief.quotes):
-        found = locate_quote(bundle.source, quote.text)
+        parts = locate_quote_parts(bundle.source, quote.text)
+        found = (parts[0][0], parts[-1][1]) if parts else None
+        for (_, gap_start), (gap_end, _) in itertools.pairwise(parts or []):
+            left_out = _NEGATION.search(bundle.source.text, gap_start, gap_end)
+            if left_out:
+                path = ("quotes", index, "text")
+                yield (
+                    bundle.parsed.line_of(path),
+                    dotted(path),
+                    f"the omission (...) leaves out {left_out.group()!r} of the source: a cut "
+                    "must not turn around what was said",
+                    "error",
+                )
+                break
         span = quote.evidence
         if found is None or span.start is None or span.end is None:
             continue  # reported on load
@@ -109,11 +130,40 @@ def check_quotes(bundle: Bundle) -> Iterator[Finding]:
                 )
 
 
+def written_in(written: str, text: str) -> bool:
+    """Whether `written` stands in `text` as words of its own, not as the end or the start of a
+    longer number or word: "5%" is not in "25%", "March 1" not in "March 14", "4 billion" not in
+    "$1.4 billion", "1st" not in "51st"."""
+    needle, hay = normalise(written), normalise(text)
+    if not needle:
+        return False
+    start = hay.find(needle)
+    while start != -1:
+        end = start + len(needle)
+        if not (_joined(hay, start - 1, needle[0], -1) or _joined(hay, end, needle[-1], 1)):
+            return True
+        start = hay.find(needle, start + 1)
+    return False
+
+
+def _joined(hay: str, at: int, edge: str, step: int) -> bool:
+    """Whether the character of `hay` at `at` continues the word or number that ends (step -1:
+    starts) with `edge`: a letter or digit beside a letter or digit, or a decimal point or
+    thousands separator between digits ("1.4", "1,000")."""
+    if not 0 <= at < len(hay):
+        return False
+    beside = hay[at]
+    if beside.isalnum() and edge.isalnum():
+        return True
+    further = at + step
+    return edge.isdigit() and beside in ".," and 0 <= further < len(hay) and hay[further].isdigit()
+
+
 def check_figures(bundle: Bundle) -> Iterator[Finding]:
     """Each figure's `as_written` is inside its evidence, and its value and unit re-read from it."""
     for index, figure in enumerate(bundle.brief.numbers):
         base = ("numbers", index)
-        if normalise(figure.as_written) not in normalise(figure.evidence.text):
+        if not written_in(figure.as_written, figure.evidence.text):
             path = (*base, "as_written")
             yield (
                 bundle.parsed.line_of(path),

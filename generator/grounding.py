@@ -139,21 +139,25 @@ def quote_parts(text: str) -> list[str]:
 
 def locate_quote(source: SourceText, text: str) -> tuple[int, int] | None:
     """Find a quote's parts in order; return the span from the first part to the last."""
+    spans = locate_quote_parts(source, text)
+    return (spans[0][0], spans[-1][1]) if spans else None
+
+
+def locate_quote_parts(source: SourceText, text: str) -> list[tuple[int, int]] | None:
+    """Where each part of a quote is in the source, in order (see `quote_parts`); None when one
+    is not there."""
     parts = quote_parts(text)
     if not parts:
         return None
     position = 0
-    first: int | None = None
-    end = 0
+    spans: list[tuple[int, int]] = []
     for part in parts:
         found = _locate_words(source, part, position)
         if found is None:
             return None
-        if first is None:
-            first = found[0]
-        position = end = found[1]
-    assert first is not None
-    return first, end
+        spans.append(found)
+        position = found[1]
+    return spans
 
 
 def _locate_words(source: SourceText, part: str, position: int) -> tuple[int, int] | None:

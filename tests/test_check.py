@@ -186,6 +186,43 @@ def test_as_written_not_inside_its_evidence(planted):
     ]
 
 
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [("200", "200"), ("1,2", "1.2"), ("0 jobs", "0"), ("ut 1,200", "1200")],
+    ids=["the end of a number", "the start of a number", "a digit of a number", "a cut word"],
+)
+def test_as_written_must_stand_in_its_evidence_as_words_of_its_own(planted, written, value):
+    """'5%' is not in '25%', nor 'March 1' in 'March 14': an `as_written` found only inside a
+    longer number or word is not in its evidence."""
+    brief = PROVEN.replace('  - as_written: "1,200"\n', f'  - as_written: "{written}"\n')
+    brief = brief.replace("    value: 1200\n", f"    value: {value}\n")
+    result = check(planted(brief))
+    line = line_of(brief, f'  - as_written: "{written}"')
+    assert f"{BRIEF_PATH}:{line}: numbers[0].as_written: {written!r} is not in its evidence" in (
+        findings(result)
+    )
+
+
+def test_an_omission_that_leaves_out_a_negation_is_an_error(planted):
+    source = MINIMAL_SOURCE.replace(
+        '"We have to act now,"', '"We do not have to act now, but we will,"'
+    )
+    digest = hashlib.sha256(source.encode()).hexdigest()
+    evidence = """evidence: '"We do not have to act now, but we will," chief"""
+    brief = PROVEN.replace(DIGEST, digest).replace(
+        """evidence: '"We have to act now," chief""", evidence
+    )
+    kept = brief.replace("text: We have to act now", "text: We do not have ... act now")
+    assert check(planted(kept, source), "--strict").exit_code == 0
+    cut = brief.replace("text: We have to act now", "text: We do ... have to act now")
+    result = check(planted(cut, source))
+    assert findings(result) == [
+        f"{BRIEF_PATH}:{line_of(cut, '    text: We do ... have to act now')}: quotes[0].text: "
+        "the omission (...) leaves out 'not' of the source: a cut must not turn around what "
+        "was said"
+    ]
+
+
 def test_source_edited_after_drafting(planted):
     edited = MINIMAL_SOURCE.replace("on Monday", "on Tuesday")
     new_digest = hashlib.sha256(edited.encode()).hexdigest()
