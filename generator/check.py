@@ -337,13 +337,37 @@ def _prose(bundle: Bundle) -> Iterator[tuple[tuple[str | int, ...], str]]:
 _QUOTED = re.compile(r'"([^"\n]+)"|“([^”\n]+)”')
 
 
+def _fits(number: Number, figure: Figure | Number) -> bool:
+    """Whether a number in prose can be `figure` (a Figure or a Number of the source, of its
+    value): a percentage is a percentage (and percentage points are not percent), money is
+    money, and a currency that both name for sure is the same. A bare number fits any figure
+    of its value; "$" alone names no currency for sure."""
+    if number.kind in ("percent", "money") and figure.kind != number.kind:
+        return False
+    if number.kind == "percent" and number.unit and figure.unit:
+        return _points(number.unit) == _points(figure.unit)
+    if number.kind == "money" and number.currency and not number.currency.startswith("$"):
+        basis = getattr(figure, "currency_basis", "code")  # a Number of the source reads its own
+        stated = figure.currency
+        if stated and not stated.startswith("$") and basis != "context":
+            return currency_matches(number.currency, stated)
+    return True
+
+
+def _points(unit: str) -> bool:
+    return "point" in unit.lower()
+
+
 def check_prose(
     bundle: Bundle, proofs: list[DateProof], source_numbers: Callable[[], list[Number]]
 ) -> Iterator[Finding]:
     """A number or date typed into prose must be one of the brief's grounded figures or dates."""
     brief = bundle.brief
-    values = {f.value for f in brief.numbers if f.value is not None}
-    values |= {f.value_high for f in brief.numbers if f.value_high is not None}
+    figures: dict[Decimal | None, list[Figure]] = {}
+    for figure in brief.numbers:
+        for value in (figure.value, figure.value_high):
+            if value is not None:
+                figures.setdefault(value, []).append(figure)
     written = {normalise(f.as_written).lower() for f in brief.numbers}
     dates = {f.date for f in brief.numbers if f.date}
     # The dates of actions and outlook items ground prose only where the source gives them.
@@ -351,7 +375,7 @@ def check_prose(
     dates.add(brief.date.isoformat())
     if brief.source.published:
         dates.add(brief.source.published.isoformat())
-    source_values: set[Decimal] = set()
+    source_values: dict[Decimal | None, list[Number]] = {}
     source_dates: set[str] = set()
     source_read = False
     for path, text in _prose(bundle):
@@ -368,7 +392,7 @@ def check_prose(
             is_date = number.kind in ("date", "year")
             if is_date and number.date and any(_same_date(number.date, d) for d in dates):
                 continue
-            if not is_date and number.value in values:
+            if not is_date and any(_fits(number, f) for f in figures.get(number.value, [])):
                 continue
             if (
                 not source_read
@@ -376,7 +400,7 @@ def check_prose(
                 source_read = True
                 for found in source_numbers():
                     if found.value is not None:
-                        source_values.add(found.value)
+                        source_values.setdefault(found.value, []).append(found)
                     if found.date:
                         source_dates.add(found.date)
             if is_date:
@@ -386,7 +410,9 @@ def check_prose(
                 )
                 kind = "date"
             else:
-                grounded_in_source = number.value in source_values
+                grounded_in_source = any(
+                    _fits(number, found) for found in source_values.get(number.value, [])
+                )
                 kind = "number"
             if path[0] in ("actions", "numbers", "parties", "quotes") and grounded_in_source:
                 continue  # these words echo their evidence; the figure is listed elsewhere

@@ -120,6 +120,55 @@ def test_number_in_bottom_line_not_in_source(planted):
     ]
 
 
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("$8", "about $8"),
+        ("8 percentage points", "about 8 percentage points"),
+        ("1,200%", "1,200%"),
+    ],
+    ids=["money for a percentage", "points for percent", "a percentage for a count"],
+)
+def test_a_number_in_prose_must_be_a_figure_of_its_kind_not_only_of_its_value(
+    planted, written, shown
+):
+    """The bottom line's 8% is the figure "about 8%"; written as $8 or as 8 percentage points
+    it is another number, which the source does not give. A currency both name for sure must
+    be the same."""
+    bottom = f"bottom_line: Acme will cut 1,200 jobs, about {written} of its staff."
+    brief = PROVEN.replace("bottom_line: Acme will cut 1,200 jobs, about 8% of its staff.", bottom)
+    if written == "1,200%":
+        bottom = "bottom_line: Acme will cut 1,200% of its staff."
+        brief = PROVEN.replace(
+            "bottom_line: Acme will cut 1,200 jobs, about 8% of its staff.", bottom
+        )
+    result = check(planted(brief))
+    assert findings(result) == [
+        f"{BRIEF_PATH}:{line_of(brief, bottom)}: bottom_line: number {shown!r} is not in the source"
+    ]
+
+
+def test_a_currency_named_for_sure_must_be_the_figures(planted):
+    source = MINIMAL_SOURCE.replace("cut 1,200 jobs", "cut 1,200 jobs and save 5 million euros")
+    digest = hashlib.sha256(source.encode()).hexdigest()
+    figure = (
+        "  - as_written: 5 million euros\n    kind: money\n    value: 5000000\n"
+        "    currency: EUR\n    currency_basis: word\n    measures: savings\n"
+        "    evidence: save 5 million euros\n"
+    )
+    brief = PROVEN.replace(DIGEST, digest).replace("quotes:\n", figure + "quotes:\n", 1)
+    brief = brief.replace(
+        "evidence: it would cut 1,200 jobs", "evidence: it would cut 1,200 jobs and save"
+    )
+    for prose, ok in (("€5 million", True), ("£5 million", False), ("$5 million", True)):
+        bottom = f"bottom_line: Acme will cut 1,200 jobs, about 8% of its staff, to save {prose}."
+        mutated = brief.replace(
+            "bottom_line: Acme will cut 1,200 jobs, about 8% of its staff.", bottom
+        )
+        result = check(planted(mutated, source))
+        assert (result.exit_code == 0) is ok, (prose, result.output)
+
+
 def test_date_in_key_points_must_be_grounded(planted):
     brief = PROVEN.replace(
         "parties:\n", "key_points:\n  - The cuts start on March 3.\nparties:\n", 1
