@@ -226,10 +226,33 @@ def _compare(
         yield finding(
             "kind", f"{figure.as_written!r} is a percentage, not a {figure.kind}", "warning"
         )
-    if parsed.qualifier not in ("exact", figure.qualifier) and figure.qualifier == "exact":
+    if parsed.value_high is None and figure.value_high is not None:
+        yield finding("value_high", f"{figure.as_written!r} gives no second value")
+    if _opposed(parsed.qualifier, figure.qualifier):
+        yield finding(
+            "qualifier", f"{figure.qualifier} does not match {figure.as_written!r}, which reads "
+            f"as {parsed.qualifier}",
+        )  # fmt: skip
+    elif parsed.qualifier not in ("exact", figure.qualifier) and figure.qualifier == "exact":
         yield finding(
             "qualifier", f"{figure.as_written!r} reads as {parsed.qualifier}, not exact", "warning"
         )
+    elif parsed.qualifier == "exact" and figure.qualifier in _BOUNDS:
+        yield finding(
+            "qualifier",
+            f"{figure.as_written!r} reads as exact, not {figure.qualifier}: write the words that "
+            "bound it in `as_written`",
+            "warning",
+        )
+
+
+# A figure's bounds, by the side they bound it from.
+_BOUNDS = {"more_than": 1, "at_least": 1, "less_than": -1, "up_to": -1}
+
+
+def _opposed(read: str, stated: str) -> bool:
+    """Whether two qualifiers bound a value from opposite sides ("more than" and "up to")."""
+    return _BOUNDS.get(read, 0) * _BOUNDS.get(stated, 0) < 0
 
 
 DateProof = tuple[tuple[str | int, ...], str, bool]
@@ -298,6 +321,14 @@ def _unit(unit: str) -> str:
     return UNIT_SPELLINGS.get(key, key)
 
 
+def _no_finer(read: str, grounded: str) -> bool:
+    """Whether a date read in prose says no more than a grounded date does: "March 2025" is
+    within 2025-03-20, but "March 20, 2025" is not within 2025-03, which gives no day."""
+    if read.startswith("--"):
+        return grounded[4:] == read[1:]
+    return grounded.startswith(read)
+
+
 def _same_date(read: str, stated: str) -> bool:
     if read.startswith("--"):
         return stated[4:] == read[1:] or stated[5:] == read[2:]
@@ -344,13 +375,25 @@ def _fits(number: Number, figure: Figure | Number) -> bool:
     of its value; "$" alone names no currency for sure."""
     if number.kind in ("percent", "money") and figure.kind != number.kind:
         return False
+    if _opposed(number.qualifier, figure.qualifier):
+        return False  # "less than 75%" is not the figure "more than 75%"
     if number.kind == "percent" and number.unit and figure.unit:
         return _points(number.unit) == _points(figure.unit)
-    if number.kind == "money" and number.currency and not number.currency.startswith("$"):
-        basis = getattr(figure, "currency_basis", "code")  # a Number of the source reads its own
-        stated = figure.currency
-        if stated and not stated.startswith("$") and basis != "context":
-            return currency_matches(number.currency, stated)
+    if number.kind == "money" and number.currency:
+        if isinstance(figure, Figure):
+            # The currency the editor stated, unless it was only guessed from context ("$"
+            # in prose is some dollar: not the pounds of a figure in GBP) ...
+            sure = figure.currency and figure.currency_basis != "context"
+            if sure and not currency_matches(number.currency, figure.currency):
+                return False
+            # ... and the one its own words name ("$" names a dollar, not pounds).
+            read = parse_number(figure.as_written)
+            written = read.currency if read is not None else None
+        else:
+            written = figure.currency
+        named = not number.currency.startswith("$")
+        if named and written and not currency_matches(written, number.currency):
+            return False
     return True
 
 
@@ -390,7 +433,7 @@ def check_prose(
             if normalise(number.as_written).lower() in written:
                 continue
             is_date = number.kind in ("date", "year")
-            if is_date and number.date and any(_same_date(number.date, d) for d in dates):
+            if is_date and number.date and any(_no_finer(number.date, d) for d in dates):
                 continue
             if not is_date and any(_fits(number, f) for f in figures.get(number.value, [])):
                 continue

@@ -133,8 +133,7 @@ def test_a_number_in_prose_must_be_a_figure_of_its_kind_not_only_of_its_value(
     planted, written, shown
 ):
     """The bottom line's 8% is the figure "about 8%"; written as $8 or as 8 percentage points
-    it is another number, which the source does not give. A currency both name for sure must
-    be the same."""
+    it is another number, which the source does not give."""
     bottom = f"bottom_line: Acme will cut 1,200 jobs, about {written} of its staff."
     brief = PROVEN.replace("bottom_line: Acme will cut 1,200 jobs, about 8% of its staff.", bottom)
     if written == "1,200%":
@@ -160,12 +159,13 @@ def test_a_currency_named_for_sure_must_be_the_figures(planted):
     brief = brief.replace(
         "evidence: it would cut 1,200 jobs", "evidence: it would cut 1,200 jobs and save"
     )
-    for prose, ok in (("€5 million", True), ("£5 million", False), ("$5 million", True)):
+    cases = (("€5 million", True), ("5m euros", True), ("£5 million", False), ("$5 million", False))
+    for prose, ok in cases:
         bottom = f"bottom_line: Acme will cut 1,200 jobs, about 8% of its staff, to save {prose}."
         mutated = brief.replace(
             "bottom_line: Acme will cut 1,200 jobs, about 8% of its staff.", bottom
         )
-        result = check(planted(mutated, source))
+        result = check(planted(mutated, source), "--strict")
         assert (result.exit_code == 0) is ok, (prose, result.output)
 
 
@@ -484,3 +484,27 @@ def test_a_project_whose_cache_cannot_be_written_is_checked_all_the_same(
     result = check(planted(), "--strict")
     assert result.exit_code == 0, result.output
     assert result.output == "Checked 1 brief: no errors.\n"
+
+
+def test_a_date_in_prose_says_no_more_than_the_date_that_grounds_it():
+    from generator.check import _no_finer
+
+    assert _no_finer("2025-03", "2025-03-20")  # "March 2025" for a day in it
+    assert _no_finer("2025-03-20", "2025-03-20")
+    assert _no_finer("--03-20", "2025-03-20")  # "March 20", the year left out
+    assert not _no_finer("2025-03-20", "2025-03")  # a day the month does not give
+    assert not _no_finer("2025-03-21", "2025-03-20")
+    assert not _no_finer("--03-21", "2025-03-20")
+
+
+def test_qualifiers_that_bound_from_opposite_sides_do_not_match(planted):
+    from generator.check import _opposed
+
+    assert _opposed("more_than", "less_than") and _opposed("up_to", "at_least")
+    assert not _opposed("more_than", "at_least") and not _opposed("approx", "less_than")
+    brief = PROVEN.replace("    qualifier: approx\n", "    qualifier: approx\n    value_high: 9\n")
+    result = check(planted(brief))
+    assert findings(result) == [
+        f"{BRIEF_PATH}:{line_of(brief, '    value_high: 9')}: numbers[1].value_high: "
+        "'about 8%' gives no second value"
+    ]
