@@ -8,6 +8,8 @@ editor typed into prose matched against the brief's grounded figures and dates.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import functools
 import itertools
 import re
@@ -368,6 +370,53 @@ def _prose(bundle: Bundle) -> Iterator[tuple[tuple[str | int, ...], str]]:
 _QUOTED = re.compile(r'"([^"\n]+)"|“([^”\n]+)”')
 
 
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_WEEKDAYS = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+]  # as weekday()
+# Capitalised, as names: "may" and "august" in lower case are other words.
+_CALENDAR_WORD = re.compile(r"\b(" + "|".join(_MONTHS + _WEEKDAYS) + r")\b")
+
+
+def _calendar_words(text: str) -> Iterator[tuple[str, int]]:
+    """The month and weekday names in a text ("in October", "said Monday"), where they are."""
+    for match in _CALENDAR_WORD.finditer(text):
+        yield match.group(), match.start()
+
+
+def _calendar_of(source: str, dates: set[str]) -> set[str]:
+    """The month and weekday names a brief may use in prose: those its source writes, and the
+    month (and weekday) of each date that grounds prose."""
+    names = {word for word, _ in _calendar_words(source)}
+    for value in dates:
+        parts = value.split("-")
+        if len(parts) >= 2 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
+            names.add(_MONTHS[int(parts[1]) - 1])
+        if len(parts) == 3 and all(p.isdigit() for p in parts):
+            with contextlib.suppress(ValueError):
+                names.add(_WEEKDAYS[dt.date(*map(int, parts)).weekday()])
+    return names
+
+
 def _fits(number: Number, figure: Figure | Number) -> bool:
     """Whether a number in prose can be `figure` (a Figure or a Number of the source, of its
     value): a percentage is a percentage (and percentage points are not percent), money is
@@ -419,6 +468,7 @@ def check_prose(
     if brief.source.published:
         dates.add(brief.source.published.isoformat())
     source_values: dict[Decimal | None, list[Number]] = {}
+    calendar: set[str] | None = None  # the month and weekday names the source grounds
     source_dates: set[str] = set()
     source_read = False
     for path, text in _prose(bundle):
@@ -429,7 +479,19 @@ def check_prose(
                     bundle.parsed.line_of(path), dotted(path),
                     f"quotation {_clip(words, 60)!r} is not in the source, word for word", "error",
                 )  # fmt: skip
-        for number in find_numbers(text):
+        numbers = find_numbers(text)
+        for word, start in _calendar_words(text):
+            if any(n.start <= start < n.end for n in numbers):
+                continue  # part of a date read below
+            if calendar is None:
+                calendar = _calendar_of(bundle.source.text, dates)
+            if word not in calendar:
+                yield (
+                    bundle.parsed.line_of(path), dotted(path),
+                    f"{word!r} is not in the source, nor the day or month of a date it gives",
+                    "error",
+                )  # fmt: skip
+        for number in numbers:
             if normalise(number.as_written).lower() in written:
                 continue
             is_date = number.kind in ("date", "year")

@@ -508,3 +508,25 @@ def test_qualifiers_that_bound_from_opposite_sides_do_not_match(planted):
         f"{BRIEF_PATH}:{line_of(brief, '    value_high: 9')}: numbers[1].value_high: "
         "'about 8%' gives no second value"
     ]
+
+
+@pytest.mark.parametrize(
+    ("point", "ok"),
+    [
+        ("Acme said so on Monday.", True),  # the source's own word
+        ("The cuts were announced in January.", True),  # the month of the story's date
+        ("Acme said so on Tuesday.", False),
+        ("The cuts start in October.", False),
+        ("Staff may leave in May.", False),  # "may" the verb is no month; "May" is
+    ],
+)
+def test_a_month_or_weekday_in_prose_must_be_the_sources(planted, point, ok):
+    brief = PROVEN.replace("parties:\n", f"key_points:\n  - {point}\nparties:\n", 1)
+    result = check(planted(brief), "--strict")
+    assert (result.exit_code == 0) is ok, result.output
+    if not ok:
+        word = point.split()[-1].rstrip(".")
+        assert findings(result) == [
+            f"{BRIEF_PATH}:{line_of(brief, f'  - {point}')}: key_points[0]: {word!r} is not in "
+            "the source, nor the day or month of a date it gives"
+        ]
