@@ -99,13 +99,23 @@ class LoadCache:
         for digest in self.changed:
             path = self._file(digest)
             if path is not None:
-                write_json(path, self.entries[digest])
+                _write_entry(path, self.entries[digest])
         for digest, lines in self.pending_lines.items():
             path = self._file(digest)
             if path is not None:
-                write_json(path.with_suffix(".lines"), lines)
+                _write_entry(path.with_suffix(".lines"), lines)
         self.changed.clear()
         self.pending_lines.clear()
+
+
+def _write_entry(path: Path, data: Any) -> None:
+    """Write a cache entry in place, not atomically: an entry is trusted only once it parses
+    and names this version (`get`, `get_lines`), so one cut short by a crash is rebuilt. A cold
+    build writes two per brief, and the atomic write's temporary file and rename cost as much
+    again as the write (0.2 against 0.1 ms a file here, more as the folder fills)."""
+    import orjson
+
+    path.write_bytes(orjson.dumps(data))
 
 
 def write_json(path: Path, data: Any) -> None:

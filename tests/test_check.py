@@ -438,6 +438,29 @@ def test_a_brief_from_the_load_cache_is_proved_alike(planted, tmp_path):
     ]
 
 
+def test_cache_entries_cut_short_by_a_crash_are_rebuilt(planted, tmp_path):
+    """Cache entries are written in place, not atomically: one a crash cut short does not parse
+    and is rebuilt; a line map cut short is read again from the brief."""
+    brief = PROVEN.replace("evidence: about 8% of its workforce", "evidence: about 8% of staff")
+    project = planted(brief)
+    cache = LoadCache.open(tmp_path / "cache")
+    (fresh,) = load_library(project / "content", cache=cache).bundles
+    expected = [p.format() for p in check_bundle(fresh)]
+    cache.save()
+    entries = sorted(e for e in (tmp_path / "cache").iterdir() if e.suffix in (".json", ".lines"))
+    assert [e.suffix for e in entries] == [".json", ".lines"]
+    for entry in entries:
+        entry.write_bytes(entry.read_bytes()[: len(entry.read_bytes()) // 2])
+    again = LoadCache.open(tmp_path / "cache")
+    (reread,) = load_library(project / "content", cache=again).bundles
+    assert reread.parsed.data is not None  # loaded from the YAML again, not from the cut entry
+    assert [p.format() for p in check_bundle(reread)] == expected
+    again.save()
+    (cached,) = load_library(project / "content", cache=LoadCache.open(tmp_path / "cache")).bundles
+    assert cached.parsed.data is None  # the entry written again is whole
+    assert [p.format() for p in check_bundle(cached)] == expected
+
+
 def test_a_second_check_proves_from_the_cache_what_did_not_change(
     planted, monkeypatch: pytest.MonkeyPatch
 ):
