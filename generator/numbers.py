@@ -144,7 +144,12 @@ _SCALE = (
 )
 _SYMBOL = r"(?:US\$|C\$|CA\$|A\$|AU\$|NZ\$|HK\$|S\$|R\$|\$|£|€|¥|₹|₩|₽)"
 _CODE = r"(?:" + "|".join(sorted(CODES)) + r")"
-_PERCENT = r"(?:%|\s?[Pp]er\s?[Cc]ent\b|\s?[Pp]ercent\b|\s?pct\b|\s?percentage points?\b)"
+# "25%", "25 per cent", and as a compound adjective, "a 25-percent tariff", "a
+# 0.5-percentage-point cut".
+_PERCENT = (
+    r"(?:%|[\s-]?[Pp]er[\s-]?[Cc]ent\b|[\s-]?[Pp]ercent\b|[\s-]?pct\b"
+    r"|[\s-]?percentage[\s-]points?\b)"
+)
 _QUAL = r"(?:" + "|".join(q for q, _ in QUALIFIERS) + r")"
 _MONTH_NAMES = (
     "January|February|March|April|May|June|July|August|September|October|November|December"

@@ -204,3 +204,24 @@ def test_a_letter_of_scale_before_a_count_of_things_is_read(text, written, value
     found = {n.as_written: n.value for n in find_numbers(text)}
     assert found == {written: Decimal(value)}
     assert find_numbers("They built a 5m wall.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "written", "value", "unit"),
+    [
+        ("a 25-percent tariff", "25-percent", "25", "percent"),
+        ("a 0.5-percentage-point cut", "0.5-percentage-point", "0.5", "percentage points"),
+        ("a 25-percentage-point gap", "25-percentage-point", "25", "percentage points"),
+        ("up 5 per-cent", "5 per-cent", "5", "percent"),
+    ],
+)
+def test_a_percentage_as_a_compound_adjective_is_a_percentage(text, written, value, unit):
+    """ "A 25-percentage-point gap" was read as the count "25-percentage"."""
+    from decimal import Decimal
+
+    from generator.numbers import find_numbers
+
+    (number,) = find_numbers(text)
+    assert (number.as_written, number.kind, number.value, number.unit) == (
+        written, "percent", Decimal(value), unit,
+    )  # fmt: skip
