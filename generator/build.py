@@ -411,11 +411,9 @@ def _config_key(settings: site.Settings, drafts: bool) -> str:
 
 def _jobs() -> int:
     """Worker processes for loading: one per core this process may use, at most four."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        cores = os.cpu_count() or 1
-    return max(1, min(4, cores))
+    from generator.processes import cores
+
+    return max(1, min(4, cores()))
 
 
 def _site_key(settings: site.Settings, drafts: bool) -> str:

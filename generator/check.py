@@ -20,7 +20,14 @@ from generator.content import Bundle, evidence_fields, source_digest
 from generator.errors import Problem
 from generator.frontmatter import dotted
 from generator.grounding import SourceText, locate_quote, locate_quote_parts, normalise
-from generator.numbers import Number, currency_matches, find_numbers, parse_number
+from generator.numbers import (
+    MONTHS,
+    WEEKDAYS,
+    Number,
+    currency_matches,
+    find_numbers,
+    parse_number,
+)
 from generator.schema import Figure
 
 
@@ -370,29 +377,9 @@ def _prose(bundle: Bundle) -> Iterator[tuple[tuple[str | int, ...], str]]:
 _QUOTED = re.compile(r'"([^"\n]+)"|“([^”\n]+)”')
 
 
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-_WEEKDAYS = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-]  # as weekday()
+# Their names as written: "March", not "mar"; "Monday" (as weekday() counts them).
+_MONTHS = [max((n for n, i in MONTHS.items() if i == m), key=len).title() for m in range(1, 13)]
+_WEEKDAYS = [day.title() for day in WEEKDAYS]
 # Capitalised, as names: "may" and "august" in lower case are other words.
 _CALENDAR_WORD = re.compile(r"\b(" + "|".join(_MONTHS + _WEEKDAYS) + r")\b")
 

@@ -57,6 +57,14 @@ def run_forked(work: Callable[[Any], Any], tasks: list[Any], jobs: int) -> list[
     return results
 
 
+def cores() -> int:
+    """The cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 @functools.cache
 def libc() -> Any:
     """The C library, found once (finding it runs a program): None where there is none.

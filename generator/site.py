@@ -26,6 +26,7 @@ from generator.cache import write_bytes
 from generator.errors import BuildError, LockedError, Problem, ProblemsError
 from generator.processes import (
     INHERITED_LOCKS,
+    cores,
     libc,
     orphan_proof,
     outcome,
@@ -498,10 +499,7 @@ def run_mkdocs(
     Many pages are built in parts side by side by `jobs` processes (see `_build_parts`). A
     partial build (only the files an edit changed) is an `EditBuild`.
     """
-    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    parent = settings.site_dir.parent
-    parent.mkdir(parents=True, exist_ok=True)
-    out_dir = Path(tempfile.mkdtemp(prefix=f".{settings.site_dir.name}.build-", dir=parent))
+    out_dir = _build_dir(settings)
     try:
         pages = _staged_pages(docs_dir)
         if jobs > 1 and len(pages) >= PARALLEL_PAGES:
@@ -512,6 +510,15 @@ def run_mkdocs(
         shutil.rmtree(out_dir, ignore_errors=True)
         raise
     return out_dir, messages
+
+
+def _build_dir(settings: Settings) -> Path:
+    """A new folder beside the site for MkDocs to build into (`recover` removes those a crash
+    left)."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    parent = settings.site_dir.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{settings.site_dir.name}.build-", dir=parent))
 
 
 # A part of a full build: big enough that MkDocs' own set-up (config, theme, files, nav,
@@ -618,11 +625,7 @@ def _build_parts(
         if failed:
             raise BuildError(f"MkDocs failed: {failed[0]}; the previous site is unchanged")
         messages = list(dict.fromkeys(m for _, found in results for m in found))
-        docs = _index_docs(out_dir)
-        for part_dir in part_dirs[1:]:
-            docs.extend(_index_docs(part_dir))
-            _move_new_files(part_dir, out_dir)
-        _write_index_docs(out_dir, docs)
+        _merge_parts(out_dir, part_dirs[1:])
     finally:
         for part_dir in part_dirs[1:]:
             shutil.rmtree(part_dir, ignore_errors=True)
@@ -655,12 +658,7 @@ class EditBuild:
     def __init__(self, settings: Settings, docs_dir: Path, nav: list[Any]) -> None:
         import multiprocessing
 
-        os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-        parent = settings.site_dir.parent
-        parent.mkdir(parents=True, exist_ok=True)
-        self.out_dir = Path(
-            tempfile.mkdtemp(prefix=f".{settings.site_dir.name}.build-", dir=parent)
-        )
+        self.out_dir = _build_dir(settings)
         context = multiprocessing.get_context("fork")
         libc()  # found here, inherited (see orphan_proof)
         self.connection, theirs = context.Pipe()
@@ -754,7 +752,7 @@ class _AwaitPages(_Only):
         into this build's folder.
         """
         pages = [f for f in files if f.src_uri in self.rebuild and f.is_documentation_page()]
-        if len(pages) < 2 or _cores() < 2:
+        if len(pages) < 2 or cores() < 2:
             return
         sizes = {f.src_uri: os.path.getsize(f.abs_src_path) for f in pages}
         loads, theirs = [0, 0], set()
@@ -801,19 +799,10 @@ class _AwaitPages(_Only):
                     "a MkDocs process ended without an answer; the previous site is unchanged"
                 ) from None
             messages: list[str] = raise_failure(kind, value)
-            docs = _index_docs(out_dir) + _index_docs(part_dir)
-            _move_new_files(part_dir, out_dir)
-            _write_index_docs(out_dir, docs)
+            _merge_parts(out_dir, [part_dir])
         finally:
             shutil.rmtree(part_dir, ignore_errors=True)
         return messages
-
-
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
 
 
 def _edit_process(
@@ -855,6 +844,15 @@ def _edit_build(task: tuple[Any, ...]) -> tuple[list[str], dict[str, str]]:
     directory_urls = use_directory_urls(settings)
     dests = {path: dest_uri(path, directory_urls) for path in waiting.asked | waiting.removed}
     return messages, dests
+
+
+def _merge_parts(out_dir: Path, part_dirs: list[Path]) -> None:
+    """Move the files of partial builds into `out_dir`, their search entries into its index."""
+    docs = _index_docs(out_dir)
+    for part_dir in part_dirs:
+        docs.extend(_index_docs(part_dir))
+        _move_new_files(part_dir, out_dir)
+    _write_index_docs(out_dir, docs)
 
 
 def _index_docs(site_dir: Path) -> list[dict[str, Any]]:

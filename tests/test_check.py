@@ -520,11 +520,14 @@ def test_a_date_in_prose_says_no_more_than_the_date_that_grounds_it():
     assert not _no_finer("--03-21", "2025-03-20")
 
 
-def test_qualifiers_that_bound_from_opposite_sides_do_not_match(planted):
+def test_qualifiers_that_bound_from_opposite_sides_do_not_match():
     from generator.check import _opposed
 
     assert _opposed("more_than", "less_than") and _opposed("up_to", "at_least")
     assert not _opposed("more_than", "at_least") and not _opposed("approx", "less_than")
+
+
+def test_a_second_value_must_be_in_the_figures_words(planted):
     brief = PROVEN.replace("    qualifier: approx\n", "    qualifier: approx\n    value_high: 9\n")
     result = check(planted(brief))
     assert findings(result) == [

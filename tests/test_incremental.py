@@ -107,7 +107,7 @@ def test_an_edit_shares_its_pages_between_two_mkdocs_processes_and_equals_a_clea
     forked from it builds about half of the pages (its pages and search entries are merged)."""
     from generator import site
 
-    monkeypatch.setattr(site, "_cores", lambda: 2)  # shared, whatever the machine has
+    monkeypatch.setattr(site, "cores", lambda: 2)  # shared, whatever the machine has
     shared: list[int] = []
     share = site._AwaitPages._share
 
@@ -184,7 +184,7 @@ def test_an_edit_whose_second_mkdocs_process_dies_keeps_the_site(
     from generator import site
     from generator.errors import BuildError
 
-    monkeypatch.setattr(site, "_cores", lambda: 2)
+    monkeypatch.setattr(site, "cores", lambda: 2)
     build_project(library)
     before = tree_bytes(library / "site")
     share = site._AwaitPages._share

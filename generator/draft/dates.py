@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from generator.draft.sentences import Sentence, find_sentences, sentence_at
-from generator.numbers import MONTHS, Number
+from generator.numbers import MONTHS, WEEKDAYS, Number
 
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 Tense = Literal["past", "future"] | None
 
 # What a sentence says of the time of a date it gives: the cue nearest before the date decides
